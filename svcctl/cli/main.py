@@ -1,0 +1,63 @@
+"""The ``svcctl`` command: global options, error handling, and the command groups."""
+from __future__ import annotations
+
+import os
+
+import click
+
+from .. import __version__
+from ..core.errors import SvcError
+from . import customer_cmds, office_cmds, ticket_cmds, workflow_cmds
+from .common import Obj
+
+HELP = """svcctl: the service desk of a property-management office (物业管理处客户服务中心).
+
+Records live as YAML files in a git repository: one file per customer and per ticket,
+one commit per change. Deadlines follow the office rules and the Chinese working-day
+calendar (调休).
+
+\b
+Examples:
+  svcctl init office --name 翠苑物业管理处 --code CY --director wang --director-name 王主任
+  export SVCCTL_RECORDS=$PWD/office SVCCTL_USER=wang
+  svcctl intake --type complaint --grade general --unit 3-2-1502 --summary 电梯噪音
+  svcctl overdue
+"""
+
+
+class SvcGroup(click.Group):
+    """Turns every error a user can fix into one line on stderr and its exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SvcError as exc:
+            click.echo(f"svcctl: {exc.message}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("svcctl: interrupted", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a bug: one line for the user, the traceback on request
+            if os.environ.get("SVCCTL_DEBUG"):
+                raise
+            click.echo(f"svcctl: internal error: {type(exc).__name__}: {exc} (set SVCCTL_DEBUG=1 for details)", err=True)
+            ctx.exit(70)
+
+
+@click.group(cls=SvcGroup, help=HELP, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--records", "records_dir", metavar="DIR", help="Records folder (default: $SVCCTL_RECORDS, else found upwards from here).")
+@click.option("--as", "user", metavar="STAFF", help="Acting staff id (default: $SVCCTL_USER, else git user.name if on the roster).")
+@click.version_option(__version__, prog_name="svcctl")
+@click.pass_context
+def cli(ctx: click.Context, records_dir: str | None, user: str | None) -> None:
+    ctx.obj = Obj(records_dir, user)
+
+
+for module in (office_cmds, customer_cmds, ticket_cmds, workflow_cmds):
+    module.register(cli)
+
+
+def main() -> None:
+    cli(prog_name="svcctl")

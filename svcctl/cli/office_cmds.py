@@ -1,0 +1,158 @@
+"""Office-level commands: init, setup, clone, sync, staff, policy, check, merge-driver."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .common import examples, format_option, pass_obj
+from .render import emit, to_json
+
+
+def register(cli: click.Group) -> None:
+    for command in (init, setup, clone, sync, staff, policy, check, merge_driver):
+        cli.add_command(command)
+
+
+@click.command(help="Create a records folder: svcctl.yaml, customers/, tickets/, a git repository "
+               "(or a folder inside an existing one) and its first commit. The director given here "
+               "is the first staff member, so the office can work at once." + examples(
+                   "svcctl init office --name 翠苑物业管理处 --code CY --director wang --director-name 王主任",
+                   "svcctl init /srv/records --name 'East Office' --code EO --director li --station HQ"))
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--name", "office_name", required=True, help="Office name (管理处名称).")
+@click.option("--code", "office_code", required=True, help="Short office code, e.g. CY.")
+@click.option("--director", "director_id", required=True, help="Staff id of the office director (管理处主任).")
+@click.option("--director-name", default="", help="Director's name (default: the id).")
+@click.option("--station", default="A", show_default=True, help="This PC's station code, part of every id it allocates.")
+@click.option("--timezone", default="Asia/Shanghai", show_default=True)
+def init(folder, office_name, office_code, director_id, director_name, station, timezone):
+    from ..operations import office
+
+    records = office.init(folder, office_name=office_name, office_code=office_code, director_id=director_id,
+                          director_name=director_name, station=station, timezone=timezone)
+    click.echo(f"created records for {office_name} in {records.root}")
+    click.echo(f"next: export SVCCTL_RECORDS={records.root} SVCCTL_USER={director_id}")
+
+
+@click.command(help="Prepare this clone of a shared records repository: its station code "
+               "(one per PC, never shared) and the merge driver that unions ticket events." + examples(
+                   "svcctl --as li setup --station B"))
+@click.option("--station", required=True, help="Station code for this PC: 1-3 capital letters no other PC uses.")
+@pass_obj
+def setup(obj, station):
+    from ..operations import office
+
+    click.echo(office.setup(obj.env(), station))
+
+
+@click.command(help="Set up a new PC in one command: clone the shared records, register the "
+               "station code and the merge driver." + examples(
+                   "svcctl --as li clone ssh://server/srv/records.git office --station B"))
+@click.argument("url")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--station", required=True, help="Station code for this PC (1-3 capital letters, unused so far).")
+@pass_obj
+def clone(obj, url, folder, station):
+    from ..operations import sync as sync_ops
+
+    click.echo(sync_ops.clone(obj.user, url, folder, station))
+
+
+@click.command(help="Share records with the other PCs: pull (events merged as a union), check, "
+               "push; retried when another office pushed first. Never drops a local commit." + examples(
+                   "svcctl sync", "svcctl sync --remote origin"))
+@click.option("--remote", default="origin", show_default=True)
+@click.option("--attempts", default=5, show_default=True, help="Push attempts before giving up.")
+@pass_obj
+def sync(obj, remote, attempts):
+    from ..operations import sync as sync_ops
+
+    for line in sync_ops.sync(obj.env(), remote=remote, attempts=attempts):
+        click.echo(line)
+
+
+@click.group(help="The staff roster (客服专员 agent, 主管 supervisor, 主任 director).")
+def staff():
+    pass
+
+
+@staff.command("add", help="Add a member of staff (needs a supervisor or director)." + examples(
+    "svcctl --as wang staff add li --name 李娜 --role agent",
+    "svcctl --as wang staff add zhao --name 赵强 --role supervisor --department 维修部"))
+@click.argument("staff_id")
+@click.option("--name", required=True)
+@click.option("--role", required=True, help="agent, supervisor or director (or 客服专员, 主管, 主任).")
+@click.option("--department", help="One of the office departments.")
+@click.option("--email", help="Email for git history (default: ID@OFFICE.svcctl).")
+@pass_obj
+def staff_add(obj, staff_id, name, role, department, email):
+    from ..operations import office
+
+    member = office.staff_add(obj.env(), staff_id, name, role, department, email)
+    click.echo(f"added {member['id']} ({member['name']}, {member['role']})")
+
+
+@staff.command("list", help="List the roster." + examples("svcctl staff list --format json"))
+@format_option()
+@pass_obj
+def staff_list(obj, fmt):
+    from ..operations import office
+
+    emit(office.staff_rows(obj.env()), fmt,
+         [("id", "ID"), ("name", "Name"), ("role", "Role"), ("role_zh", "角色"), ("department", "Department")])
+
+
+@click.command(help="Print the deadline policy in force: every deadline, its length, what starts "
+               "and stops it, and its source in the rulebooks." + examples("svcctl policy", "svcctl policy --format json"))
+@format_option()
+@pass_obj
+def policy(obj, fmt):
+    env = obj.env()
+    office = env.office
+    rows = office.policy.rows()
+    if fmt == "json":
+        years = {y: office.calendar.schedule_published(y) for y in (env.now.year, env.now.year + 1)}
+        click.echo(to_json({"complaint_scheme": office.policy.scheme, "timezone": str(office.tz),
+                            "schedule_published": years, "deadlines": rows}))
+        return
+    if fmt == "table":
+        click.echo(f"complaint scheme: {office.policy.scheme}    time zone: {office.tz}")
+    emit(rows, fmt, [("applies_to", "Applies to"), ("deadline", "Deadline"), ("within", "Within"),
+                     ("from", "From"), ("until", "Until"), ("level", "Level"), ("source", "Source")])
+    if fmt == "table":
+        for year in (env.now.year, env.now.year + 1):
+            if not office.calendar.schedule_published(year):
+                click.echo(f"note: no published holiday schedule (调休) for {year}: working days of {year} are "
+                           "weekdays minus fixed holidays until you add the schedule to svcctl.yaml or upgrade holidays")
+
+
+@click.command(help="Validate every record: YAML syntax, duplicate keys, required fields, allowed "
+               "values, times, references, ids against paths, event order. Prints path:line: message "
+               "per problem and exits 1 when anything is wrong." + examples("svcctl check", "svcctl check --format json"))
+@format_option(choices=("text", "json"), default="text")
+@pass_obj
+def check(obj, fmt):
+    from ..operations import check as check_ops
+
+    problems = check_ops.run(obj.env())
+    if fmt == "json":
+        click.echo(to_json([p.to_dict() for p in problems]))
+    else:
+        for p in problems:
+            click.echo(str(p))
+    errors = [p for p in problems if p.severity == "error"]
+    if fmt == "text":
+        click.echo(f"{len(errors)} problem(s)" if errors else "all records are valid", err=bool(errors))
+    sys.exit(1 if errors else 0)
+
+
+@click.command("merge-driver", hidden=True, help="Called by git to merge two versions of a record.")
+@click.argument("base", type=click.Path())
+@click.argument("ours", type=click.Path())
+@click.argument("theirs", type=click.Path())
+@click.argument("path", required=False)
+def merge_driver(base, ours, theirs, path):
+    from ..operations import sync as sync_ops
+
+    sys.exit(sync_ops.merge_files(base, ours, theirs, path or ours))

@@ -1,0 +1,235 @@
+"""Intake and reading: intake, show, list, log, workorder, overdue, callbacks."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..core import model
+from .common import at_option, examples, format_option, pass_obj
+from .render import emit, to_json
+
+LIST_COLUMNS = [
+    ("id", "ID"), ("type_zh", "类型"), ("grade", "Grade"), ("status", "Status"), ("unit", "Unit"),
+    ("summary", "Summary"), ("owner", "Owner"), ("next_deadline", "Next deadline"), ("next_due", "Due"),
+    ("next_state", "State"),
+]
+
+
+def register(cli: click.Group) -> None:
+    for command in (intake, show, list_, log, workorder, overdue, callbacks):
+        cli.add_command(command)
+
+
+@click.command(help="Record a request of any type. Prints the new id on the first line, then the "
+               "confirmation sentence to read to the customer (rules §11). The customer is named by "
+               "--customer, found by --unit, or created from --name/--phone/--unit." + examples(
+                   "svcctl intake --type complaint --grade general --unit 3-2-1502 --summary 电梯噪音",
+                   "svcctl intake --type repair --category leak --customer C-A001 --summary 卫生间渗水",
+                   "svcctl intake --type consultation --unit 3-2-1502 --summary 物业费标准 --answer 已告知",
+                   "svcctl intake --type appointment --unit 3-2-1502 --appointment '2026-11-25 14:00' --summary 上门量房",
+                   "svcctl intake --type query --name 陈先生 --phone 13800138000 --unit 5-1-301 --summary 查询水费 --at '2026-11-20 09:30'"))
+@click.option("--type", "ticket_type", required=True,
+              help="consultation 咨询, query 查询, complaint 投诉, repair 报修, suggestion 建议, appointment 预约, paid 有偿服务.")
+@click.option("--summary", required=True, help="A few words: what the customer wants.")
+@click.option("--detail", help="Full detail as told.")
+@click.option("--channel", default="phone", show_default=True, help="phone 来电, visit 来访, letter 信函, online 网站/微信.")
+@click.option("--customer", "customer_id", help="Customer id (C-A001).")
+@click.option("--unit", help="Unit (3-2-1502); finds the customer when --customer is not given.")
+@click.option("--name", "new_name", help="New customer's name (creates the customer file).")
+@click.option("--phone", "new_phones", multiple=True, help="New customer's phone.")
+@click.option("--grade", help="Complaint grade: simple/general/complex (or minor/important/major).")
+@click.option("--category", help="Repair category: safety, leak or other (default other).")
+@click.option("--emergency", is_flag=True, help="Emergency repair: technician on site within 15 minutes.")
+@click.option("--appointment", metavar="TIME", help="Agreed time of an appointment (预约).")
+@click.option("--due", metavar="TIME", help="The date the customer asked for, when it replaces the resolve deadline.")
+@click.option("--answer", metavar="TEXT", help="Answered on the spot: records the answer and closes the request.")
+@click.option("--force", is_flag=True, help="Create the new customer even if the phone or unit is on file.")
+@at_option
+@format_option(choices=("text", "json"), default="text")
+@pass_obj
+def intake(obj, fmt, at, **options):
+    from .. import texts
+    from ..core.deadlines import promised
+    from ..operations import tickets
+
+    env = obj.env()
+    ticket = tickets.intake(env, at=at, **options)
+    _, deadlines = tickets.evaluate(env, ticket)
+    promise = promised(deadlines)
+    kind = model.label("type", ticket.type)
+    if promise:
+        due = promise.due.astimezone(env.office.tz)
+        sentence = texts.render("confirmation.txt", env.records.root, kind=kind,
+                                    date=f"{due.month}月{due.day}日{due:%H:%M}")
+    else:
+        sentence = texts.render("confirmation-no-date.txt", env.records.root, kind=kind)
+    if fmt == "json":
+        click.echo(to_json({**tickets.ticket_dict(env, ticket), "confirmation": sentence}))
+    else:
+        click.echo(ticket.id)
+        click.echo(sentence)
+
+
+@click.command(help="Show a ticket: header, status, every deadline with its state, and the timeline." + examples(
+    "svcctl show 202611-A007", "svcctl show 202611-A007 --format json"))
+@click.argument("ticket_id")
+@click.option("--now", metavar="TIME", help="Evaluate deadlines at this time instead of now.")
+@format_option(choices=("text", "yaml", "json"), default="text")
+@pass_obj
+def show(obj, ticket_id, now, fmt):
+    from ..core.timeutil import human_span, short
+    from ..operations import tickets
+    from ..store import yamlio
+
+    env = obj.env()
+    ticket = env.records.ticket(ticket_id)
+    if fmt == "yaml":
+        click.echo(yamlio.dump(ticket.to_record()), nl=False)
+        return
+    when = env.time(now) if now else None
+    if fmt == "json":
+        click.echo(to_json(tickets.ticket_dict(env, ticket, when)))
+        return
+    tz = env.office.tz
+    state, deadlines = tickets.evaluate(env, ticket, when)
+    grade = f" {model.label('grade', ticket.h('grade'))}" if ticket.h("grade") else ""
+    extra = f" {model.label('category', ticket.h('category'))}" if ticket.h("category") else ""
+    extra += " EMERGENCY 紧急" if ticket.h("emergency") else ""
+    click.echo(f"{ticket.id}  {model.label('type', ticket.type)}{grade}{extra}  [{state.status}]")
+    click.echo(f"unit {ticket.h('unit')}   customer {ticket.h('customer')}   channel {model.label('channel', ticket.h('channel'))}")
+    line = f"received {short(ticket.received_at, tz)} by {ticket.h('first_responder')} (首问负责人)   owner {state.owner}"
+    if state.department:
+        line += f"   department {state.department}" + (f" ({state.assignee})" if state.assignee else "")
+    click.echo(line)
+    click.echo(f"summary: {ticket.h('summary')}")
+    if ticket.h("detail"):
+        click.echo(f"detail:  {ticket.h('detail')}")
+    if ticket.h("appointment_at"):
+        click.echo(f"appointment: {short(ticket.h('appointment_at'), tz)}")
+    if deadlines:
+        click.echo("\ndeadlines:")
+        for d in deadlines:
+            if d.state == "pending":
+                how = f"{human_span(d.delta)} left"
+            elif d.state in ("late", "warned", "missed"):
+                how = f"late by {human_span(d.delta)}"
+            elif d.state == "met":
+                how = f"done {short(d.stopped_at, tz)}"
+            else:
+                how = "clock held by a pause"
+            click.echo(f"  {d.name:<14} due {short(d.due, tz) or '-':<16}  {d.state:<8} {how}")
+    click.echo("\ntimeline:")
+    for e in ticket.events:
+        fields = ", ".join(f"{k}={v}" for k, v in e.to_record().items() if k not in ("at", "event", "by"))
+        click.echo(f"  {short(e.at, tz)}  {e.kind:<9} {e.by:<8} {fields}")
+
+
+@click.command("list", help="List tickets, newest first, filtered by status, type, unit, customer, "
+               "staff and received date. No names or phones are shown." + examples(
+                   "svcctl list --status active", "svcctl list --type complaint --since 2026-11-01 --format json",
+                   "svcctl list --unit 3-2-1502 --format csv"))
+@click.option("--status", multiple=True, type=click.Choice(("open", "dispatched", "paused", "closed", "done", "cancelled", "active")),
+              help="Repeatable; 'active' = everything not done or cancelled.")
+@click.option("--type", "ticket_type", multiple=True, help="Repeatable request type.")
+@click.option("--unit")
+@click.option("--customer")
+@click.option("--staff", help="First responder, owner or assignee.")
+@click.option("--since", metavar="TIME", help="Received at or after.")
+@click.option("--until", metavar="TIME", help="Received at or before.")
+@format_option()
+@pass_obj
+def list_(obj, status, ticket_type, unit, customer, staff, since, until, fmt):
+    from ..operations import tickets
+
+    env = obj.env()
+    found = tickets.select(env, status=status, ticket_type=ticket_type, unit=unit, customer=customer,
+                           staff=staff, since=since, until=until)
+    rows = sorted((tickets.row(env, t) for t in found), key=lambda r: r["received_at"], reverse=True)
+    emit(rows, fmt, LIST_COLUMNS, empty="no tickets match")
+
+
+@click.command(help="A ticket's history from git: one line per change, with author and date." + examples(
+    "svcctl log 202611-A007"))
+@click.argument("ticket_id")
+@format_option()
+@pass_obj
+def log(obj, ticket_id, fmt):
+    from ..operations import tickets
+
+    rows = tickets.history(obj.env(), ticket_id)
+    emit(rows, fmt, [("date", "Date"), ("author", "Author"), ("subject", "Change"), ("commit", "Commit")])
+
+
+@click.command(help="Print the work order (维修工作单) of a dispatched ticket for the technician. "
+               "The customer's phone is left out unless --reveal." + examples("svcctl workorder 202611-A007 --reveal"))
+@click.argument("ticket_id")
+@click.option("--reveal", is_flag=True, help="Include the customer's name and phone.")
+@pass_obj
+def workorder(obj, ticket_id, reveal):
+    from .. import texts
+    from ..core.errors import Refusal
+    from ..core.ticket import fold
+    from ..core.timeutil import short
+    from ..core.units import mask_phone
+
+    env = obj.env()
+    ticket = env.records.ticket(ticket_id)
+    state = fold(ticket)
+    if state.department is None:
+        raise Refusal(f"{ticket_id} has not been dispatched: 'svcctl dispatch {ticket_id} --to DEPT' first")
+    cust = env.records.customer(ticket.h("customer"))
+    phones = cust.get("phones") or []
+    dispatch = [e for e in ticket.events if e.kind == "dispatch"][-1]
+    tz = env.office.tz
+    click.echo(texts.render(
+        "workorder.txt", env.records.root, office=env.office.name, id=ticket.id, department=state.department,
+        assignee=state.assignee or "", unit=ticket.h("unit"),
+        customer=cust["name"] if reveal else ticket.h("customer"),
+        phone=(", ".join(phones) if reveal else ", ".join(mask_phone(p) for p in phones)) or "-",
+        summary=ticket.h("summary"), detail=ticket.h("detail") or "",
+        appointment=short(dispatch.get("appointment_at"), tz) or "-",
+        emergency="是 YES" if (ticket.h("emergency") or dispatch.get("emergency")) else "否 no",
+        received_at=short(ticket.received_at, tz), first_responder=ticket.h("first_responder")))
+
+
+@click.command(help="List missed deadlines and passed targets across all tickets (and with --within, "
+               "those due soon), with what to do. Reads only. Silent with exit 0 when nothing is "
+               "overdue; exit 1 when something is, so cron mails only then." + examples(
+                   "svcctl overdue", "svcctl overdue --within 2h --format json",
+                   "svcctl overdue --now '2026-10-08 09:00'"))
+@click.option("--now", metavar="TIME", help="Evaluate at this time instead of now.")
+@click.option("--within", metavar="DURATION", help="Also list deadlines due within this span (30m, 2h, 1d).")
+@format_option()
+@pass_obj
+def overdue(obj, now, within, fmt):
+    from ..core.timeutil import parse_duration
+    from ..reports.overdue import overdue as overdue_rows
+
+    env = obj.env()
+    span = parse_duration(within) if within else None
+    when = env.time(now) if now else env.now
+    rows = overdue_rows(env.records.tickets(), env.office, when, span)
+    if rows or fmt == "json":
+        emit(rows, fmt, [("ticket", "Ticket"), ("type_zh", "类型"), ("unit", "Unit"), ("deadline", "Deadline"),
+                         ("state", "State"), ("due", "Due"), ("late_by", "Late by"), ("left", "Left"),
+                         ("owner", "Owner"), ("action", "Action")])
+    sys.exit(1 if any(r["state"] in ("missed", "warned") for r in rows) else 0)
+
+
+@click.command(help="Callbacks (回访) still to make after repairs, complaints and paid services; "
+               "--due keeps those due by the end of today or already late." + examples(
+                   "svcctl callbacks", "svcctl callbacks --due --format csv"))
+@click.option("--due", "due_only", is_flag=True, help="Only callbacks due today or late.")
+@click.option("--now", metavar="TIME", help="Evaluate at this time instead of now.")
+@format_option()
+@pass_obj
+def callbacks(obj, due_only, now, fmt):
+    from ..reports.overdue import callbacks as callback_rows
+
+    env = obj.env()
+    when = env.time(now) if now else env.now
+    rows = callback_rows(env.records.tickets(), env.office, when, due_only)
+    emit(rows, fmt, [("ticket", "Ticket"), ("type_zh", "类型"), ("unit", "Unit"), ("closed_at", "Closed"),
+                     ("due", "Callback due"), ("state", "State"), ("late_by", "Late by"), ("owner", "Owner"),
+                     ("result", "Result")], empty="no callbacks to make")

@@ -1,0 +1,48 @@
+"""Errors the user can act on.
+
+Every failure a person can fix is raised as a ``SvcError`` carrying one line of text;
+the CLI prints that line on stderr and exits with ``exit_code``. Anything else is a bug.
+"""
+
+
+class SvcError(Exception):
+    exit_code = 1
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(SvcError):
+    """The command line itself is wrong (Click's convention: exit 2)."""
+
+    exit_code = 2
+
+
+class Refusal(SvcError):
+    """The request is understood but the rules forbid it (impossible step, no authority)."""
+
+    exit_code = 3
+
+
+class NotFound(SvcError):
+    exit_code = 4
+
+
+class BrokenRecord(SvcError):
+    """A record on disk cannot be trusted; the user must repair it before going on."""
+
+    exit_code = 5
+
+    def __init__(self, path: str, line: int | None, problem: str):
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {problem} (run 'svcctl check' for every problem)")
+        self.path = path
+        self.line = line
+        self.problem = problem
+
+
+class ConflictError(SvcError):
+    """Sync stopped on a conflict the merge driver cannot settle alone."""
+
+    exit_code = 6

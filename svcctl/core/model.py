@@ -1,0 +1,83 @@
+"""Vocabulary of the office rules: request types, grades, channels, roles, events."""
+from __future__ import annotations
+
+from .errors import UsageError
+
+TYPES = {
+    "consultation": "咨询",
+    "query": "查询",
+    "complaint": "投诉",
+    "repair": "报修",
+    "suggestion": "建议",
+    "appointment": "预约",
+    "paid": "有偿服务",
+}
+GRADES_BY_SCHEME = {
+    "standard": {"simple": "简单投诉", "general": "一般投诉", "complex": "复杂投诉"},
+    "alternative": {"minor": "轻微投诉", "important": "重要投诉", "major": "重大投诉"},
+}
+# The grade whose close needs a supervisor or director (rules §6).
+TOP_GRADE = {"standard": "complex", "alternative": "major"}
+REPAIR_CATEGORIES = {"safety": "安全设施", "leak": "渗漏水", "other": "其他"}
+CHANNELS = {"phone": "来电", "visit": "来访", "letter": "信函", "online": "网站/微信"}
+ROLES = {"agent": "客服专员", "supervisor": "主管", "director": "主任"}
+SENIOR_ROLES = ("supervisor", "director")
+DEFAULT_DEPARTMENTS = ["维修部", "保洁部", "安护部", "绿化", "工程部"]
+CALLBACK_METHODS = {"phone": "电话", "visit": "上门"}
+EVENT_KINDS = (
+    "intake", "dispatch", "arrive", "reply", "escalate", "pause", "resume",
+    "close", "callback", "reopen", "cancel", "note",
+)
+# Types whose work goes to a department as a work order.
+DISPATCHABLE = ("repair", "complaint", "paid", "appointment", "suggestion")
+# Rules §5: callback rate 100% for these.
+CALLBACK_TYPES = ("repair", "complaint", "paid")
+
+_ALIASES: dict[str, dict[str, str]] = {
+    "type": {**{v: k for k, v in TYPES.items()}, "报修单": "repair", "有偿": "paid", "特约服务": "paid"},
+    "grade": {
+        **{v: k for s in GRADES_BY_SCHEME.values() for k, v in s.items()},
+        "简单": "simple", "一般": "general", "复杂": "complex",
+        "轻微": "minor", "重要": "important", "重大": "major",
+    },
+    "category": {**{v: k for k, v in REPAIR_CATEGORIES.items()}, "安全": "safety", "渗漏": "leak", "漏水": "leak"},
+    "channel": {**{v: k for k, v in CHANNELS.items()}, "网站": "online", "微信": "online", "电话": "phone"},
+    "role": {v: k for k, v in ROLES.items()},
+    "method": {v: k for k, v in CALLBACK_METHODS.items()},
+}
+_CHOICES = {
+    "type": TYPES,
+    "grade": {k: v for s in GRADES_BY_SCHEME.values() for k, v in s.items()},
+    "category": REPAIR_CATEGORIES,
+    "channel": CHANNELS,
+    "role": ROLES,
+    "method": CALLBACK_METHODS,
+}
+
+
+def normalise(kind: str, value: str) -> str:
+    """Accept the English key or the Chinese word for a choice; refuse anything else."""
+    text = (value or "").strip()
+    choices = _CHOICES[kind]
+    if text.lower() in choices:
+        return text.lower()
+    if text in _ALIASES[kind]:
+        return _ALIASES[kind][text]
+    allowed = ", ".join(f"{k} ({v})" for k, v in choices.items())
+    raise UsageError(f"unknown {kind} {value!r}: use one of {allowed}")
+
+
+def grade_for_scheme(grade: str, scheme: str) -> str:
+    grades = GRADES_BY_SCHEME[scheme]
+    if grade not in grades:
+        raise UsageError(
+            f"complaint grade {grade!r} is not used by this office's '{scheme}' scheme: use one of "
+            + ", ".join(f"{k} ({v})" for k, v in grades.items())
+        )
+    return grade
+
+
+def label(kind: str, key: str | None) -> str:
+    if not key:
+        return ""
+    return _CHOICES[kind].get(key, key)

@@ -1,0 +1,66 @@
+"""The office as configured in ``svcctl.yaml``: roster, departments, calendar, policy."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from .calendar import OfficeCalendar
+from .errors import UsageError
+from .policy import Policy, build_policy
+from .workflow import Actor
+
+
+@dataclass(frozen=True)
+class Office:
+    config: dict
+
+    @property
+    def name(self) -> str:
+        return self.config["office"]["name"]
+
+    @property
+    def code(self) -> str:
+        return self.config["office"]["code"]
+
+    @cached_property
+    def tz(self):
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.config.get("timezone") or "Asia/Shanghai")
+
+    @property
+    def departments(self) -> tuple:
+        return tuple(self.config.get("departments") or ())
+
+    @property
+    def stations(self) -> dict:
+        return dict(self.config.get("stations") or {})
+
+    @cached_property
+    def roster(self) -> dict:
+        return {
+            s["id"]: Actor(s["id"], s["name"], s["role"], s.get("department"))
+            for s in self.config.get("staff") or ()
+        }
+
+    @cached_property
+    def policy(self) -> Policy:
+        return build_policy(self.config.get("policy"))
+
+    @cached_property
+    def calendar(self) -> OfficeCalendar:
+        cal = self.config.get("calendar") or {}
+        return OfficeCalendar(
+            self.tz,
+            frozenset(date.fromisoformat(str(d)) for d in cal.get("holidays") or ()),
+            frozenset(date.fromisoformat(str(d)) for d in cal.get("workdays") or ()),
+        )
+
+    def actor(self, staff_id: str | None) -> Actor:
+        if not staff_id:
+            raise UsageError("who is acting? give --as STAFF or set SVCCTL_USER (see 'svcctl staff list')")
+        actor = self.roster.get(staff_id)
+        if actor is None:
+            raise UsageError(f"unknown staff id {staff_id!r}: not on the roster (see 'svcctl staff list')")
+        return actor

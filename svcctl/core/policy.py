@@ -1,0 +1,212 @@
+"""Deadline policy: which deadlines a ticket has, from the office rules (service-rules.md).
+
+A rule names a deadline, when its clock starts (``from``), how long it runs (``within``),
+which events stop it (``until``), whether it is a ``target`` (passing it is a warning) or a
+``limit`` (passing it is overdue), whether a pause stops its clock, and its source.
+Rules are looked up by the ticket's type, then ``type.grade``, ``type.category`` and
+``repair.emergency``; a later key replaces a rule of the same name. ``*`` applies to all.
+An office overrides any number in ``svcctl.yaml``::
+
+    policy:
+      complaint_scheme: alternative
+      deadlines:
+        complaint.general: {resolve: 2 workdays}
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from .errors import UsageError
+
+START_POINTS = ("intake", "close", "leak_test", "reopen", "appointment")
+_WITHIN = re.compile(r"^\s*(\d+)\s*(minutes?|hours?|days?|workdays?)\s*$")
+IMMEDIATE = "5 minutes"  # "on the spot": the time it takes to write the answer down
+
+_R = dict  # a rule is a plain mapping so that svcctl.yaml can hold the same shape
+
+DEFAULT_DEADLINES: dict[str, dict[str, dict]] = {
+    "consultation": {
+        "reply": _R(within=IMMEDIATE, until=["reply", "close"], source="002 第九条 (answered on the spot)"),
+    },
+    "query": {"reply": _R(within="15 minutes", until=["reply", "close"], source="002 第十条")},
+    "complaint": {
+        "first_reply": _R(within="2 hours", until=["reply", "close"], source="002 第十一条"),
+        "callback": _R(**{"from": "close"}, within="3 days", until=["callback"], source="000 回访工作规程 3.1.1 a"),
+    },
+    "complaint.simple": {
+        "resolve": _R(within=IMMEDIATE, until=["close"], source="002 第十二条 (answered immediately)"),
+    },
+    "complaint.general": {
+        "resolve": _R(within="1 workday", until=["close"], level="target", pausable=True, source="002 第十二条"),
+        "resolve_limit": _R(within="3 workdays", until=["close"], pausable=True, source="002 第十二条"),
+    },
+    "complaint.complex": {
+        "resolve": _R(within="5 workdays", until=["close"], level="target", pausable=True, source="002 第十二条"),
+        "resolve_limit": _R(within="7 workdays", until=["close"], pausable=True, source="002 第十二条"),
+    },
+    "complaint.major": {
+        "escalate": _R(within="same day", until=["escalate"], source="000 客户服务工作程序与标准 4(5)"),
+        "answer": _R(within="2 days", until=["reply", "close"], source="000 4(5)"),
+        "resolve": _R(within="10 days", until=["close"], pausable=True, source="000 4(5)"),
+        "callback": _R(**{"from": "close"}, within="7 days", until=["callback"], source="004 制度5 三.1"),
+    },
+    "complaint.important": {
+        "escalate": _R(within="1 hours", until=["escalate"], source="000 4(5)"),
+        "resolve": _R(within="3 days", until=["close"], pausable=True, source="000 4(5)"),
+        "callback": _R(**{"from": "close"}, within="14 days", until=["callback"], source="004 制度5 三.1"),
+    },
+    "complaint.minor": {
+        "resolve": _R(within="2 days", until=["close"], pausable=True, source="000 4(5) (or the date the resident asked for)"),
+        "callback": _R(**{"from": "close"}, within="14 days", until=["callback"], source="004 制度5 三.1"),
+    },
+    "repair": {
+        "dispatch": _R(within="5 minutes", until=["dispatch", "close"], source="000 客户报修工作流程 3.1.2"),
+        "callback": _R(**{"from": "close"}, within="2 days", until=["callback"], source="000 走回访 (1)"),
+    },
+    "repair.leak": {
+        "callback": _R(**{"from": "leak_test"}, within="3 days", until=["callback"], source="000 走回访 (1), after the leak test"),
+    },
+    "repair.emergency": {
+        "arrival": _R(within="15 minutes", until=["arrive", "close"], source="000 客户报修工作流程 3.1.2"),
+    },
+    "suggestion": {
+        "forward": _R(within="1 workday", until=["escalate", "close"], source="004 制度2 一.4 (to the director; time is an office default)"),
+    },
+    "appointment": {
+        "appointment": _R(**{"from": "appointment"}, within="0 minutes", until=["close"], source="002 日常规范用语 (at the agreed time)"),
+    },
+    "paid": {
+        "callback": _R(**{"from": "close"}, within="2 days", until=["callback"], source="004 制度5 三.3 (time is an office default)"),
+    },
+    "*": {
+        "rework": _R(**{"from": "reopen"}, within="3 workdays", until=["close"], pausable=True, source="000 3.5 责成责任人限期整改 (time is an office default)"),
+    },
+}
+
+# The order deadlines are shown in, and which one the confirmation sentence promises.
+DISPLAY_ORDER = (
+    "reply", "first_reply", "dispatch", "arrival", "escalate", "forward", "answer",
+    "appointment", "resolve", "resolve_limit", "rework", "callback",
+)
+PROMISE_ORDER = ("resolve", "answer", "appointment", "forward", "reply", "first_reply", "arrival", "dispatch")
+
+
+@dataclass(frozen=True)
+class Within:
+    amount: timedelta
+    working_only: bool
+    end_of_day: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    start: str
+    within: str
+    until: tuple[str, ...]
+    level: str
+    pausable: bool
+    source: str
+
+    @property
+    def span(self) -> Within:
+        return parse_within(self.within)
+
+
+def parse_within(text: str) -> Within:
+    text = str(text).strip()
+    if text in ("same day", "same_day"):
+        return Within(timedelta(0), False, end_of_day=True)
+    match = _WITHIN.match(text)
+    if not match:
+        raise UsageError(f"bad deadline length {text!r}: write e.g. '15 minutes', '2 hours', '3 days', '1 workday' or 'same day'")
+    amount, unit = int(match.group(1)), match.group(2).rstrip("s")
+    seconds = {"minute": 60, "hour": 3600, "day": 86400, "workday": 86400}[unit]
+    return Within(timedelta(seconds=amount * seconds), unit == "workday")
+
+
+def _rule(name: str, raw: dict) -> Rule:
+    start = raw.get("from", "intake")
+    if start not in START_POINTS:
+        raise UsageError(f"deadline {name}: 'from' must be one of {', '.join(START_POINTS)}")
+    level = raw.get("level", "limit")
+    if level not in ("target", "limit"):
+        raise UsageError(f"deadline {name}: 'level' must be target or limit")
+    rule = Rule(
+        name=name,
+        start=start,
+        within=str(raw["within"]),
+        until=tuple(raw.get("until", ["close"])),
+        level=level,
+        pausable=bool(raw.get("pausable", False)),
+        source=str(raw.get("source", "office policy")),
+    )
+    rule.span  # refuse a bad length when the policy is loaded, not when it is used
+    return rule
+
+
+@dataclass(frozen=True)
+class Policy:
+    scheme: str
+    table: dict  # key -> name -> raw rule
+
+    def rules_for(self, ticket_type: str, grade=None, category=None, emergency=False) -> list[Rule]:
+        keys = ["*", ticket_type]
+        if grade:
+            keys.append(f"{ticket_type}.{grade}")
+        if category:
+            keys.append(f"{ticket_type}.{category}")
+        if emergency:
+            keys.append(f"{ticket_type}.emergency")
+        chosen: dict[str, dict] = {}
+        for key in keys:
+            chosen.update(self.table.get(key, {}))
+        order = {name: i for i, name in enumerate(DISPLAY_ORDER)}
+        return sorted((_rule(n, r) for n, r in chosen.items()), key=lambda r: order.get(r.name, 99))
+
+    def rows(self) -> list[dict]:
+        out = []
+        for key, rules in self.table.items():
+            for name, raw in rules.items():
+                rule = _rule(name, raw)
+                out.append({
+                    "applies_to": key, "deadline": name, "from": rule.start, "within": rule.within,
+                    "until": "/".join(rule.until), "level": rule.level,
+                    "pausable": rule.pausable, "source": rule.source,
+                })
+        return out
+
+
+def build_policy(config: dict | None) -> Policy:
+    """The default tables with the office's overrides from ``svcctl.yaml`` applied."""
+    config = config or {}
+    scheme = config.get("complaint_scheme", "standard")
+    if scheme not in ("standard", "alternative"):
+        raise UsageError("policy.complaint_scheme must be 'standard' or 'alternative'")
+    table = copy.deepcopy(DEFAULT_DEADLINES)
+    for key, overrides in (config.get("deadlines") or {}).items():
+        if not isinstance(overrides, dict):
+            raise UsageError(f"policy.deadlines.{key} must map deadline names to lengths")
+        slot = table.setdefault(key, {})
+        for name, value in overrides.items():
+            if value is None:
+                slot.pop(name, None)
+                continue
+            base = dict(slot.get(name) or _find_default(name))
+            base.update({"within": value} if not isinstance(value, dict) else value)
+            base["source"] = "svcctl.yaml" if not isinstance(value, dict) else value.get("source", "svcctl.yaml")
+            if "within" not in base:
+                raise UsageError(f"policy.deadlines.{key}.{name} needs a 'within' length")
+            _rule(name, base)
+            slot[name] = base
+    return Policy(scheme, table)
+
+
+def _find_default(name: str) -> dict:
+    for rules in DEFAULT_DEADLINES.values():
+        if name in rules:
+            return rules[name]
+    return {}

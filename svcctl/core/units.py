@@ -1,0 +1,59 @@
+"""Units (房号) and phone numbers written one canonical way (rules §7: 一户一档)."""
+from __future__ import annotations
+
+import re
+
+from .errors import UsageError
+
+_TOKEN = r"[0-9A-Za-z]{1,6}"
+_UNIT = re.compile(
+    rf"^(?:(?P<estate>[^\s/:：]+?)\s*[/:：\s]\s*|(?P<estate_cn>[^\x00-\x7f]+?))?"
+    rf"(?P<building>{_TOKEN})\s*(?:-|栋|幢|号楼|座)\s*"
+    rf"(?P<unit>{_TOKEN})\s*(?:-|单元)\s*"
+    rf"(?P<room>{_TOKEN})\s*(?:室|号)?$"
+)
+
+
+def canonical_unit(text: str) -> str:
+    """``3栋2单元1502室`` → ``3-2-1502``; ``翠苑 3-2-1502`` → ``翠苑/3-2-1502``."""
+    raw = (text or "").strip()
+    match = _UNIT.match(raw)
+    if not match:
+        raise UsageError(
+            f"malformed unit {text!r}: write building-unit-room like 3-2-1502, "
+            "optionally with the estate first: 翠苑/3-2-1502"
+        )
+    estate = match.group("estate") or match.group("estate_cn")
+    core = "-".join(match.group(k).upper() for k in ("building", "unit", "room"))
+    return f"{estate}/{core}" if estate else core
+
+
+def is_canonical_unit(text) -> bool:
+    try:
+        return isinstance(text, str) and canonical_unit(text) == text
+    except UsageError:
+        return False
+
+
+def unit_matches(query: str, unit: str) -> bool:
+    """A query without an estate matches that building-unit-room in any estate."""
+    if "/" in query:
+        return query == unit
+    return unit == query or unit.endswith("/" + query)
+
+
+def canonical_phone(text: str) -> str:
+    digits = re.sub(r"[\s\-()（）]", "", (text or "").strip())
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    if not re.fullmatch(r"\d{5,15}", digits):
+        raise UsageError(f"malformed phone {text!r}: give 5 to 15 digits, e.g. 13800138000")
+    return digits
+
+
+def mask_phone(phone: str) -> str:
+    """``13800138000`` → ``138****8000``: enough to recognise, not enough to call."""
+    if len(phone) <= 4:
+        return "*" * len(phone)
+    keep_head = 3 if len(phone) >= 11 else max(0, len(phone) - 8)
+    return phone[:keep_head] + "*" * (len(phone) - keep_head - 4) + phone[-4:]

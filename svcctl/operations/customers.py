@@ -1,0 +1,143 @@
+"""Customer files (一户一档): one per customer, listing every unit they hold."""
+from __future__ import annotations
+
+from ..core.errors import Refusal, UsageError
+from ..core.units import canonical_phone, canonical_unit, mask_phone, unit_matches
+from ..store import txn, yamlio
+from .env import Env
+
+KEYS = ("id", "name", "phones", "units", "notes")
+
+
+def _record(data: dict) -> dict:
+    return {k: data[k] for k in KEYS if data.get(k) not in (None, [], "")}
+
+
+def find(env: Env, *, unit: str | None = None, name: str | None = None, phone: str | None = None,
+         text: str | None = None) -> list[dict]:
+    """Customers matching every given criterion; ``text`` tries unit, name and phone."""
+    unit_q = canonical_unit(unit) if unit else None
+    phone_q = "".join(ch for ch in phone if ch.isdigit()) if phone else None
+    out = []
+    for cust in env.records.customers():
+        if unit_q and not any(unit_matches(unit_q, u) for u in cust.get("units") or ()):
+            continue
+        if name and name not in cust.get("name", ""):
+            continue
+        if phone_q and not any(phone_q in p for p in cust.get("phones") or ()):
+            continue
+        if text and not _matches_text(cust, text):
+            continue
+        out.append(cust)
+    return out
+
+
+def _matches_text(cust: dict, text: str) -> bool:
+    try:
+        unit_q = canonical_unit(text)
+        if any(unit_matches(unit_q, u) for u in cust.get("units") or ()):
+            return True
+    except UsageError:
+        pass
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if digits and len(digits) >= 3 and any(digits in p for p in cust.get("phones") or ()):
+        return True
+    return text in cust.get("name", "") or text == cust.get("id")
+
+
+def clashes(env: Env, phones: list[str], units: list[str], exclude: str | None = None) -> list[str]:
+    """Why a new or edited customer would duplicate an existing file (rules §7)."""
+    reasons = []
+    for cust in env.records.customers():
+        if cust["id"] == exclude:
+            continue
+        for phone in phones:
+            if phone in (cust.get("phones") or ()):
+                reasons.append(f"phone {mask_phone(phone)} already belongs to {cust['id']}")
+        for unit in units:
+            if unit in (cust.get("units") or ()):
+                reasons.append(f"unit {unit} is already on file for {cust['id']}")
+    return reasons
+
+
+def build(name: str, phones: list[str], units: list[str], notes: str | None = None) -> dict:
+    if not (name or "").strip():
+        raise UsageError("give the customer's --name")
+    if not units:
+        raise UsageError("give at least one --unit (building-unit-room, e.g. 3-2-1502)")
+    return {
+        "name": name.strip(),
+        "phones": _unique(canonical_phone(p) for p in phones),
+        "units": _unique(canonical_unit(u) for u in units),
+        "notes": (notes or "").strip() or None,
+    }
+
+
+def _unique(values) -> list:
+    return list(dict.fromkeys(values))
+
+
+def stage_new(env: Env, change: txn.Change, data: dict, force: bool) -> dict:
+    """Allocate an id and add the file to ``change``; the caller holds the lock."""
+    reasons = clashes(env, data["phones"], data["units"])
+    if reasons and not force:
+        raise Refusal(f"{reasons[0]}: use that customer (svcctl customer show), or add --force if this is really another person")
+    records = env.records
+    data = {"id": records.next_customer_id(records.station()), **data}
+    change.write(records.customer_inner(data["id"]), yamlio.dump(_record(data)))
+    return data
+
+
+def add(env: Env, *, name: str, phones: list[str], units: list[str], notes: str | None, force: bool) -> dict:
+    data = build(name, phones, units, notes)
+    actor = env.actor()
+    records = env.records
+    with records.lock():
+        change = txn.Change("")
+        data = stage_new(env, change, data, force)
+        change.message = f"customer add {data['id']} {' '.join(data['units'])}"
+        records.commit(change, env.author(actor), {"Svcctl-Customer": data["id"], "Svcctl-Op": "customer-add"})
+    return data
+
+
+def edit(env: Env, customer_id: str, *, name=None, add_phones=(), remove_phones=(), add_units=(),
+         remove_units=(), notes=None, force=False) -> dict:
+    actor = env.actor()
+    records = env.records
+    with records.lock():
+        cust = dict(records.customer(customer_id))
+        if name is not None:
+            if not name.strip():
+                raise UsageError("--name cannot be empty")
+            cust["name"] = name.strip()
+        phones = [p for p in cust.get("phones") or () if p not in {canonical_phone(x) for x in remove_phones}]
+        units = [u for u in cust.get("units") or () if u not in {canonical_unit(x) for x in remove_units}]
+        new_phones = [canonical_phone(p) for p in add_phones]
+        new_units = [canonical_unit(u) for u in add_units]
+        reasons = clashes(env, new_phones, new_units, exclude=customer_id)
+        if reasons and not force:
+            raise Refusal(f"{reasons[0]}: add --force if both files are right")
+        cust["phones"] = _unique(phones + new_phones)
+        cust["units"] = _unique(units + new_units)
+        if not cust["units"]:
+            raise UsageError("a customer keeps at least one unit")
+        if notes is not None:
+            cust["notes"] = notes.strip() or None
+        if _record(cust) == _record(records.customer(customer_id)):
+            raise UsageError("nothing to change: give --name, --add-phone, --remove-phone, --add-unit, --remove-unit or --notes")
+        change = txn.Change(f"customer edit {customer_id}")
+        change.write(records.customer_inner(customer_id), yamlio.dump(_record(cust)))
+        records.commit(change, env.author(actor), {"Svcctl-Customer": customer_id, "Svcctl-Op": "customer-edit"})
+    return cust
+
+
+def public(cust: dict, reveal: bool = False) -> dict:
+    """A customer as shown in listings: phones masked unless ``reveal``."""
+    phones = cust.get("phones") or []
+    return {
+        "id": cust["id"],
+        "name": cust.get("name", ""),
+        "phones": phones if reveal else [mask_phone(p) for p in phones],
+        "units": cust.get("units") or [],
+        "notes": cust.get("notes") or "",
+    }

@@ -1,0 +1,61 @@
+"""What every operation needs: the records folder, the clock, who is acting."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from .. import vcs
+from ..core.errors import UsageError
+from ..core.timeutil import parse_time
+from ..core.workflow import Actor, Context
+from ..store.records import Records, find_root
+
+
+@dataclass
+class Env:
+    records_dir: str | None = None
+    user: str | None = None
+    now_text: str | None = field(default_factory=lambda: os.environ.get("SVCCTL_NOW"))
+
+    @cached_property
+    def records(self) -> Records:
+        records = Records(find_root(self.records_dir))
+        records.recover()
+        return records
+
+    @property
+    def office(self):
+        return self.records.office
+
+    @cached_property
+    def now(self) -> datetime:
+        tz = self.office.tz
+        if self.now_text:
+            return parse_time(self.now_text, tz)
+        return datetime.now(tz).replace(microsecond=0)
+
+    def time(self, text: str | None, default: datetime | None = None) -> datetime:
+        """A time the user typed, in office time; ``default`` (now) when not given."""
+        if text is None:
+            return default or self.now
+        return parse_time(text, self.office.tz, now=self.now)
+
+    def actor(self) -> Actor:
+        staff_id = self.user or os.environ.get("SVCCTL_USER")
+        if not staff_id:
+            name = vcs.run(self.records.root, "config", "--get", "user.name").stdout.strip()
+            if name in self.office.roster:
+                staff_id = name
+        if not staff_id:
+            raise UsageError("who is acting? give --as STAFF or set SVCCTL_USER (see 'svcctl staff list')")
+        return self.office.actor(staff_id)
+
+    def context(self, actor: Actor | None = None) -> Context:
+        office = self.office
+        return Context(actor or self.actor(), office.roster, office.departments, office.policy.scheme, self.now)
+
+    def author(self, actor: Actor) -> vcs.Author:
+        staff = next((s for s in self.office.config.get("staff") or () if s["id"] == actor.id), {})
+        return vcs.Author(actor.name, staff.get("email") or f"{actor.id}@{self.office.code.lower()}.svcctl")

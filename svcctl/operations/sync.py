@@ -1,0 +1,151 @@
+"""Sharing records between PCs through a git remote: merge driver, sync, clone."""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from .. import vcs
+from ..core.errors import ConflictError, Refusal, SvcError
+from ..core.merge import MergeConflict, merge_ticket, merge_values
+from ..store import txn, yamlio
+from ..store.records import CONFIG, Records, find_root
+from . import check as check_ops
+from . import office as office_ops
+from .env import Env
+
+
+def merge_files(base: str, ours: str, theirs: str, path: str) -> int:
+    """git merge driver: merge into ``ours``; 0 when clean, 1 when a person must decide."""
+    def read(name):
+        file = Path(name)
+        text = file.read_text(encoding="utf-8") if file.exists() else ""
+        return yamlio.parse(text) if text.strip() else None
+
+    try:
+        b, o, t = read(base), read(ours), read(theirs)
+        if not isinstance(o, dict) or not isinstance(t, dict):
+            raise MergeConflict(["whole file (not a mapping)"])
+        if Path(path).parts[:1] == ("tickets",) or "/tickets/" in f"/{path}":
+            merged = merge_ticket(b, o, t)
+        else:
+            merged = merge_values(b or {}, o, t, "")
+    except (MergeConflict, yamlio.YamlProblem, ValueError, KeyError, TypeError) as problem:
+        fields = problem.fields if isinstance(problem, MergeConflict) else [str(problem)]
+        print(f"svcctl: conflict in {path}: changed differently on both sides: {', '.join(fields)}", file=sys.stderr)
+        vcs.run(Path.cwd(), "merge-file", "-L", "this PC", "-L", "common", "-L", "other PC", ours, base, theirs)
+        return 1
+    txn.atomic_write(Path(ours), yamlio.dump(merged))
+    return 0
+
+
+def _unmerged(top: Path) -> list[str]:
+    return vcs.git(top, "diff", "--name-only", "--diff-filter=U").split()
+
+
+def _in_merge(records: Records) -> bool:
+    return (records.gdir / "MERGE_HEAD").exists()
+
+
+def _conflict_message(paths: list[str]) -> str:
+    return (f"sync stopped: {', '.join(paths)} changed differently on two PCs; edit the file to keep the right "
+            "values (remove the <<<<<<< ======= >>>>>>> lines), run 'git add' on it, then 'svcctl sync' again "
+            "(or 'git merge --abort' to undo the pull)")
+
+
+def sync(env: Env, remote: str = "origin", attempts: int = 5) -> list[str]:
+    records = env.records
+    top = records.top
+    if vcs.run(top, "remote", "get-url", remote).returncode != 0:
+        raise SvcError(f"no remote '{remote}' to sync with: add one with 'git remote add {remote} URL' (see README)")
+    actor = env.actor()
+    author = env.author(actor)
+    branch = vcs.run(top, "symbolic-ref", "--short", "-q", "HEAD").stdout.strip()
+    if not branch:
+        raise SvcError("HEAD is detached: check out the records branch (git switch main) before syncing")
+    said: list[str] = []
+    with records.lock():
+        vcs.git(top, "config", "merge.svcctl.name", "svcctl record merge (events are a union)")
+        vcs.git(top, "config", "merge.svcctl.driver", office_ops.driver_command())
+        if _in_merge(records):
+            paths = _unmerged(top)
+            if paths:
+                raise ConflictError(_conflict_message(paths))
+            _require_valid(env)
+            vcs.git(top, "commit", "--no-edit", "-q", env=author.env())
+            said.append("finished the merge you resolved")
+        dirty = vcs.git(top, "status", "--porcelain", "--untracked-files=no", "--", str(records.root)).strip()
+        if dirty:
+            raise Refusal(f"records have changes that are not committed ({dirty.splitlines()[0].strip()}): "
+                          "commit or discard them before syncing")
+        for attempt in range(1, attempts + 1):
+            fetch = vcs.run(top, "fetch", "-q", remote)
+            if fetch.returncode != 0:
+                last = (fetch.stderr.strip().splitlines() or ["no answer"])[-1]
+                raise SvcError(f"cannot reach remote '{remote}' (offline?): {last}; local records are unchanged")
+            upstream = f"refs/remotes/{remote}/{branch}"
+            has_upstream = vcs.run(top, "rev-parse", "-q", "--verify", upstream).returncode == 0
+            if has_upstream:
+                incoming = int(vcs.git(top, "rev-list", "--count", f"HEAD..{upstream}").strip())
+                if incoming:
+                    merge = vcs.run(top, "merge", "--no-edit", "-q", "-m",
+                                    f"sync: merge {remote}/{branch}", upstream, env=author.env())
+                    if merge.returncode != 0:
+                        paths = _unmerged(top)
+                        if not paths:
+                            raise SvcError(f"git merge failed: {(merge.stderr or merge.stdout).strip().splitlines()[-1]}")
+                        raise ConflictError(_conflict_message(paths))
+                    said.append(f"pulled {incoming} change(s) from {remote}")
+                outgoing = int(vcs.git(top, "rev-list", "--count", f"{upstream}..HEAD").strip())
+            else:
+                outgoing = int(vcs.git(top, "rev-list", "--count", "HEAD").strip())
+            _require_valid(env)
+            if not outgoing:
+                said.append("up to date")
+                return said
+            push = vcs.run(top, "push", "-q", remote, f"HEAD:refs/heads/{branch}")
+            if push.returncode == 0:
+                said.append(f"pushed {outgoing} change(s) to {remote}")
+                return said
+            text = push.stderr
+            if "rejected" in text or "fetch first" in text or "non-fast-forward" in text:
+                said.append(f"push rejected (another PC pushed first); retrying ({attempt}/{attempts})")
+                continue
+            last = (text.strip().splitlines() or ["no answer"])[-1]
+            raise SvcError(f"cannot push to '{remote}': {last}; your commits are kept locally")
+    raise SvcError(f"gave up after {attempts} rejected pushes; your commits are kept locally, run 'svcctl sync' again")
+
+
+def _require_valid(env: Env) -> None:
+    fresh = Env(str(env.records.root), env.user, env.now_text)
+    errors = [p for p in check_ops.run(fresh) if p.severity == "error"]
+    if errors:
+        raise SvcError(f"records fail 'svcctl check' after the merge ({errors[0]}); nothing was pushed")
+
+
+def clone(user: str | None, url: str, folder: str, station: str) -> str:
+    station = office_ops.check_station(station)
+    target = Path(folder).expanduser().resolve()
+    if target.exists() and any(target.iterdir()):
+        raise Refusal(f"{target} exists and is not empty: choose a new folder")
+    proc = vcs.run(Path.cwd(), "clone", "-q", url, str(target))
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["no answer"])[-1]
+        raise SvcError(f"cannot clone {url}: {last}")
+    try:
+        root = find_root(None, target) if (target / CONFIG).exists() else _find_config(target)
+        records = Records(root)
+        if station in records.office.stations:
+            raise Refusal(f"station {station} is already used by another PC ({CONFIG} stations): choose another code")
+        env = Env(str(root), user)
+        message = office_ops.setup(env, station)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    return f"cloned into {root}; {message}; run 'svcctl sync' to share it"
+
+
+def _find_config(top: Path) -> Path:
+    for candidate in sorted(top.glob(f"*/{CONFIG}")):
+        return candidate.parent
+    raise SvcError(f"the cloned repository has no {CONFIG}: is it an svcctl records repository?")

@@ -1,0 +1,220 @@
+"""Intake, the workflow steps, and reading tickets back."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from .. import vcs
+from ..core import deadlines as dl
+from ..core import model, workflow
+from ..core.errors import UsageError
+from ..core.intake import new_ticket
+from ..core.ticket import Ticket, fold
+from ..core.timeutil import iso
+from ..core.units import canonical_unit
+from ..store import txn, yamlio
+from ..store.records import ticket_rel
+from . import customers as customer_ops
+from .env import Env
+
+
+def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=None, at=None,
+           customer_id=None, unit=None, new_name=None, new_phones=(), grade=None, category=None,
+           emergency=False, appointment=None, due=None, answer=None, force=False) -> Ticket:
+    ticket_type = model.normalise("type", ticket_type)
+    channel = model.normalise("channel", channel)
+    grade = model.normalise("grade", grade) if grade else None
+    category = model.normalise("category", category) if category else None
+    unit = canonical_unit(unit) if unit else None
+    received = env.time(at)
+    appointment_at = env.time(appointment) if appointment else None
+    requested_by = env.time(due) if due else None
+    actor = env.actor()
+    records = env.records
+    new_customer = None
+    if new_name:
+        if not unit:
+            raise UsageError("a new customer needs --unit")
+        new_customer = customer_ops.build(new_name, list(new_phones), [unit])
+    with records.lock():
+        change = txn.Change("")
+        if new_customer is not None:
+            if customer_id:
+                raise UsageError("give either --customer ID or --name/--phone for a new customer, not both")
+            customer = customer_ops.stage_new(env, change, new_customer, force)
+        elif customer_id:
+            customer = records.customer(customer_id)
+        elif unit:
+            found = customer_ops.find(env, unit=unit)
+            if not found:
+                raise UsageError(f"no customer on file for unit {unit}: add --name and --phone to create one")
+            if len(found) > 1:
+                raise UsageError(f"unit {unit} has {len(found)} customers on file ({', '.join(c['id'] for c in found)}): pick one with --customer")
+            customer = found[0]
+        else:
+            raise UsageError("who is the customer? give --customer ID, or --unit, or --name/--phone/--unit for a new one")
+        units = customer.get("units") or []
+        if unit is None:
+            if len(units) != 1:
+                raise UsageError(f"customer {customer['id']} has several units ({', '.join(units)}): say which with --unit")
+            unit = units[0]
+        elif unit not in units:
+            raise UsageError(f"unit {unit} is not on file for customer {customer['id']} ({', '.join(units)}): add it with 'svcctl customer edit --add-unit'")
+        ticket_id = records.next_ticket_id(records.station(), received)
+        ticket = new_ticket(
+            env.context(actor), ticket_id=ticket_id, ticket_type=ticket_type, channel=channel,
+            customer=customer["id"], unit=unit, summary=summary, received_at=received, detail=detail,
+            grade=grade, category=category, emergency=emergency, appointment_at=appointment_at,
+            requested_by=requested_by, answer=answer,
+        )
+        change.message = f"intake {ticket_id} {model.label('type', ticket_type)} {unit}: {ticket.h('summary')}"
+        change.write(ticket_rel(ticket_id), yamlio.dump(ticket.to_record()))
+        records.commit(change, env.author(actor), {"Svcctl-Ticket": ticket_id, "Svcctl-Op": "intake"})
+    return ticket
+
+
+# verb -> the pure decision that turns the request into events (core.workflow)
+STEPS = {
+    "dispatch": workflow.dispatch,
+    "arrive": workflow.arrive,
+    "reply": workflow.reply,
+    "escalate": workflow.escalate,
+    "pause": workflow.pause,
+    "resume": workflow.resume,
+    "close": workflow.close,
+    "callback": workflow.callback,
+    "reopen": workflow.reopen,
+    "cancel": workflow.cancel,
+}
+
+
+def act(env: Env, verb: str, ticket_id: str, at: str | None = None, **options) -> Ticket:
+    """Append the events of one workflow step to a ticket, as one commit."""
+    decide = STEPS[verb]
+    actor = env.actor()
+    records = env.records
+    with records.lock():
+        ticket = records.ticket(ticket_id)
+        when = env.time(at)
+        events = decide(ticket, env.context(actor), when, **options)
+        updated = ticket.with_events(*events)
+        change = txn.Change(_describe(verb, ticket, events[0]))
+        change.write(ticket_rel(ticket_id), yamlio.dump(updated.to_record()))
+        records.commit(change, env.author(actor), {"Svcctl-Ticket": ticket_id, "Svcctl-Op": verb})
+    return updated
+
+
+def _describe(verb: str, ticket: Ticket, event) -> str:
+    detail = {
+        "dispatch": lambda e: f"→ {e.get('to')}" + (f" ({e.get('assignee')})" if e.get("assignee") else ""),
+        "escalate": lambda e: f"→ {e.get('to')}",
+        "callback": lambda e: f"{e.get('satisfaction')}/5" + (" unresolved, reopened" if e.get("unresolved") else ""),
+        "close": lambda e: e.get("result"),
+        "pause": lambda e: e.get("reason"),
+        "cancel": lambda e: e.get("reason"),
+        "reply": lambda e: e.get("note"),
+        "reopen": lambda e: e.get("note"),
+    }.get(verb, lambda e: "")(event)
+    head = f"{verb} {ticket.id} {model.label('type', ticket.type)} {ticket.h('unit')}"
+    return f"{head}: {_one_line(detail)}" if detail else head
+
+
+def _one_line(text, limit: int = 60) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def evaluate(env: Env, ticket: Ticket, now: datetime | None = None):
+    office = env.office
+    state = fold(ticket)
+    return state, dl.evaluate(ticket, office.policy, office.calendar, now or env.now, state)
+
+
+def deadline_dict(d: dl.Deadline) -> dict:
+    minutes = int(d.delta.total_seconds() // 60) if d.delta is not None else None
+    return {
+        "name": d.name, "level": d.level, "due": iso(d.due), "state": d.state,
+        "stopped_at": iso(d.stopped_at),
+        "minutes_left": minutes if d.state == "pending" else None,
+        "minutes_late": minutes if d.state in ("late", "warned", "missed") else None,
+        "source": d.source, "action": d.action if d.state in ("warned", "missed") else None,
+    }
+
+
+def ticket_dict(env: Env, ticket: Ticket, now: datetime | None = None) -> dict:
+    state, deadlines = evaluate(env, ticket, now)
+    record = ticket.to_record()
+    events = record.pop("events")
+    return {
+        **{k: record.get(k) for k in ("id", "type", "grade", "category")},
+        "type_zh": model.label("type", ticket.type),
+        "emergency": bool(ticket.h("emergency")),
+        **{k: record.get(k) for k in ("channel", "customer", "unit", "summary", "detail", "received_at",
+                                      "first_responder", "appointment_at", "requested_by")},
+        "status": state.status, "owner": state.owner, "department": state.department,
+        "assignee": state.assignee, "escalated_to": state.escalated_to,
+        "callback_required": state.callback_required, "callback_done": state.callback_done,
+        "reopened": state.reopen_count,
+        "deadlines": [deadline_dict(d) for d in deadlines],
+        "events": events,
+    }
+
+
+def row(env: Env, ticket: Ticket, now: datetime | None = None) -> dict:
+    """One line of ``svcctl list``: no names or phones (rules §7)."""
+    state, deadlines = evaluate(env, ticket, now)
+    open_ones = [d for d in deadlines if d.state in dl.OPEN_STATES and d.due is not None]
+    nxt = min(open_ones, key=lambda d: d.due, default=None)
+    return {
+        "id": ticket.id, "type": ticket.type, "type_zh": model.label("type", ticket.type),
+        "grade": ticket.h("grade"), "status": state.status, "unit": ticket.h("unit"),
+        "customer": ticket.h("customer"), "summary": ticket.h("summary"),
+        "received_at": iso(ticket.received_at), "owner": state.owner, "department": state.department,
+        "next_deadline": nxt.name if nxt else None, "next_due": iso(nxt.due) if nxt else None,
+        "next_state": nxt.state if nxt else None,
+    }
+
+
+def select(env: Env, *, status=None, ticket_type=None, unit=None, customer=None, staff=None,
+           since=None, until=None) -> list[Ticket]:
+    types = {model.normalise("type", t) for t in ticket_type} if ticket_type else None
+    unit_q = canonical_unit(unit) if unit else None
+    since_t = env.time(since) if since else None
+    until_t = env.time(until) if until else None
+    out = []
+    for ticket in env.records.tickets():
+        if types and ticket.type not in types:
+            continue
+        if unit_q and ticket.h("unit") != unit_q and not ticket.h("unit").endswith("/" + unit_q):
+            continue
+        if customer and ticket.h("customer") != customer:
+            continue
+        if since_t and ticket.received_at < since_t:
+            continue
+        if until_t and ticket.received_at > until_t:
+            continue
+        if status or staff:
+            state = fold(ticket)
+            if status and state.status not in _statuses(status):
+                continue
+            if staff and staff not in {ticket.h("first_responder"), state.owner, state.assignee}:
+                continue
+        out.append(ticket)
+    return out
+
+
+STATUS_GROUPS = {"active": ("open", "dispatched", "paused", "closed")}
+STATUSES = ("open", "dispatched", "paused", "closed", "done", "cancelled", "active")
+
+
+def _statuses(wanted) -> set:
+    out = set()
+    for s in wanted:
+        out.update(STATUS_GROUPS.get(s, (s,)))
+    return out
+
+
+def history(env: Env, ticket_id: str) -> list[dict]:
+    records = env.records
+    records.ticket(ticket_id)
+    return vcs.file_log(records.top, records.rel(ticket_rel(ticket_id)))
+

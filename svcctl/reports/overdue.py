@@ -1,0 +1,62 @@
+"""Deadlines across all tickets: what is overdue, what is due soon, which callbacks to make.
+
+Aggregation into plain rows only; the CLI renders them. Reading only: nothing is written.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from ..core import deadlines as dl
+from ..core import model
+from ..core.office import Office
+from ..core.ticket import Ticket, fold
+from ..core.timeutil import human_span, iso
+
+
+def _row(ticket: Ticket, state, d: dl.Deadline) -> dict:
+    late = d.state in ("warned", "missed")
+    return {
+        "ticket": ticket.id, "type": ticket.type, "type_zh": model.label("type", ticket.type),
+        "grade": ticket.h("grade"), "unit": ticket.h("unit"), "summary": ticket.h("summary"),
+        "deadline": d.name, "level": d.level, "state": d.state, "due": iso(d.due),
+        "late_by": human_span(d.delta) if late else "",
+        "minutes_late": int(d.delta.total_seconds() // 60) if late else None,
+        "left": "" if late else human_span(d.delta),
+        "minutes_left": None if late else int(d.delta.total_seconds() // 60),
+        "owner": state.owner, "department": state.department or "",
+        "action": d.action if late else f"due soon: {d.action}",
+    }
+
+
+def overdue(tickets: list[Ticket], office: Office, now: datetime, within: timedelta | None = None) -> list[dict]:
+    """Warned and missed deadlines, plus with ``within`` those falling due that soon."""
+    rows = []
+    for ticket in tickets:
+        state = fold(ticket)
+        for d in dl.evaluate(ticket, office.policy, office.calendar, now, state):
+            soon = within is not None and d.state == "pending" and d.delta <= within
+            if d.state in ("warned", "missed") or soon:
+                rows.append(_row(ticket, state, d))
+    order = {"missed": 0, "warned": 1, "pending": 2}
+    rows.sort(key=lambda r: (order[r["state"]], r["due"], r["ticket"]))
+    return rows
+
+
+def callbacks(tickets: list[Ticket], office: Office, now: datetime, due_only: bool = False) -> list[dict]:
+    """Callbacks (回访) still to make: every closed repair, complaint and paid service."""
+    rows = []
+    for ticket in tickets:
+        state = fold(ticket)
+        if state.status != "closed":
+            continue
+        for d in dl.evaluate(ticket, office.policy, office.calendar, now, state):
+            if d.name != "callback" or d.state not in dl.OPEN_STATES:
+                continue
+            if due_only and d.state == "pending" and d.due.date() > now.date():
+                continue
+            row = _row(ticket, state, d)
+            row["closed_at"] = iso(state.last_close.at)
+            row["result"] = state.last_close.get("result")
+            rows.append(row)
+    rows.sort(key=lambda r: (r["due"], r["ticket"]))
+    return rows

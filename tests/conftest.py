@@ -1,0 +1,102 @@
+"""Shared fixtures: a real office in a temporary git repository, driven through the CLI.
+
+Git runs with no global or system configuration, as on a fresh CI machine: svcctl must
+set every identity it needs itself. Tests that call git directly pass ``GIT_IDENTITY``.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from svcctl.cli.main import cli
+
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
+    "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
+}
+
+
+@pytest.fixture(autouse=True)
+def fresh_machine(monkeypatch, tmp_path_factory):
+    """No git identity, no user config, no svcctl variables leaking in from the shell."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in ("SVCCTL_RECORDS", "SVCCTL_USER", "SVCCTL_NOW", "SVCCTL_DEBUG", "SVCCTL_CRASH_AT",
+                 "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def git(cwd, *args, check=True) -> str:
+    proc = subprocess.run(["git", *args], cwd=str(cwd), capture_output=True, text=True,
+                          env={**os.environ, **GIT_IDENTITY})
+    if check and proc.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}")
+    return proc.stdout
+
+
+@dataclass
+class Office:
+    """A records folder plus a way to run svcctl in it as a given person at a given time."""
+
+    root: Path
+    now: str = "2026-11-20 09:30"
+    user: str = "li"
+
+    def run(self, *args, now: str | None = None, user: str | None = None, ok: bool = True):
+        env = {"SVCCTL_RECORDS": str(self.root), "SVCCTL_NOW": now or self.now, "SVCCTL_USER": user or self.user}
+        result = CliRunner().invoke(cli, [str(a) for a in args], env=env, catch_exceptions=False)
+        if ok and result.exit_code != 0:
+            raise AssertionError(f"svcctl {' '.join(map(str, args))} exited {result.exit_code}: {result.stderr}")
+        return result
+
+    def fails(self, *args, **kw):
+        result = self.run(*args, ok=False, **kw)
+        assert result.exit_code != 0, f"svcctl {' '.join(map(str, args))} should have failed"
+        return result
+
+    def intake(self, *args, **kw) -> str:
+        return self.run("intake", *args, **kw).stdout.splitlines()[0]
+
+    def json(self, *args, **kw):
+        import json
+
+        return json.loads(self.run(*args, "--format", "json", **kw).stdout)
+
+    def commits(self) -> int:
+        return int(git(self.root, "rev-list", "--count", "HEAD").strip())
+
+    def subprocess(self, *args, now: str | None = None, user: str | None = None, extra_env=None, timeout=120):
+        """The real console entry point in a child process."""
+        env = {**os.environ, "SVCCTL_RECORDS": str(self.root), "SVCCTL_NOW": now or self.now,
+               "SVCCTL_USER": user or self.user, **(extra_env or {})}
+        return subprocess.run([sys.executable, "-m", "svcctl", *map(str, args)], capture_output=True,
+                              text=True, env=env, timeout=timeout)
+
+
+def make_office(root: Path, station: str = "A") -> Office:
+    result = CliRunner().invoke(cli, ["init", str(root), "--name", "翠苑物业管理处", "--code", "CY",
+                                      "--director", "wang", "--director-name", "王主任", "--station", station],
+                                env={"SVCCTL_NOW": "2026-11-01 09:00"}, catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    office = Office(root)
+    office.run("staff", "add", "zhao", "--name", "赵强", "--role", "supervisor", user="wang")
+    office.run("staff", "add", "li", "--name", "李娜", "--role", "agent", user="wang")
+    office.run("staff", "add", "zhou", "--name", "周师傅", "--role", "agent", "--department", "维修部", user="wang")
+    office.run("customer", "add", "--name", "陈先生", "--phone", "13800138000", "--unit", "3-2-1502")
+    office.run("customer", "add", "--name", "林女士", "--phone", "13900000001", "--unit", "5-1-301")
+    return office
+
+
+@pytest.fixture
+def office(tmp_path) -> Office:
+    """An office with staff wang (director), zhao (supervisor), li and zhou (agents) and two
+    customers: C-A001 陈先生 at 3-2-1502 and C-A002 林女士 at 5-1-301."""
+    return make_office(tmp_path / "office")
