@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -37,6 +38,10 @@ class SvcGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("svcctl: interrupted", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            # The reader (head, less) went away: not an error of ours, and nothing more to say.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except Exception as exc:  # a bug: one line for the user, the traceback on request

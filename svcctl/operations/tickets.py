@@ -162,8 +162,9 @@ def ticket_dict(env: Env, ticket: Ticket, now: datetime | None = None) -> dict:
 def row(env: Env, ticket: Ticket, now: datetime | None = None) -> dict:
     """One line of ``svcctl list``: no names or phones (rules §7)."""
     state, deadlines = evaluate(env, ticket, now)
-    open_ones = [d for d in deadlines if d.state in dl.OPEN_STATES and d.due is not None]
-    nxt = min(open_ones, key=lambda d: d.due, default=None)
+    open_ones = [d for d in deadlines if d.state in dl.OPEN_STATES]
+    # The most pressing open deadline; a paused one (no due time while held) comes last.
+    nxt = min(open_ones, key=lambda d: (d.due is None, d.due or now or env.now), default=None)
     return {
         "id": ticket.id, "type": ticket.type, "type_zh": model.label("type", ticket.type),
         "grade": ticket.h("grade"), "status": state.status, "unit": ticket.h("unit"),

@@ -48,7 +48,12 @@ def parse(text: str):
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise YamlProblem(mark.line + 1 if mark else None, f"YAML syntax: {exc.problem or exc}") from None
+        message = f"YAML syntax: {exc.problem or exc}"
+        context = exc.context_mark
+        if exc.context and context is not None and mark is not None and context.line != mark.line:
+            # YAML notices a defect where parsing fails, often a line after the real mistake.
+            message += f" ({exc.context} at line {context.line + 1})"
+        raise YamlProblem(mark.line + 1 if mark else None, message) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(None, f"YAML: {exc}") from None
 

@@ -1,0 +1,58 @@
+"""The sample office shipped in records/ is valid and shows the main job at work."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from svcctl.cli.main import cli
+
+SAMPLE = Path(__file__).resolve().parent.parent / "records"
+
+
+def run(*args, now="2026-11-23 16:00"):
+    return CliRunner().invoke(cli, ["--records", str(SAMPLE), *args], env={"SVCCTL_NOW": now})
+
+
+def test_sample_records_are_valid():
+    result = run("check")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "all records are valid"
+
+
+def test_overdue_on_the_sample_office_matches_the_rules():
+    result = run("overdue", "--format", "json")
+    assert result.exit_code == 1
+    got = [(r["ticket"], r["deadline"], r["state"], r["due"]) for r in json.loads(result.stdout)]
+    assert got == [
+        # emergency repair received Fri 20:10, technician due on site within 15 minutes, no arrival yet
+        ("202611-A008", "arrival", "missed", "2026-11-20T20:25:00+08:00"),
+        # general complaint closed Wed 11-18 15:00: callback within 3 days
+        ("202611-A003", "callback", "missed", "2026-11-21T15:00:00+08:00"),
+        # repair closed Thu 11-19 15:00: callback within 2 days
+        ("202611-A005", "callback", "missed", "2026-11-21T15:00:00+08:00"),
+        # paid service closed Sat 11-21 11:00: callback within 2 days (office default)
+        ("202611-A009", "callback", "missed", "2026-11-23T11:00:00+08:00"),
+        # query received 15:40: answered within 15 minutes
+        ("202611-A013", "reply", "missed", "2026-11-23T15:55:00+08:00"),
+    ]
+
+
+def test_nothing_overdue_is_silent_with_exit_0():
+    # Monday 11-16 09:30: the only ticket so far was answered on the spot at 09:05.
+    result = run("overdue", now="2026-11-16 09:30")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_console_script_runs_the_readme_quick_start():
+    proc = subprocess.run(
+        [sys.executable, "-m", "svcctl", "--records", str(SAMPLE), "overdue", "--now", "2026-11-23 16:00"],
+        capture_output=True, text=True)
+    assert proc.returncode == 1 and proc.stderr == ""
+    lines = proc.stdout.splitlines()
+    assert lines[0].split()[:4] == ["Ticket", "类型", "Unit", "Deadline"]
+    assert len(lines) == 2 + 5
+    assert "13800138000" not in proc.stdout and "陈建国" not in proc.stdout
