@@ -6,7 +6,9 @@ the CLI prints that line on stderr and exits with ``exit_code``. Anything else i
 
 
 class SvcError(Exception):
-    exit_code = 1
+    """Trouble with the surroundings: no records folder, git failing, lock busy, remote away."""
+
+    exit_code = 7
 
     def __init__(self, message: str):
         super().__init__(message)
