@@ -98,3 +98,12 @@ def test_other_commands_refuse_a_broken_record_and_point_to_check(office, ticket
     edit(office.root / "svcctl.yaml", "role: agent", "role: intern")
     result = office.fails("intake", "--type", "query", "--unit", "5-1-301", "--summary", "x")
     assert "svcctl.yaml" in result.stderr and "run 'svcctl check'" in result.stderr
+
+
+def test_a_hand_edit_after_a_listing_is_noticed(office, ticket):
+    # the first listing fills the read cache; edits of the same length must still be seen
+    assert [r["summary"] for r in office.json("list")] == ["电梯噪音"]
+    edit(ticket, "summary: 电梯噪音", "summary: 电梯异响")
+    assert [r["summary"] for r in office.json("list")] == ["电梯异响"]
+    edit(ticket, "type: complaint", "type: complain")
+    assert "'type' is 'complain'" in office.fails("list").stderr

@@ -198,6 +198,8 @@ def test_intake_bad_input_is_one_line_and_writes_nothing(office):
         (("--type", "appointment", "--unit", "3-2-1502", "--summary", "x"), "needs --appointment"),
         (("--type", "repair", "--unit", "3-2-1502", "--summary", "x", "--category", "roof"), "unknown category 'roof'"),
         (("--type", "repair", "--unit", "3-2-1502", "--summary", "x", "--answer", "done"), "--answer closes"),
+        (("--type", "complaint", "--grade", "complex", "--unit", "3-2-1502", "--summary", "x", "--answer", "done"),
+         "this complaint goes through its workflow"),
         (("--type", "query", "--name", "新业主", "--phone", "12ab", "--unit", "7-1-101", "--summary", "x"), "malformed phone"),
     ]
     for args, expected in cases:
@@ -291,3 +293,16 @@ def test_every_command_has_help_with_an_example():
         result = runner.invoke(cli, [*path, "--help"])
         assert result.exit_code == 0, path
         assert "Examples:" in result.stdout and "svcctl " in result.stdout, path
+
+
+def test_a_simple_complaint_answered_on_the_spot_is_closed_and_owes_a_callback(office):
+    tid = office.intake("--type", "complaint", "--grade", "simple", "--unit", "3-2-1502", "--summary", "保安态度",
+                        "--answer", "已致歉并说明")
+    ticket = office.json("show", tid)
+    assert ticket["status"] == "closed" and [e["event"] for e in ticket["events"]] == ["intake", "close"]
+    # answered immediately, and a handled complaint is called back within 3 days (rules §5)
+    assert {d["name"]: (d["state"], d["due"]) for d in ticket["deadlines"]} == {
+        "first_reply": ("met", "2026-11-20T11:30:00+08:00"),
+        "resolve": ("met", "2026-11-20T09:35:00+08:00"),
+        "callback": ("pending", "2026-11-23T09:30:00+08:00"),
+    }

@@ -9,7 +9,9 @@ from .model import grade_for_scheme
 from .ticket import Event, Ticket
 from .workflow import Context, check_time
 
-ANSWERABLE_AT_ONCE = ("consultation", "query", "complaint", "suggestion")
+# What an agent may settle during the call itself; other requests go through their workflow
+# (a suggestion goes to the director, a graver complaint is worked and may need a supervisor).
+ANSWERABLE_AT_ONCE = ("consultation", "query", "complaint.simple", "complaint.minor")
 
 
 def new_ticket(
@@ -40,8 +42,9 @@ def new_ticket(
         raise UsageError("--appointment is for appointments; for a repair visit use 'svcctl dispatch --appointment'")
     if requested_by is not None and requested_by < received_at:
         raise UsageError("--due is before the request was received")
-    if answer is not None and ticket_type not in ANSWERABLE_AT_ONCE:
-        raise UsageError(f"--answer closes a request answered on the spot; a {ticket_type} goes through dispatch and close")
+    if answer is not None and ticket_type not in ANSWERABLE_AT_ONCE and f"{ticket_type}.{grade}" not in ANSWERABLE_AT_ONCE:
+        raise UsageError(f"--answer closes a request answered on the spot (consultation, query, simple or minor "
+                         f"complaint); this {ticket_type} goes through its workflow to 'svcctl close'")
     header = {
         "id": ticket_id, "type": ticket_type, "grade": grade, "category": category,
         "emergency": bool(emergency), "channel": channel, "customer": customer, "unit": unit,
