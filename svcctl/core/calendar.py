@@ -73,7 +73,7 @@ class OfficeCalendar:
         """
         remaining = amount
         cursor = start.astimezone(self.tz)
-        pauses = tuple(sorted((p, r) for p, r in pauses if r is None or r > cursor))
+        pauses = tuple(sorted(((p, r) for p, r in pauses if r is None or r > cursor), key=lambda pause: pause[0]))
         for _ in range(3660):  # ten years of days is far past any office deadline
             local_day = cursor.date()
             day_end = self._day_start(local_day + DAY)

@@ -48,13 +48,13 @@ DEFAULT_DEADLINES: dict[str, dict[str, dict]] = {
         "resolve_limit": _R(within="7 workdays", until=["close"], pausable=True, source="002 第十二条"),
     },
     "complaint.major": {
-        "escalate": _R(within="same day", until=["escalate"], source="000 客户服务工作程序与标准 4(5)"),
+        "escalate": _R(within="same day", until=["escalate", "close"], source="000 客户服务工作程序与标准 4(5)"),
         "answer": _R(within="2 days", until=["reply", "close"], source="000 4(5)"),
         "resolve": _R(within="10 days", until=["close"], pausable=True, source="000 4(5)"),
         "callback": _R(**{"from": "close"}, within="7 days", until=["callback"], source="004 制度5 三.1"),
     },
     "complaint.important": {
-        "escalate": _R(within="1 hours", until=["escalate"], source="000 4(5)"),
+        "escalate": _R(within="1 hours", until=["escalate", "close"], source="000 4(5)"),
         "resolve": _R(within="3 days", until=["close"], pausable=True, source="000 4(5)"),
         "callback": _R(**{"from": "close"}, within="14 days", until=["callback"], source="004 制度5 三.1"),
     },
@@ -91,7 +91,9 @@ DISPLAY_ORDER = (
     "reply", "first_reply", "dispatch", "arrival", "escalate", "forward", "answer",
     "appointment", "resolve", "resolve_limit", "rework", "callback",
 )
-PROMISE_ORDER = ("resolve", "answer", "appointment", "forward", "reply", "first_reply", "arrival", "dispatch")
+# A repair's dispatch and arrival times are not a date for the result, so a repair (like a
+# paid service) is confirmed without one.
+PROMISE_ORDER = ("resolve", "answer", "appointment", "forward", "reply", "first_reply")
 
 
 @dataclass(frozen=True)

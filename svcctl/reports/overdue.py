@@ -52,7 +52,7 @@ def callbacks(tickets: list[Ticket], office: Office, now: datetime, due_only: bo
         for d in dl.evaluate(ticket, office.policy, office.calendar, now, state):
             if d.name != "callback" or d.state not in dl.OPEN_STATES:
                 continue
-            if due_only and d.state == "pending" and d.due.date() > now.date():
+            if due_only and d.state == "pending" and d.due > office.calendar.end_of_day(now):
                 continue
             row = _row(ticket, state, d)
             row["closed_at"] = iso(state.last_close.at)
