@@ -624,3 +624,24 @@ def test_real_subprocess_overdue_after_national_day(office):
     before = office.commits()
     bad = office.subprocess("cancel", tid, "--reason", "x", now="2026-10-10 10:02", user="li")
     assert bad.returncode == 3 and len(bad.stderr.splitlines()) == 1 and office.commits() == before
+
+
+def test_due_date_given_as_a_bare_day_means_the_end_of_that_day(office):
+    # the customer asks for it "by the 25th": the resolve deadline becomes 11-25 24:00 and
+    # the confirmation promises 11月25日, not the first minute of that day
+    out = office.run("intake", "--type", "complaint", "--grade", "general", "--unit", "3-2-1502",
+                     "--summary", "绿化修剪", "--due", "2026-11-25").stdout.splitlines()
+    deadlines = {d["name"]: d["due"] for d in office.json("show", out[0])["deadlines"]}
+    assert deadlines["resolve"] == "2026-11-26T00:00:00+08:00"
+    assert "在11月25日前" in out[1]
+    refused = office.fails("intake", "--type", "query", "--unit", "3-2-1502", "--summary", "水费", "--due", "2026-11-25")
+    assert "a query has none" in refused.stderr
+
+
+def test_an_appointment_is_kept_when_staff_arrive_on_time(office):
+    tid = office.intake("--type", "appointment", "--unit", "3-2-1502", "--appointment", "2026-11-20 14:00",
+                        "--summary", "上门量房")
+    office.run("dispatch", tid, "--to", "工程部", now="2026-11-20 10:00")
+    office.run("arrive", tid, now="2026-11-20 13:58")
+    appointment = [d for d in office.json("show", tid, now="2026-11-20 15:00")["deadlines"] if d["name"] == "appointment"]
+    assert appointment[0]["state"] == "met" and appointment[0]["stopped_at"] == "2026-11-20T13:58:00+08:00"

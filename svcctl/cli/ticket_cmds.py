@@ -59,9 +59,8 @@ def intake(obj, fmt, at, **options):
     promise = promised(deadlines)
     kind = model.label("type", ticket.type)
     if promise:
-        due = promise.due.astimezone(env.office.tz)
         sentence = texts.render("confirmation.txt", env.records.root, kind=kind,
-                                    date=f"{due.month}月{due.day}日{due:%H:%M}")
+                                date=spoken_date(promise.due.astimezone(env.office.tz)))
     else:
         sentence = texts.render("confirmation-no-date.txt", env.records.root, kind=kind)
     if fmt == "json":
@@ -69,6 +68,16 @@ def intake(obj, fmt, at, **options):
     else:
         click.echo(ticket.id)
         click.echo(sentence)
+
+
+def spoken_date(due) -> str:
+    """A due time as said on the phone: 11月23日09:30, or just 10月8日 for the end of that day."""
+    from datetime import timedelta
+
+    if (due.hour, due.minute) == (0, 0):
+        day = due - timedelta(days=1)
+        return f"{day.month}月{day.day}日"
+    return f"{due.month}月{due.day}日{due:%H:%M}"
 
 
 @click.command(help="Show a ticket: header, status, every deadline with its state, and the timeline." + examples(

@@ -76,7 +76,7 @@ DEFAULT_DEADLINES: dict[str, dict[str, dict]] = {
         "forward": _R(within="1 workday", until=["escalate", "close"], source="004 制度2 一.4 (to the director; time is an office default)"),
     },
     "appointment": {
-        "appointment": _R(**{"from": "appointment"}, within="0 minutes", until=["close"], source="002 日常规范用语 (at the agreed time)"),
+        "appointment": _R(**{"from": "appointment"}, within="0 minutes", until=["arrive", "close"], source="002 日常规范用语 (at the agreed time)"),
     },
     "paid": {
         "callback": _R(**{"from": "close"}, within="2 days", until=["callback"], source="004 制度5 三.3 (time is an office default)"),

@@ -27,7 +27,7 @@ def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=Non
     unit = canonical_unit(unit) if unit else None
     received = env.time(at)
     appointment_at = env.time(appointment) if appointment else None
-    requested_by = env.time(due) if due else None
+    requested_by = _end_of_day_if_date(env, due) if due else None
     actor = env.actor()
     records = env.records
     new_customer = None
@@ -66,10 +66,21 @@ def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=Non
             grade=grade, category=category, emergency=emergency, appointment_at=appointment_at,
             requested_by=requested_by, answer=answer,
         )
+        if requested_by is not None and not any(
+                r.name == "resolve" for r in env.office.policy.rules_for(ticket_type, grade, category, emergency)):
+            raise UsageError(f"--due replaces the resolve deadline, and a {ticket_type} has none here")
         change.message = f"intake {ticket_id} {model.label('type', ticket_type)} {unit}: {ticket.h('summary')}"
         change.write(ticket_rel(ticket_id), yamlio.dump(ticket.to_record()))
         records.commit(change, env.author(actor), {"Svcctl-Ticket": ticket_id, "Svcctl-Op": "intake"})
     return ticket
+
+
+def _end_of_day_if_date(env: Env, text: str) -> datetime:
+    """"By the 25th" means by the end of the 25th, not its first minute."""
+    when = env.time(text)
+    if ":" not in text and (when.hour, when.minute, when.second) == (0, 0, 0):
+        return env.office.calendar.end_of_day(when)
+    return when
 
 
 # verb -> the pure decision that turns the request into events (core.workflow)
