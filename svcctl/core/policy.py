@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 
 from .errors import UsageError
 
@@ -113,7 +114,7 @@ class Rule:
     pausable: bool
     source: str
 
-    @property
+    @cached_property
     def span(self) -> Within:
         return parse_within(self.within)
 
@@ -154,8 +155,16 @@ def _rule(name: str, raw: dict) -> Rule:
 class Policy:
     scheme: str
     table: dict  # key -> name -> raw rule
+    # Every ticket of a kind has the same rules; listing 10k tickets asks for them 10k times.
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def rules_for(self, ticket_type: str, grade=None, category=None, emergency=False) -> list[Rule]:
+        key = (ticket_type, grade, category, bool(emergency))
+        if key not in self._memo:
+            self._memo[key] = self._rules_for(*key)
+        return self._memo[key]
+
+    def _rules_for(self, ticket_type: str, grade, category, emergency) -> list[Rule]:
         keys = ["*", ticket_type]
         if grade:
             keys.append(f"{ticket_type}.{grade}")
