@@ -37,11 +37,12 @@ class Context:
     now: datetime
 
 
-def check_time(at: datetime, now: datetime, not_before: datetime | None = None, what: str = "event") -> None:
+def check_time(at: datetime, now: datetime, not_before: datetime | None = None, what: str = "event",
+               before_what: str = "the ticket's last event") -> None:
     if at > now + FUTURE_SLACK:
         raise UsageError(f"{what} time {at.isoformat()} lies in the future: give the time it really happened")
     if not_before is not None and at < not_before:
-        raise Refusal(f"{what} time {at.isoformat()} is before the ticket's last event at {not_before.isoformat()}: "
+        raise Refusal(f"{what} time {at.isoformat()} is before {before_what} at {not_before.isoformat()}: "
                       "events are recorded in time order")
 
 
@@ -151,7 +152,7 @@ def close(ticket, ctx, at, result, fee=None, receipt=None, signed=None, leak_tes
     if leak_test_at is not None:
         if ticket.h("category") != "leak":
             raise UsageError("--leak-test-at is for leak repairs (category leak) only")
-        check_time(leak_test_at, ctx.now, ticket.received_at, what="leak test")
+        check_time(leak_test_at, ctx.now, ticket.received_at, what="leak test", before_what="the intake")
         if leak_test_at > at:
             raise UsageError("the leak test is after the close: close the ticket once the leak test is done")
     elif ticket.h("category") == "leak" and not temporary:
