@@ -114,12 +114,3 @@ def file_log(top: Path, path: str) -> list[dict]:
         sha, author, when, subject = line.split("\x1f", 3)
         rows.append({"commit": sha, "author": author, "date": when, "subject": subject})
     return rows
-
-
-def commit_message_has(top: Path, rev: str, needle: str) -> bool:
-    proc = run(top, "log", "-1", "--format=%B", rev)
-    return proc.returncode == 0 and needle in proc.stdout
-
-
-def is_ancestor(top: Path, commit: str, rev: str = "HEAD") -> bool:
-    return run(top, "merge-base", "--is-ancestor", commit, rev).returncode == 0

@@ -9,7 +9,7 @@ from .. import vcs
 from ..core.errors import ConflictError, Refusal, SvcError
 from ..core.merge import MergeConflict, merge_ticket, merge_values
 from ..store import txn, yamlio
-from ..store.records import CONFIG, Records, find_root
+from ..store.records import CONFIG, Records
 from . import check as check_ops
 from . import office as office_ops
 from .env import Env
@@ -47,13 +47,26 @@ def _in_merge(records: Records) -> bool:
     return (records.gdir / "MERGE_HEAD").exists()
 
 
-def _conflict_message(paths: list[str]) -> str:
-    return (f"sync stopped: {', '.join(paths)} changed differently on two PCs; edit the file to keep the right "
+def _conflict_message(paths: list[str], said: str = "") -> str:
+    """``said``: the merge driver's stderr, whose lines name the fields in conflict."""
+    fields = {}
+    for line in said.splitlines():
+        head, sep, what = line.partition(": changed differently on both sides: ")
+        if sep and head.startswith("svcctl: conflict in "):
+            fields[head[len("svcctl: conflict in "):]] = what.strip()
+    named = [f"{p} ({fields[p]})" if fields.get(p) else p for p in paths]
+    return (f"sync stopped: {', '.join(named)} changed differently on two PCs; edit the file to keep the right "
             "values (remove the <<<<<<< ======= >>>>>>> lines), run 'git add' on it, then 'svcctl sync' again "
             "(or 'git merge --abort' to undo the pull)")
 
 
 def sync(env: Env, remote: str = "origin", attempts: int = 5) -> list[str]:
+    """Fetch, merge, check, push; retried when another PC pushed in between.
+
+    Only the merge runs under the office lock. The network steps (fetch, push) run
+    outside it, so desk work on this PC goes on while a sync waits on a slow or dead
+    line; a second lock keeps two syncs of one clone from running at once.
+    """
     records = env.records
     top = records.top
     if vcs.run(top, "remote", "get-url", remote).returncode != 0:
@@ -63,6 +76,20 @@ def sync(env: Env, remote: str = "origin", attempts: int = 5) -> list[str]:
     branch = vcs.run(top, "symbolic-ref", "--short", "-q", "HEAD").stdout.strip()
     if not branch:
         raise SvcError("HEAD is detached: check out the records branch (git switch main) before syncing")
+    from filelock import FileLock, Timeout
+
+    one_sync = FileLock(str(records.gdir / "svcctl-sync.lock"))
+    try:
+        one_sync.acquire(timeout=0)
+    except Timeout:
+        raise Refusal("another 'svcctl sync' is running for these records: let it finish, then try again") from None
+    try:
+        return _sync(env, records, top, remote, branch, author, attempts)
+    finally:
+        one_sync.release()
+
+
+def _sync(env: Env, records: Records, top: Path, remote: str, branch: str, author, attempts: int) -> list[str]:
     said: list[str] = []
     with records.lock():
         vcs.git(top, "config", "merge.svcctl.name", "svcctl record merge (events are a union)")
@@ -74,16 +101,15 @@ def sync(env: Env, remote: str = "origin", attempts: int = 5) -> list[str]:
             _require_valid(env)
             vcs.git(top, "commit", "--no-edit", "-q", env=author.env())
             said.append("finished the merge you resolved")
-        dirty = vcs.git(top, "status", "--porcelain", "--untracked-files=no", "--", str(records.root)).strip()
-        if dirty:
-            raise Refusal(f"records have changes that are not committed ({dirty.splitlines()[0].strip()}): "
-                          "commit or discard them before syncing")
-        for attempt in range(1, attempts + 1):
-            fetch = vcs.run(top, "fetch", "-q", remote)
-            if fetch.returncode != 0:
-                last = (fetch.stderr.strip().splitlines() or ["no answer"])[-1]
-                raise SvcError(f"cannot reach remote '{remote}' (offline?): {last}; local records are unchanged")
-            upstream = f"refs/remotes/{remote}/{branch}"
+        _require_clean(records)
+    upstream = f"refs/remotes/{remote}/{branch}"
+    for attempt in range(1, attempts + 1):
+        fetch = vcs.run(top, "fetch", "-q", remote)
+        if fetch.returncode != 0:
+            last = (fetch.stderr.strip().splitlines() or ["no answer"])[-1]
+            raise SvcError(f"cannot reach remote '{remote}' (offline?): {last}; local records are unchanged")
+        with records.lock():
+            _require_clean(records)
             has_upstream = vcs.run(top, "rev-parse", "-q", "--verify", upstream).returncode == 0
             if has_upstream:
                 incoming = int(vcs.git(top, "rev-list", "--count", f"HEAD..{upstream}").strip())
@@ -94,26 +120,35 @@ def sync(env: Env, remote: str = "origin", attempts: int = 5) -> list[str]:
                         paths = _unmerged(top)
                         if not paths:
                             raise SvcError(f"git merge failed: {(merge.stderr or merge.stdout).strip().splitlines()[-1]}")
-                        raise ConflictError(_conflict_message(paths))
+                        raise ConflictError(_conflict_message(paths, merge.stderr))
                     said.append(f"pulled {incoming} change(s) from {remote}")
                 outgoing = int(vcs.git(top, "rev-list", "--count", f"{upstream}..HEAD").strip())
             else:
                 outgoing = int(vcs.git(top, "rev-list", "--count", "HEAD").strip())
             _require_valid(env)
-            if not outgoing:
-                said.append("up to date")
-                return said
-            push = vcs.run(top, "push", "-q", remote, f"HEAD:refs/heads/{branch}")
-            if push.returncode == 0:
-                said.append(f"pushed {outgoing} change(s) to {remote}")
-                return said
-            text = push.stderr
-            if "rejected" in text or "fetch first" in text or "non-fast-forward" in text:
-                said.append(f"push rejected (another PC pushed first); retrying ({attempt}/{attempts})")
-                continue
-            last = (text.strip().splitlines() or ["no answer"])[-1]
-            raise SvcError(f"cannot push to '{remote}': {last}; your commits are kept locally")
+            tip = vcs.head(top)
+        if not outgoing:
+            said.append("up to date")
+            return said
+        # The exact commit checked above: a desk commit landing meanwhile goes with the next sync.
+        push = vcs.run(top, "push", "-q", remote, f"{tip}:refs/heads/{branch}")
+        if push.returncode == 0:
+            said.append(f"pushed {outgoing} change(s) to {remote}")
+            return said
+        text = push.stderr
+        if "rejected" in text or "fetch first" in text or "non-fast-forward" in text:
+            said.append(f"push rejected (another PC pushed first); retrying ({attempt}/{attempts})")
+            continue
+        last = (text.strip().splitlines() or ["no answer"])[-1]
+        raise SvcError(f"cannot push to '{remote}': {last}; your commits are kept locally")
     raise SvcError(f"gave up after {attempts} rejected pushes; your commits are kept locally, run 'svcctl sync' again")
+
+
+def _require_clean(records: Records) -> None:
+    dirty = vcs.git(records.top, "status", "--porcelain", "--untracked-files=no", "--", str(records.root)).strip()
+    if dirty:
+        raise Refusal(f"records have changes that are not committed ({dirty.splitlines()[0].strip()}): "
+                      "commit or discard them before syncing")
 
 
 def _require_valid(env: Env) -> None:
@@ -133,7 +168,9 @@ def clone(user: str | None, url: str, folder: str, station: str) -> str:
         last = (proc.stderr.strip().splitlines() or ["no answer"])[-1]
         raise SvcError(f"cannot clone {url}: {last}")
     try:
-        root = find_root(None, target) if (target / CONFIG).exists() else _find_config(target)
+        # Not find_root: it would prefer $SVCCTL_RECORDS (often exported for the first
+        # folder) and set up that folder instead of the fresh clone.
+        root = target if (target / CONFIG).exists() else _find_config(target)
         records = Records(root)
         if station in records.office.stations:
             raise Refusal(f"station {station} is already used by another PC ({CONFIG} stations): choose another code")

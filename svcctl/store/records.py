@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -22,6 +21,7 @@ from ..core.errors import BrokenRecord, NotFound, SvcError
 from ..core.office import Office
 from ..core.ticket import Ticket
 from . import txn, yamlio
+from .cache import TicketCache
 
 CONFIG = "svcctl.yaml"
 
@@ -97,9 +97,9 @@ class Records:
         """Path shown to people: relative to where they stand when possible."""
         full = self.root / inner
         try:
-            return os.path.relpath(full)
+            return full.relative_to(Path.cwd().resolve()).as_posix()
         except ValueError:
-            return str(full)
+            return full.as_posix()
 
     # -- office ---------------------------------------------------------------
     @cached_property
@@ -146,19 +146,30 @@ class Records:
             raise NotFound(f"no ticket {ticket_id}: see 'svcctl list'")
         return self._load_ticket(inner, ticket_id)
 
-    def _load_ticket(self, inner: str, ticket_id: str) -> Ticket:
+    def _load_ticket(self, inner: str, ticket_id: str, cache: TicketCache | None = None) -> Ticket:
+        path = self.root / inner
+        if cache is not None:
+            record = cache.get(inner, path)
+            if record is not None:
+                return Ticket.from_record(record)
         label = self.label(inner)
-        data, text = read_record(self.root / inner, label)
+        data, text = read_record(path, label)
         problems = validate.ticket(data, ticket_id)
         if problems:
             raise first_problem(label, text, problems)
+        if cache is not None:
+            cache.put(inner, path, data)
         return Ticket.from_record(data)
 
     def tickets(self) -> list[Ticket]:
-        out = []
+        cache = TicketCache(self.gdir / "svcctl-cache.json")
+        out, seen = [], set()
         for path in self.ticket_paths():
             inner = path.relative_to(self.root).as_posix()
-            out.append(self._load_ticket(inner, path.stem))
+            seen.add(inner)
+            out.append(self._load_ticket(inner, path.stem, cache))
+        cache.prune(seen)
+        cache.save()
         return out
 
     # -- ids --------------------------------------------------------------------
@@ -183,7 +194,8 @@ class Records:
 
     # -- writing ------------------------------------------------------------------
     def lock(self) -> txn.OfficeLock:
-        return txn.OfficeLock(self.gdir)
+        """The office lock; winning it first repairs a change a killed holder left behind."""
+        return txn.OfficeLock(self.gdir, self.top)
 
     def recover(self) -> None:
         """Finish or roll back a change a killed process left behind (see store.txn)."""
@@ -192,12 +204,9 @@ class Records:
             return
         lock = self.lock()
         if not lock.try_acquire():
-            return  # a live process owns that journal
+            return  # a live process owns that journal; the lock's next winner repairs it if it dies
         try:
-            if journal.exists():
-                said = journal.recover()
-                if said:
-                    print(f"svcctl: {said}", file=sys.stderr)
+            lock.repair()
         finally:
             lock.release()
 

@@ -37,9 +37,18 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 class OfficeLock:
-    def __init__(self, gdir: Path):
+    """The office lock; entering it also repairs whatever a killed holder left behind.
+
+    Recovery must happen the moment the lock is won, not only when a command starts: a
+    command that was already queued behind a holder that then died would otherwise read
+    the dead change's half-written files and overwrite its journal with its own.
+    """
+
+    def __init__(self, gdir: Path, top: Path | None = None):
         from filelock import FileLock
 
+        self._gdir = gdir
+        self._top = top
         self._lock = FileLock(str(gdir / "svcctl.lock"))
 
     def __enter__(self):
@@ -52,6 +61,11 @@ class OfficeLock:
                 f"records are busy: another svcctl command has held the lock for {LOCK_TIMEOUT:.0f}s; "
                 "try again shortly"
             ) from None
+        try:
+            self.repair()
+        except BaseException:
+            self._lock.release()
+            raise
         return self
 
     def try_acquire(self) -> bool:
@@ -62,6 +76,16 @@ class OfficeLock:
             return True
         except Timeout:
             return False
+
+    def repair(self) -> None:
+        """With the lock held: finish or roll back a change left by a dead holder, saying so."""
+        if self._top is None:
+            return
+        journal = Journal(self._top, self._gdir)
+        if journal.exists():
+            said = journal.recover()
+            if said:
+                print(f"svcctl: {said}", file=sys.stderr, flush=True)
 
     def release(self):
         self._lock.release()
@@ -98,17 +122,13 @@ class Journal:
             self.end()
             return None
         gdir = self.path.parent
-        for stale in ("index.lock", "HEAD.lock", "svcctl-index.lock", "svcctl-index"):
-            (gdir / stale).unlink(missing_ok=True)
         branch = vcs.run(self.top, "symbolic-ref", "-q", "HEAD").stdout.strip()
-        if branch:
-            (gdir / (branch + ".lock")).unlink(missing_ok=True)
-        head = vcs.head(self.top)
+        _clear_git_locks(gdir, ["index.lock", "HEAD.lock", "svcctl-index.lock", "svcctl-index"]
+                         + ([branch + ".lock"] if branch else []))
         paths = list(data["previous"])
+        _clear_temp_files(self.top, paths)
         subject = data["message"].splitlines()[0]
-        landed = head and head != data["head"] and vcs.commit_message_has(
-            self.top, head, f"{TXN_TRAILER}: {data['txn']}")
-        if landed:
+        if _landed(self.top, data["head"], f"{TXN_TRAILER}: {data['txn']}"):
             vcs.sync_index(self.top, paths)
             self.end()
             return f"finished an interrupted change that had been committed: {subject}"
@@ -121,6 +141,43 @@ class Journal:
         vcs.sync_index(self.top, paths)
         self.end()
         return f"rolled back an interrupted change that was never committed: {subject}"
+
+
+def _landed(top: Path, old_head: str | None, trailer: str) -> bool:
+    """Whether the commit carrying ``trailer`` is on HEAD (HEAD itself, or below a later commit)."""
+    head = vcs.head(top)
+    if not head or head == old_head:
+        return False
+    span = f"{old_head}..HEAD" if old_head else "HEAD"
+    proc = vcs.run(top, "rev-list", "-1", "--fixed-strings", f"--grep={trailer}", span)
+    return proc.returncode == 0 and bool(proc.stdout.strip())
+
+
+def _clear_git_locks(gdir: Path, names: list[str], patience: float = 1.0) -> None:
+    """Remove git lock files a killed change left behind.
+
+    A ``kill -9`` of svcctl does not kill a git child it was waiting for (update-ref,
+    reset): that child finishes on its own within milliseconds. Give such an orphan a
+    moment to finish and drop its lock before deciding it is stale; otherwise the commit
+    it is landing could be judged missing and its files rolled back under it.
+    """
+    import time
+
+    deadline = time.monotonic() + patience
+    locks = [gdir / name for name in names if name.endswith(".lock")]
+    while any(p.exists() for p in locks) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for name in names:
+        (gdir / name).unlink(missing_ok=True)
+
+
+def _clear_temp_files(top: Path, paths: list[str]) -> None:
+    """Temp files of an atomic write cut short would show up as untracked in ``git status``."""
+    for rel in paths:
+        file = top / rel
+        if file.parent.is_dir():
+            for tmp in file.parent.glob(f".{file.name}.*.tmp"):
+                tmp.unlink(missing_ok=True)
 
 
 class Change:

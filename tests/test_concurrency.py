@@ -1,0 +1,279 @@
+"""Many hands, one record: real svcctl processes racing on one records folder.
+
+Every command here runs the real entry point (``python -m svcctl``) in its own process,
+against a real git repository; nothing is mocked. What is asserted is what a person at
+the desk would notice: an id handed out twice, a reply that vanished, a commit missing
+or doubled, a dirty ``git status``, a command that hangs behind a dead one.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections import Counter
+from pathlib import Path
+
+from conftest import git
+
+TICKET = "202611-A001"
+
+
+def spawn(office, *args, user="li", extra_env=None, **kw) -> subprocess.Popen:
+    env = {**os.environ, "SVCCTL_RECORDS": str(office.root), "SVCCTL_NOW": office.now,
+           "SVCCTL_USER": user, **(extra_env or {})}
+    return subprocess.Popen([sys.executable, "-m", "svcctl", *map(str, args)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def finish(proc: subprocess.Popen, timeout: float = 60):
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        raise AssertionError(f"svcctl {proc.args[3:]} still running after {timeout}s: {err}")
+    return proc.returncode, out, err
+
+
+def assert_clean_repo(office) -> None:
+    assert git(office.root, "status", "--porcelain", "--untracked-files=all") == ""
+    check = office.subprocess("check")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def subjects(office) -> list[str]:
+    return git(office.root, "log", "--format=%s").splitlines()
+
+
+def ticket_notes(office, ticket_id: str) -> list[str]:
+    data = json.loads(office.subprocess("show", ticket_id, "--format", "json").stdout)
+    return [e.get("note") for e in data["events"] if e["event"] == "reply"]
+
+
+def test_twenty_processes_on_one_ticket_lose_nothing(office):
+    office.intake("--type", "complaint", "--grade", "general", "--unit", "3-2-1502", "--summary", "电梯噪音")
+    before = office.commits()
+    jobs = []  # (kind, key, Popen)
+    for i in range(20):
+        if i % 5 == 0:  # a new customer and a ticket: two files in one commit
+            unit = f"9-1-{1001 + i}"
+            proc = spawn(office, "intake", "--type", "repair", "--name", f"新住户{i}", "--phone",
+                         f"1370000{i:04d}", "--unit", unit, "--summary", f"报修{i}")
+            jobs.append(("new-customer", unit, proc))
+        elif i % 5 == 1:
+            proc = spawn(office, "intake", "--type", "query", "--unit", "5-1-301", "--summary", f"查询{i}")
+            jobs.append(("intake", f"查询{i}", proc))
+        else:
+            note = f"第{i}次回复"
+            proc = spawn(office, "reply", TICKET, "--note", note, user="zhou" if i % 2 else "li")
+            jobs.append(("reply", note, proc))
+    results = [(kind, key, *finish(proc)) for kind, key, proc in jobs]
+
+    ok = []
+    for kind, key, code, out, err in results:
+        if code == 0:
+            ok.append((kind, key, out))
+        else:  # allowed, but only as a clean one-line refusal
+            lines = err.strip().splitlines()
+            assert len(lines) == 1 and lines[0].startswith("svcctl: "), f"{kind} {key}: {err}"
+            assert "Traceback" not in err
+    # Nothing here is refused by the rules and the lock waits 120 s: every command must land.
+    assert len(ok) == 20, [(k, key, code, err) for k, key, code, out, err in results if code]
+
+    ids = [out.splitlines()[0] for kind, key, out in ok if kind != "reply"]
+    assert len(ids) == len(set(ids)) == 8, ids
+    on_disk = sorted(p.stem for p in (office.root / "tickets" / "2026" / "11").glob("*.yaml"))
+    assert sorted(ids + [TICKET]) == on_disk
+    customers = sorted(p.stem for p in (office.root / "customers").glob("*.yaml"))
+    assert len(customers) == len(set(customers)) == 2 + 4
+
+    notes = ticket_notes(office, TICKET)
+    wanted = [key for kind, key, _ in ok if kind == "reply"]
+    assert Counter(notes) == Counter(wanted), notes
+
+    # Exactly one commit per successful command, each naming what it did.
+    assert office.commits() == before + 20
+    log = subjects(office)
+    for kind, key, out in ok:
+        if kind == "reply":
+            assert sum(s.endswith(": " + key) for s in log) == 1, key
+        else:
+            tid = out.splitlines()[0]
+            assert sum(s.startswith(f"intake {tid} ") for s in log) == 1, tid
+    # Each intake that created a customer committed both files together.
+    for kind, key, out in ok:
+        if kind == "new-customer":
+            tid = out.splitlines()[0]
+            sha = git(office.root, "log", "--format=%H", "--grep", f"Svcctl-Ticket: {tid}").split()[0]
+            touched = git(office.root, "show", "--name-only", "--format=", sha).split()
+            assert len(touched) == 2 and any(t.startswith("customers/") for t in touched), touched
+    assert_clean_repo(office)
+
+
+SLEEPER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from svcctl.store.records import Records
+
+    with Records(Path(sys.argv[1])).lock():   # the office lock, exactly as a command takes it
+        print("locked", flush=True)
+        time.sleep(120)
+""")
+
+
+def test_a_killed_lock_holder_does_not_block_the_next_command(office):
+    """A process holding the office lock is killed with SIGKILL; the command waiting behind
+    it goes on at once, and so does the next one."""
+    office.intake("--type", "complaint", "--grade", "general", "--unit", "3-2-1502", "--summary", "电梯噪音")
+    holder = subprocess.Popen([sys.executable, "-c", SLEEPER, str(office.root)], text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        busy = office.subprocess("reply", TICKET, "--note", "不等了", extra_env={"SVCCTL_LOCK_TIMEOUT": "0.5"})
+        assert busy.returncode != 0, "the holder really holds the lock"
+        assert busy.stderr.startswith("svcctl: records are busy") and len(busy.stderr.splitlines()) == 1
+        waiter = spawn(office, "reply", TICKET, "--note", "排队等锁")
+        time.sleep(1.0)
+        assert waiter.poll() is None, "the waiter is queued behind the holder"
+        os.kill(holder.pid, signal.SIGKILL)
+        killed = time.monotonic()
+        code, out, err = finish(waiter, timeout=30)
+        waited = time.monotonic() - killed
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert code == 0, err
+    assert waited < 8, f"the waiter needed {waited:.1f}s after the holder died"
+    started = time.monotonic()
+    nxt = office.subprocess("reply", TICKET, "--note", "继续处理", extra_env={"SVCCTL_LOCK_TIMEOUT": "10"})
+    assert nxt.returncode == 0, nxt.stderr
+    assert time.monotonic() - started < 5
+    assert ticket_notes(office, TICKET) == ["排队等锁", "继续处理"]
+    assert_clean_repo(office)
+
+
+def test_desk_work_goes_on_while_a_sync_hangs_on_the_network(office, tmp_path):
+    """``svcctl sync`` stuck on a dead line must not hold up intakes; killing it frees everything."""
+    office.intake("--type", "complaint", "--grade", "general", "--unit", "3-2-1502", "--summary", "电梯噪音")
+    hang = tmp_path / "hang.sh"
+    hang.write_text("#!/bin/sh\nexec sleep 60\n")
+    hang.chmod(0o755)
+    git(office.root, "remote", "add", "origin", "ssh://unreachable.invalid/srv/records.git")
+    holder = spawn(office, "sync", extra_env={"GIT_SSH_COMMAND": str(hang)}, start_new_session=True)
+    try:
+        time.sleep(1.5)
+        assert holder.poll() is None, "the sync should be hanging on the network"
+        started = time.monotonic()
+        desk = office.subprocess("reply", TICKET, "--note", "同步时照常受理", extra_env={"SVCCTL_LOCK_TIMEOUT": "5"})
+        assert desk.returncode == 0, desk.stderr
+        tid = office.subprocess("intake", "--type", "query", "--unit", "5-1-301", "--summary", "查询",
+                                extra_env={"SVCCTL_LOCK_TIMEOUT": "5"})
+        assert tid.returncode == 0, tid.stderr
+        assert time.monotonic() - started < 10, "desk work waited for the sync"
+        second = office.subprocess("sync", extra_env={"GIT_SSH_COMMAND": "false"})
+        assert second.returncode != 0
+        assert "another 'svcctl sync' is running" in second.stderr and len(second.stderr.splitlines()) == 1
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait(timeout=10)
+    finally:
+        try:
+            os.killpg(holder.pid, signal.SIGKILL)  # the orphaned git/sleep children of the holder
+        except ProcessLookupError:
+            pass
+        holder.communicate()
+    # the dead sync leaves nothing held: the next sync gets as far as the (still dead) network
+    again = office.subprocess("sync", extra_env={"GIT_SSH_COMMAND": "false"})
+    assert again.returncode != 0 and "cannot reach remote 'origin'" in again.stderr
+    assert ticket_notes(office, TICKET) == ["同步时照常受理"]
+    assert_clean_repo(office)
+
+
+HOLDER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from svcctl import vcs
+    from svcctl.store import txn
+    from svcctl.store.records import Records
+
+    records = Records(Path(sys.argv[1]))
+    lock = records.lock()
+    lock.__enter__()
+    print("locked", flush=True)
+    sys.stdin.readline()                      # wait until the test has queued another command
+    change = txn.Change("intake 202611-A099 报修 7-7-707: 半途而废")
+    change.write("customers/C-A099.yaml", "id: C-A099\\nname: 半途\\nunits:\\n  - 7-7-707\\n")
+    change.write("tickets/2026/11/202611-A099.yaml", "id: 202611-A099\\n")
+    records.commit(change, vcs.Author("李娜", "li@cy.svcctl"))   # SVCCTL_CRASH_AT kills us in between
+    print("not reached", flush=True)
+""")
+
+
+def test_a_command_queued_behind_a_crashing_one_repairs_before_it_writes(office):
+    """The lock holder dies half-way through writing; the command that was already waiting
+    for the lock must roll that change back before reading or writing anything itself."""
+    office.intake("--type", "complaint", "--grade", "general", "--unit", "3-2-1502", "--summary", "电梯噪音")
+    before = office.commits()
+    env = {**os.environ, "SVCCTL_CRASH_AT": "between-files"}
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(office.root)], env=env, text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        waiter = spawn(office, "reply", TICKET, "--note", "排队等锁")
+        time.sleep(1.5)  # the waiter has started, found no journal, and is blocked on the lock
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        code, out, err = finish(waiter)
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert holder.returncode == 137
+    assert code == 0, err
+    assert "rolled back an interrupted change" in err and "半途而废" in err
+    assert not (office.root / "customers" / "C-A099.yaml").exists()
+    assert not (office.root / "tickets" / "2026" / "11" / "202611-A099.yaml").exists()
+    assert office.commits() == before + 1
+    touched = git(office.root, "show", "--name-only", "--format=", "HEAD").split()
+    assert touched == [f"tickets/2026/11/{TICKET}.yaml"]
+    assert ticket_notes(office, TICKET) == ["排队等锁"]
+    assert_clean_repo(office)
+
+
+def test_processes_dying_mid_change_in_a_crowd_are_repaired_by_the_next_in_line(office):
+    """Twelve commands at once, three of them killed inside their change (SVCCTL_CRASH_AT):
+    the survivors all land, and each dead change is wholly committed or wholly gone."""
+    office.intake("--type", "complaint", "--grade", "general", "--unit", "3-2-1502", "--summary", "电梯噪音")
+    before = office.commits()
+    crash = {2: "between-files", 5: "before-commit", 8: "after-commit"}
+    jobs = []
+    for i in range(12):
+        extra = {"SVCCTL_CRASH_AT": crash[i]} if i in crash else None
+        if i % 3 == 2:  # new customer + ticket: two files
+            args = ("intake", "--type", "repair", "--name", f"住户{i}", "--phone", f"1350000{i:04d}",
+                    "--unit", f"4-4-{401 + i}", "--summary", f"报修{i}")
+        else:
+            args = ("reply", TICKET, "--note", f"回复{i}")
+        jobs.append((i, args, spawn(office, *args, extra_env=extra)))
+    results = {i: (args, *finish(proc)) for i, args, proc in jobs}
+    for i, (args, code, out, err) in results.items():
+        if i in crash:
+            assert code == 137, err
+        else:
+            assert code == 0, f"{args}: {err}"
+    office.subprocess("list")  # in case the last process in line was one that died
+    assert git(office.root, "status", "--porcelain", "--untracked-files=all") == ""
+    log = subjects(office)
+    landed = {i for i in crash if any(s.endswith(f"报修{i}") for s in log)}
+    assert landed == {8}, log
+    assert office.commits() == before + 9 + len(landed)
+    notes = ticket_notes(office, TICKET)
+    assert Counter(notes) == Counter(f"回复{i}" for i in range(12) if i % 3 != 2)
+    units = {u for c in office.json("customer", "list") for u in c["units"]}
+    tickets = {t["summary"] for t in office.json("list")}
+    for i in range(2, 12, 3):
+        there = i not in crash or i in landed
+        assert (f"4-4-{401 + i}" in units) == there and (f"报修{i}" in tickets) == there, i
+    assert_clean_repo(office)
