@@ -74,8 +74,14 @@ def test_schedule_published_for_2026_not_2027():
     assert not CAL.schedule_published(2027)
 
 
-def test_office_days_count_as_a_published_schedule():
+def test_office_days_alone_do_not_count_as_a_published_schedule():
+    # one office day off in 2027 says nothing about the State Council's 调休 for 2027
     cal = OfficeCalendar(TZ, extra_holidays=frozenset({date(2027, 2, 8)}))
+    assert not cal.schedule_published(2027)
+
+
+def test_schedule_years_count_as_a_published_schedule():
+    cal = OfficeCalendar(TZ, extra_holidays=frozenset({date(2027, 2, 8)}), schedule_years=frozenset({2027}))
     assert cal.schedule_published(2027)
     assert not cal.schedule_published(2028)
 

@@ -37,6 +37,8 @@ class OfficeCalendar:
     tz: tzinfo
     extra_holidays: frozenset = field(default_factory=frozenset)
     extra_workdays: frozenset = field(default_factory=frozenset)
+    # Years whose full State Council schedule the office entered itself (calendar.schedule_years).
+    schedule_years: frozenset = frozenset()
 
     def is_working_day(self, day: date) -> bool:
         if day in self.extra_workdays:
@@ -49,9 +51,11 @@ class OfficeCalendar:
         return day.weekday() < 5 and day not in days_off
 
     def schedule_published(self, year: int) -> bool:
-        """False when the ``holidays`` package has no State Council schedule for ``year``:
-        the days off it lists then follow the fixed-date rules only and 调休 is unknown."""
-        if any(d.year == year for d in self.extra_holidays | self.extra_workdays):
+        """False when the ``holidays`` package has no State Council schedule for ``year`` and
+        the office has not declared it entered one (``calendar.schedule_years``): the days off
+        then follow the fixed-date rules only and 调休 is unknown. A single office day off
+        does not make a year's schedule known."""
+        if year in self.schedule_years:
             return True
         return _china_schedule(year)[2]
 

@@ -1,4 +1,8 @@
-"""The office as configured in ``svcctl.yaml``: roster, departments, calendar, policy."""
+"""The office as configured in ``svcctl.yaml``: roster, departments, calendar, policy.
+
+An ``Office`` is built from a config that passed ``validate.config``; every accessor
+here relies on the shapes that validation guarantees and on nothing more.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,7 +39,8 @@ class Office:
 
     @property
     def stations(self) -> dict:
-        return dict(self.config.get("stations") or {})
+        stations = self.config.get("stations")
+        return dict(stations) if isinstance(stations, dict) else {}
 
     @cached_property
     def roster(self) -> dict:
@@ -55,6 +60,7 @@ class Office:
             self.tz,
             frozenset(date.fromisoformat(str(d)) for d in cal.get("holidays") or ()),
             frozenset(date.fromisoformat(str(d)) for d in cal.get("workdays") or ()),
+            schedule_years=frozenset(int(y) for y in cal.get("schedule_years") or ()),
         )
 
     def actor(self, staff_id: str | None) -> Actor:

@@ -1,13 +1,19 @@
 """Checks of record contents. Each returns a list of (value path, message); a path is
-a tuple like ``('events', 3, 'at')`` that the store turns into a file line."""
+a tuple like ``('events', 3, 'at')`` that the store turns into a file line.
+
+Everything a command reads from a record is checked here, so that a record that passes
+can be folded, evaluated against the deadline policy and acted on without surprises:
+``svcctl check`` and the loaders in ``store.records`` use these same functions.
+"""
 from __future__ import annotations
 
+import math
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from . import model
-from .policy import build_policy
 from .errors import SvcError
+from .policy import DEFAULT_DEADLINES, START_POINTS, build_policy, parse_within
 from .ticket import EVENT_FIELDS, HEADER_KEYS
 from .timeutil import from_iso
 from .units import canonical_phone, is_canonical_unit
@@ -16,7 +22,23 @@ TICKET_ID = re.compile(r"^(\d{4})(\d{2})-([A-Z]{1,3})(\d{3,})$")
 CUSTOMER_ID = re.compile(r"^C-([A-Z]{1,3})(\d{3,})$")
 STAFF_ID = re.compile(r"^[a-z][a-z0-9_.-]{0,31}$")
 STATION = re.compile(r"^[A-Z]{1,3}$")
+OFFICE_CODE = re.compile(r"^[A-Za-z0-9]{1,10}$")
 Problems = list
+
+CUSTOMER_KEYS = ("id", "name", "phones", "units", "notes")
+POLICY_KEYS = ("complaint_scheme", "deadlines")
+RULE_KEYS = ("within", "from", "until", "level", "pausable", "source")
+CALENDAR_KEYS = ("holidays", "workdays", "schedule_years")
+# The ticket kinds a deadline override may name (see policy.Policy.rules_for).
+DEADLINE_KEYS = frozenset(
+    ["*", *model.TYPES, "repair.emergency"]
+    + [f"complaint.{g}" for grades in model.GRADES_BY_SCHEME.values() for g in grades]
+    + [f"repair.{c}" for c in model.REPAIR_CATEGORIES]
+)
+ALL_GRADES = {k: v for grades in model.GRADES_BY_SCHEME.values() for k, v in grades.items()}
+# Longer deadlines are a typo; the calendar refuses to count ten years of days.
+LONGEST_DEADLINE = timedelta(days=366)
+LENGTH_FORMS = "write e.g. '15 minutes', '2 hours', '3 days', '1 workday' or 'same day'"
 
 
 def _text(record, key, problems, required=True, path=()):
@@ -26,7 +48,7 @@ def _text(record, key, problems, required=True, path=()):
             problems.append((path + (key,), f"missing required field '{key}'"))
         return None
     if not isinstance(value, str):
-        problems.append((path + (key,), f"'{key}' must be text"))
+        problems.append((path + (key,), f"'{key}' must be text, found {value!r}"))
         return None
     return value
 
@@ -50,16 +72,60 @@ def _choice(record, key, choices, problems, required=True, path=()):
         if required:
             problems.append((path + (key,), f"missing required field '{key}'"))
         return None
-    if value not in choices:
+    if not isinstance(value, str) or value not in choices:
         problems.append((path + (key,), f"'{key}' is {value!r}; allowed: {', '.join(choices)}"))
         return None
     return value
 
 
+def _flag(record, key, problems, path=()):
+    """An optional yes/no field: a real YAML boolean, never 'yes' in quotes or 1."""
+    value = record.get(key)
+    if value is not None and not isinstance(value, bool):
+        problems.append((path + (key,), f"'{key}' must be true or false, found {value!r}"))
+        return None
+    return value
+
+
+def _list(record, key, problems, what, path=()):
+    """The list under ``key`` ([] when absent); None and a problem when it is not a list."""
+    value = record.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.append((path + (key,), f"'{key}' must be a list of {what}"))
+        return None
+    return value
+
+
+def _unknown(record, allowed, problems, path=(), where=""):
+    for key in record:
+        if key not in allowed:
+            problems.append((path + (key,), f"unknown field '{key}'{where}"))
+
+
+def within_problem(value) -> str | None:
+    """Why ``value`` is not a deadline length the policy and the calendar can use."""
+    if not isinstance(value, str):
+        return f"{value!r} is not a deadline length: {LENGTH_FORMS}"
+    try:
+        span = parse_within(value)
+    except SvcError as exc:
+        return exc.message
+    if span.amount > LONGEST_DEADLINE:
+        return f"deadline length {value!r} is longer than a year: {LENGTH_FORMS}"
+    return None
+
+
 def _mapping(record, what) -> Problems:
+    if record is None:
+        return [((), f"{what} must be a mapping of fields, found nothing (the file is empty)")]
     if not isinstance(record, dict):
         return [((), f"{what} must be a mapping of fields, found {type(record).__name__}")]
     return []
+
+
+# ---------------------------------------------------------------------------- svcctl.yaml
 
 
 def config(record) -> Problems:
@@ -68,104 +134,214 @@ def config(record) -> Problems:
         return problems
     office = record.get("office")
     if not isinstance(office, dict):
-        problems.append((("office",), "missing 'office' with name and code"))
+        problems.append((("office",), "'office' must be a mapping with the office's name and code"))
     else:
         _text(office, "name", problems, path=("office",))
-        _text(office, "code", problems, path=("office",))
+        code = _text(office, "code", problems, path=("office",))
+        if code and not OFFICE_CODE.match(code):
+            problems.append((("office", "code"), f"office code {code!r} must be 1-10 letters or digits"))
     tz = record.get("timezone", "Asia/Shanghai")
     try:
         from zoneinfo import ZoneInfo
 
-        ZoneInfo(str(tz))
+        if not isinstance(tz, str):
+            raise ValueError(tz)
+        ZoneInfo(tz)
     except Exception:
         problems.append((("timezone",), f"unknown time zone {tz!r}"))
     departments = record.get("departments")
-    if not isinstance(departments, list) or not all(isinstance(d, str) for d in departments):
+    if not isinstance(departments, list) or not all(isinstance(d, str) and d.strip() for d in departments):
         problems.append((("departments",), "'departments' must be a list of names"))
+        departments = None
+    _staff(record, departments, problems)
+    _stations(record, problems)
+    _policy(record.get("policy"), problems)
+    _calendar(record.get("calendar"), problems)
+    return problems
+
+
+def _staff(record, departments, problems) -> None:
     staff = record.get("staff")
     if not isinstance(staff, list) or not staff:
         problems.append((("staff",), "'staff' must list at least one member"))
-    else:
-        seen = set()
-        for i, member in enumerate(staff):
-            path = ("staff", i)
-            if not isinstance(member, dict):
-                problems.append((path, "a staff entry must be a mapping"))
-                continue
-            sid = _text(member, "id", problems, path=path)
-            if sid and not STAFF_ID.match(sid):
-                problems.append((path + ("id",), f"staff id {sid!r} must be lower-case letters, digits, . _ -"))
-            if sid in seen:
-                problems.append((path + ("id",), f"staff id {sid!r} appears twice"))
-            seen.add(sid)
-            _text(member, "name", problems, path=path)
-            _choice(member, "role", model.ROLES, problems, path=path)
-    for code in (record.get("stations") or {}):
-        if not STATION.match(str(code)):
+        return
+    seen = set()
+    for i, member in enumerate(staff):
+        path = ("staff", i)
+        if not isinstance(member, dict):
+            problems.append((path, "a staff entry must be a mapping (id, name, role)"))
+            continue
+        sid = _text(member, "id", problems, path=path)
+        if sid and not STAFF_ID.match(sid):
+            problems.append((path + ("id",), f"staff id {sid!r} must be lower-case letters, digits, . _ -"))
+        if sid and sid in seen:
+            problems.append((path + ("id",), f"staff id {sid!r} appears twice"))
+        seen.add(sid)
+        _text(member, "name", problems, path=path)
+        _choice(member, "role", model.ROLES, problems, path=path)
+        dept = _text(member, "department", problems, required=False, path=path)
+        if dept and departments is not None and dept not in departments:
+            problems.append((path + ("department",), f"department {dept!r} is not in 'departments'"))
+        _text(member, "email", problems, required=False, path=path)
+
+
+def _stations(record, problems) -> None:
+    stations = record.get("stations")
+    if stations is None:
+        return
+    if not isinstance(stations, dict):
+        problems.append((("stations",), "'stations' must map station codes to the PC that uses each (A: first PC)"))
+        return
+    for code, note in stations.items():
+        if not isinstance(code, str) or not STATION.match(code):
             problems.append((("stations", code), f"station code {code!r} must be 1-3 capital letters"))
-    try:
-        build_policy(record.get("policy"))
-    except SvcError as exc:
-        problems.append((("policy",), exc.message))
-    calendar = record.get("calendar") or {}
+        elif note is not None and not isinstance(note, str):
+            problems.append((("stations", code), f"station {code}: say which PC uses it in words, found {note!r}"))
+
+
+def _policy(policy, problems) -> None:
+    if policy is None:
+        return
+    if not isinstance(policy, dict):
+        problems.append((("policy",), "'policy' must be a mapping (complaint_scheme, deadlines)"))
+        return
+    before = len(problems)
+    _unknown(policy, POLICY_KEYS, problems, ("policy",), " in 'policy'")
+    scheme = policy.get("complaint_scheme")
+    if scheme is not None and scheme not in model.GRADES_BY_SCHEME:
+        problems.append((("policy", "complaint_scheme"),
+                         f"'complaint_scheme' is {scheme!r}; allowed: {', '.join(model.GRADES_BY_SCHEME)}"))
+    table = policy.get("deadlines")
+    if table is not None and not isinstance(table, dict):
+        problems.append((("policy", "deadlines"),
+                         "'deadlines' must map kinds of ticket (e.g. complaint.general) to deadlines"))
+        table = None
+    defaults = {name for rules in DEFAULT_DEADLINES.values() for name in rules}
+    for key, overrides in (table or {}).items():
+        path = ("policy", "deadlines", key)
+        if key not in DEADLINE_KEYS:
+            problems.append((path, f"no ticket is of kind {key!r}: use *, a type (complaint), "
+                                   "complaint.GRADE, repair.CATEGORY or repair.emergency"))
+        if not isinstance(overrides, dict):
+            problems.append((path, f"policy.deadlines.{key} must map deadline names to lengths"))
+            continue
+        for name, value in overrides.items():
+            _rule(path + (name,), name, value, name in defaults, problems)
+    if len(problems) == before:
+        try:  # the policy module's own checks, which commands run when they load it
+            build_policy(policy)
+        except SvcError as exc:
+            problems.append((("policy",), exc.message))
+
+
+def _rule(path, name, value, has_default, problems) -> None:
+    if value is None:
+        return  # removes the deadline
+    if not isinstance(value, dict):
+        value = {"within": value}
+        where = path
+    else:
+        where = path + ("within",)
+        _unknown(value, RULE_KEYS, problems, path, f" in deadline '{name}'")
+        if value.get("from") is not None and value["from"] not in START_POINTS:
+            problems.append((path + ("from",), f"'from' is {value['from']!r}; allowed: {', '.join(START_POINTS)}"))
+        if value.get("level") is not None and value["level"] not in ("target", "limit"):
+            problems.append((path + ("level",), f"'level' is {value['level']!r}; allowed: target, limit"))
+        until = value.get("until")
+        if until is not None and (not isinstance(until, list) or not until
+                                  or not all(isinstance(k, str) and k in model.EVENT_KINDS for k in until)):
+            problems.append((path + ("until",), f"'until' must list the events that stop the clock ({', '.join(model.EVENT_KINDS)})"))
+        _flag(value, "pausable", problems, path)
+        _text(value, "source", problems, required=False, path=path)
+    if "within" not in value:
+        if not has_default:
+            problems.append((path, f"deadline '{name}' needs a 'within' length"))
+        return
+    problem = within_problem(value["within"])
+    if problem:
+        problems.append((where, problem))
+
+
+def _calendar(calendar, problems) -> None:
+    if calendar is None:
+        return
+    if not isinstance(calendar, dict):
+        problems.append((("calendar",), "'calendar' must be a mapping (holidays, workdays, schedule_years)"))
+        return
+    _unknown(calendar, CALENDAR_KEYS, problems, ("calendar",), " in 'calendar'")
     for key in ("holidays", "workdays"):
-        for i, day in enumerate(calendar.get(key) or ()):
+        for i, day in enumerate(_list(calendar, key, problems, "dates like 2026-10-10", ("calendar",)) or ()):
             try:
-                date.fromisoformat(str(day))
+                if not isinstance(day, str):
+                    raise ValueError(day)
+                date.fromisoformat(day)
             except ValueError:
                 problems.append((("calendar", key, i), f"{day!r} is not a date like 2026-10-10"))
-    return problems
+    years = _list(calendar, "schedule_years", problems, "years like 2027", ("calendar",))
+    for i, year in enumerate(years or ()):
+        if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+            problems.append((("calendar", "schedule_years", i), f"{year!r} is not a year like 2027"))
+
+
+# ---------------------------------------------------------------------------- customers
 
 
 def customer(record, expected_id: str | None = None) -> Problems:
     problems = _mapping(record, "a customer file")
     if problems:
         return problems
+    _unknown(record, CUSTOMER_KEYS, problems)
     cid = _text(record, "id", problems)
     if cid and not CUSTOMER_ID.match(cid):
         problems.append((("id",), f"customer id {cid!r} is not of the form C-A001"))
     if cid and expected_id and cid != expected_id:
         problems.append((("id",), f"id {cid!r} does not match the file name {expected_id!r}"))
     _text(record, "name", problems)
-    phones = record.get("phones") or []
-    if not isinstance(phones, list):
-        problems.append((("phones",), "'phones' must be a list"))
-    else:
-        for i, phone in enumerate(phones):
-            try:
-                if canonical_phone(str(phone)) != str(phone):
-                    raise SvcError("not canonical")
-            except SvcError:
-                problems.append((("phones", i), f"phone {phone!r} is not written as plain digits"))
-    units = record.get("units") or []
+    for i, phone in enumerate(_list(record, "phones", problems, "phone numbers") or ()):
+        try:
+            if not isinstance(phone, str) or canonical_phone(phone) != phone:
+                raise SvcError("not canonical")
+        except SvcError:
+            problems.append((("phones", i), f"phone {phone!r} is not written as plain digits in quotes ('13800138000')"))
+    units = record.get("units")
     if not isinstance(units, list) or not units:
         problems.append((("units",), "a customer file lists at least one unit (building-unit-room)"))
     else:
         for i, unit in enumerate(units):
             if not is_canonical_unit(unit):
                 problems.append((("units", i), f"unit {unit!r} is not written canonically (e.g. 3-2-1502)"))
+    _text(record, "notes", problems, required=False)
     return problems
 
 
-def ticket(record, expected_id: str | None = None, roster=None, customers=None, scheme=None) -> Problems:
+# ---------------------------------------------------------------------------- tickets
+
+
+def ticket(record, expected_id: str | None = None, roster=None, customers=None, departments=None) -> Problems:
+    """Problems of a ticket file. ``roster`` (staff ids), ``customers`` (customer ids) and
+    ``departments`` are checked against when given. A complaint's grade may come from either
+    scheme: an office that switches ``policy.complaint_scheme`` keeps its old complaints."""
     problems = _mapping(record, "a ticket file")
     if problems:
         return problems
-    for key in record:
-        if key not in HEADER_KEYS and key != "events":
-            problems.append(((key,), f"unknown field '{key}'"))
+    _unknown(record, (*HEADER_KEYS, "events"), problems)
     tid = _text(record, "id", problems)
     if tid and not TICKET_ID.match(tid):
         problems.append((("id",), f"ticket id {tid!r} is not of the form 202611-A007"))
     if tid and expected_id and tid != expected_id:
         problems.append((("id",), f"id {tid!r} does not match the file path (expected {expected_id!r})"))
     ttype = _choice(record, "type", model.TYPES, problems)
-    grades = model.GRADES_BY_SCHEME.get(scheme) if scheme else {
-        k: v for s in model.GRADES_BY_SCHEME.values() for k, v in s.items()}
     if ttype == "complaint":
-        _choice(record, "grade", grades, problems)
+        _choice(record, "grade", ALL_GRADES, problems)
+    elif ttype and record.get("grade") is not None:
+        problems.append((("grade",), "'grade' is for complaints only"))
     if ttype == "repair":
         _choice(record, "category", model.REPAIR_CATEGORIES, problems)
+    elif ttype:
+        for key in ("category", "emergency"):
+            if record.get(key) not in (None, False):
+                problems.append(((key,), f"'{key}' is for repairs only"))
+    _flag(record, "emergency", problems)
     _choice(record, "channel", model.CHANNELS, problems)
     cust = _text(record, "customer", problems)
     if cust and customers is not None and cust not in customers:
@@ -174,12 +350,11 @@ def ticket(record, expected_id: str | None = None, roster=None, customers=None, 
     if unit and not is_canonical_unit(unit):
         problems.append((("unit",), f"unit {unit!r} is not written canonically (e.g. 3-2-1502)"))
     _text(record, "summary", problems)
+    _text(record, "detail", problems, required=False)
     received = _time(record, "received_at", problems)
     responder = _text(record, "first_responder", problems)
-    if responder and roster is not None and responder not in roster:
-        problems.append((("first_responder",), f"staff {responder!r} is not on the roster"))
-    if ttype == "appointment":
-        _time(record, "appointment_at", problems)
+    _on_roster(responder, roster, ("first_responder",), problems)
+    _time(record, "appointment_at", problems, required=ttype == "appointment")
     _time(record, "requested_by", problems, required=False)
     events = record.get("events")
     if not isinstance(events, list) or not events:
@@ -196,21 +371,49 @@ def ticket(record, expected_id: str | None = None, roster=None, customers=None, 
             problems.append((path + ("event",), "the first event must be the intake"))
         at = _time(event, "at", problems, path=path)
         by = _text(event, "by", problems, path=path)
-        if by and roster is not None and by not in roster:
-            problems.append((path + ("by",), f"staff {by!r} is not on the roster"))
+        _on_roster(by, roster, path + ("by",), problems)
         if at and previous and at < previous:
             problems.append((path + ("at",), f"event at {at.isoformat()} is earlier than the one before it"))
         previous = at or previous
         if kind:
-            allowed = set(EVENT_FIELDS[kind]) | {"at", "event", "by"}
-            for key in event:
-                if key not in allowed:
-                    problems.append((path + (key,), f"unknown field '{key}' for a {kind} event"))
-            if kind == "callback":
-                sat = event.get("satisfaction")
-                if not isinstance(sat, int) or isinstance(sat, bool) or not 1 <= sat <= 5:
-                    problems.append((path + ("satisfaction",), "satisfaction must be a whole number 1-5"))
-            for key in ("appointment_at", "leak_test_at"):
-                if key in event:
-                    _time(event, key, problems, path=path)
+            _event(kind, event, path, roster, departments, problems)
     return problems
+
+
+def _on_roster(staff_id, roster, path, problems) -> None:
+    if staff_id and roster is not None and staff_id not in roster:
+        problems.append((path, f"staff {staff_id!r} is not on the roster"))
+
+
+def _event(kind, event, path, roster, departments, problems) -> None:
+    _unknown(event, {*EVENT_FIELDS[kind], "at", "event", "by"}, problems, path, f" for a {kind} event")
+    for key in ("note", "reason", "result", "receipt"):
+        if key in EVENT_FIELDS[kind]:
+            _text(event, key, problems, required=False, path=path)
+    for key in ("emergency", "signed", "temporary", "unresolved"):
+        if key in EVENT_FIELDS[kind]:
+            _flag(event, key, problems, path)
+    for key in ("appointment_at", "leak_test_at"):
+        if key in EVENT_FIELDS[kind]:
+            _time(event, key, problems, required=False, path=path)
+    if kind == "dispatch":
+        to = _text(event, "to", problems, path=path)
+        if to and departments is not None and to not in departments:
+            problems.append((path + ("to",), f"department {to!r} is not one of the office departments ({', '.join(departments)})"))
+        _on_roster(_text(event, "assignee", problems, required=False, path=path), roster, path + ("assignee",), problems)
+    elif kind == "escalate":
+        _on_roster(_text(event, "to", problems, path=path), roster, path + ("to",), problems)
+    elif kind == "close":
+        fee = event.get("fee")
+        if fee is not None and (isinstance(fee, bool) or not isinstance(fee, (int, float))
+                                or not math.isfinite(fee) or fee < 0):
+            problems.append((path + ("fee",), f"'fee' must be an amount of 0 or more, found {fee!r}"))
+    elif kind == "callback":
+        _choice(event, "method", model.CALLBACK_METHODS, problems, path=path)
+        sat = event.get("satisfaction")
+        if not isinstance(sat, int) or isinstance(sat, bool) or not 1 <= sat <= 5:
+            problems.append((path + ("satisfaction",), "satisfaction must be a whole number 1-5"))
+    elif kind == "reopen" and event.get("within") is not None:
+        problem = within_problem(event["within"])
+        if problem:
+            problems.append((path + ("within",), problem))

@@ -1,11 +1,15 @@
-"""``svcctl check``: every record validated, each problem as ``path:line: message``."""
+"""``svcctl check``: every record validated, each problem as ``path:line: message``.
+
+Records are read through ``Records.read``, the same path every other command loads them
+by, so a record that passes here is one they accept, and one they refuse is reported here.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..core import validate
-from ..core.errors import BrokenRecord, SvcError
-from ..store.records import CONFIG, locate, read_record, ticket_rel
+from ..core.office import Office
+from ..store.records import CONFIG
 from .env import Env
 
 
@@ -25,60 +29,37 @@ class Problem:
         return {"path": self.path, "line": self.line, "message": self.message, "severity": self.severity}
 
 
-def _read(records, inner: str, problems: list):
-    label = records.label(inner)
-    try:
-        data, text = read_record(records.root / inner, label)
-    except BrokenRecord as broken:
-        problems.append(Problem(label, broken.line, broken.problem))
-        return None, None, label
-    return data, text, label
-
-
-def _report(problems: list, label: str, text: str, found: list) -> None:
-    for path, message in found:
-        problems.append(Problem(label, locate(text, path), message))
-
-
 def run(env: Env) -> list[Problem]:
     records = env.records
     problems: list[Problem] = []
-    config, text, label = _read(records, CONFIG, problems)
-    roster = scheme = None
-    if config is not None:
-        found = validate.config(config)
-        _report(problems, label, text, found)
-        if not found:
-            roster = {s["id"] for s in config["staff"]}
-            scheme = (config.get("policy") or {}).get("complaint_scheme", "standard")
-    customer_ids = set()
-    for cid in records.customer_ids():
-        data, text, label = _read(records, records.customer_inner(cid), problems)
-        customer_ids.add(cid)
-        if data is not None:
-            _report(problems, label, text, validate.customer(data, cid))
+
+    def read(kind: str, inner: str, **context):
+        data, _, found = records.read(kind, inner, **context)
+        label = records.label(inner)
+        problems.extend(Problem(label, line, message) for line, message in found)
+        return data if not found else None
+
+    config = read("config", CONFIG)
+    # Without a valid svcctl.yaml tickets are still checked, but not against roster and departments.
+    office = Office(config) if config is not None else None
+    customer_ids = set(records.customer_ids())
+    for cid in sorted(customer_ids):
+        read("customer", f"customers/{cid}.yaml")
     years = set()
     for path in records.ticket_paths():
         inner = path.relative_to(records.root).as_posix()
-        data, text, label = _read(records, inner, problems)
-        if data is None:
-            continue
-        found = validate.ticket(data, path.stem, roster, customer_ids, scheme)
-        try:
-            if ticket_rel(path.stem) != inner:
-                found.append((("id",), f"file is in the wrong folder: expected {ticket_rel(path.stem)}"))
-            years.add(int(path.stem[:4]))
-        except SvcError:
-            found.append((("id",), f"file name {path.name} is not a ticket id (like 202611-A007.yaml)"))
-        _report(problems, label, text, found)
-    if config is not None and not any(p.path == records.label(CONFIG) for p in problems):
-        calendar = records.office.calendar
+        read("ticket", inner, office=office, customers=customer_ids)
+        match = validate.TICKET_ID.match(path.stem)
+        if match and 2000 <= int(match.group(1)) <= 2100:
+            years.add(int(match.group(1)))
+    if office is not None:
+        calendar = office.calendar
         for year in sorted(years | {env.now.year}):
             if not calendar.schedule_published(year):
                 problems.append(Problem(
                     records.label(CONFIG), None,
                     f"no published holiday schedule (调休) for {year} in the holidays package: working days of {year} "
-                    "follow weekends and fixed holidays only; add the State Council schedule under calendar: in svcctl.yaml "
-                    "or upgrade holidays",
+                    "follow weekends and fixed holidays only; add the State Council schedule under calendar: in "
+                    f"svcctl.yaml (holidays, workdays) and list {year} under calendar: schedule_years, or upgrade holidays",
                     "warning"))
     return problems

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .. import vcs
 from ..core import validate
-from ..core.errors import BrokenRecord, NotFound, SvcError
+from ..core.errors import BrokenRecord, NotFound, SvcError, UsageError
 from ..core.office import Office
 from ..core.ticket import Ticket
 from . import txn, yamlio
-from .cache import TicketCache
+from .cache import TicketCache, stamp
 
 CONFIG = "svcctl.yaml"
 
@@ -43,47 +43,65 @@ def find_root(explicit: str | None, start: Path | None = None) -> Path:
     )
 
 
-def read_record(path: Path, label: str):
-    """Parsed YAML of ``path``; a defect becomes ``BrokenRecord`` naming file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise BrokenRecord(label, None, "not UTF-8 text") from None
-    try:
-        return yamlio.parse(text), text
-    except yamlio.YamlProblem as problem:
-        raise BrokenRecord(label, problem.line, problem.message) from None
+KINDS = ("config", "customer", "ticket")
 
 
-def first_problem(label: str, text: str, problems: list) -> BrokenRecord:
-    path, message = problems[0]
-    return BrokenRecord(label, locate(text, path), message)
-
-
-def locate(text: str, path: tuple) -> int | None:
-    index = yamlio.line_index(text)
-    while path not in index and path:
-        path = path[:-1]
-    return index.get(path)
+def ticket_inner(ticket_id: str) -> str | None:
+    """Where the ticket with this exact id lives, or None when it is not a ticket id."""
+    match = validate.TICKET_ID.match(ticket_id or "")
+    if not match:
+        return None
+    return f"tickets/{match.group(1)}/{match.group(2)}/{ticket_id}.yaml"
 
 
 def ticket_rel(ticket_id: str) -> str:
-    match = validate.TICKET_ID.match(ticket_id or "")
-    if not match:
-        raise SvcError(f"{ticket_id!r} is not a ticket id: ids look like 202611-A007")
-    return f"tickets/{match.group(1)}/{match.group(2)}/{ticket_id}.yaml"
+    """The file of a ticket id someone typed; ids are read out over the phone, so
+    ``202611-a002`` means ``202611-A002``."""
+    inner = ticket_inner((ticket_id or "").strip().upper())
+    if inner is None:
+        raise UsageError(f"{ticket_id!r} is not a ticket id: ids look like 202611-A007")
+    return inner
+
+
+def canonical_customer_id(text: str) -> str:
+    """A customer id someone typed, written the way files are named (``c-a001`` → ``C-A001``)."""
+    cid = (text or "").strip().upper()
+    if not validate.CUSTOMER_ID.match(cid):
+        raise UsageError(f"{text!r} is not a customer id: ids look like C-A001 (see 'svcctl customer find')")
+    return cid
+
+
+def _ticket_file_problems(inner: str) -> list:
+    name = PurePosixPath(inner).name
+    expected = ticket_inner(PurePosixPath(inner).stem)
+    if expected is None:
+        return [(("id",), f"file name {name} is not a ticket id (like 202611-A007.yaml)")]
+    if expected != inner:
+        return [(("id",), f"file is in the wrong folder: expected {expected}")]
+    return []
 
 
 @dataclass
 class Records:
     root: Path
+    # svcctl.yaml's stamp when ``office`` read it: the read cache is valid only for that file
+    config_stamp: list | None = field(default=None, init=False, repr=False, compare=False)
 
     @cached_property
-    def top(self) -> Path:
+    def toplevel(self) -> Path | None:
+        """The git top level, or None when the records folder is not in a git repository."""
         top = vcs.toplevel(self.root)
-        if top is None:
-            raise SvcError(f"{self.root} is not inside a git repository: run 'svcctl init {self.root}'")
-        return top.resolve()
+        return top.resolve() if top is not None else None
+
+    @property
+    def top(self) -> Path:
+        if self.toplevel is None:
+            raise SvcError(
+                f"{self.root} is not inside a git repository, so its records can be read but not changed: "
+                f"put it under git ('git init' there, then 'svcctl setup --station CODE') or work in a clone "
+                "of the office repository ('svcctl clone')"
+            )
+        return self.toplevel
 
     @cached_property
     def gdir(self) -> Path:
@@ -101,17 +119,64 @@ class Records:
         except ValueError:
             return full.as_posix()
 
+    # -- reading and validating one record ------------------------------------------
+    def read(self, kind: str, inner: str, *, office: Office | None = None, customers=None):
+        """Read the record of ``kind`` (config, customer or ticket) at ``inner`` and check it.
+
+        Returns ``(data, text, problems)``; ``problems`` is a list of ``(line, message)``
+        (line None when no line fits), empty when the record is valid. ``data`` is None
+        when the file cannot be parsed. A ticket is checked against ``office`` (roster,
+        departments) and ``customers`` (ids on file) when they are given. This is the one
+        validation path: ``svcctl check`` reports every problem, the loaders below refuse
+        on the first.
+        """
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind of record {kind!r}")
+        path = self.root / inner
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            return None, None, [(None, "not UTF-8 text")]
+        except OSError as exc:
+            return None, None, [(None, f"cannot read the file: {exc.strerror or exc}")]
+        try:
+            data = yamlio.parse(text)
+        except yamlio.YamlProblem as problem:
+            return None, text, [(problem.line, problem.message)]
+        stem = PurePosixPath(inner).stem
+        if kind == "config":
+            found = validate.config(data)
+        elif kind == "customer":
+            found = validate.customer(data, stem)
+        else:
+            roster = set(office.roster) if office is not None else None
+            departments = office.departments if office is not None else None
+            found = validate.ticket(data, stem, roster, customers, departments)
+            found += _ticket_file_problems(inner)
+        if not found:
+            return data, text, []
+        index = yamlio.line_index(text)
+        return data, text, [(_locate(index, where), message) for where, message in found]
+
+    def _load(self, kind: str, inner: str, **context):
+        data, _, problems = self.read(kind, inner, **context)
+        if problems:
+            line, message = problems[0]
+            raise BrokenRecord(self.label(inner), line, message)
+        return data
+
     # -- office ---------------------------------------------------------------
     @cached_property
     def office(self) -> Office:
-        data, text = read_record(self.root / CONFIG, self.label(CONFIG))
-        problems = validate.config(data)
-        if problems:
-            raise first_problem(self.label(CONFIG), text, problems)
-        return Office(data)
+        try:  # taken before reading, so a change made meanwhile never matches the cache
+            self.config_stamp = stamp(self.root / CONFIG)
+        except OSError:
+            self.config_stamp = None
+        return Office(self._load("config", CONFIG))
 
     def raw_config(self) -> dict:
-        return read_record(self.root / CONFIG, self.label(CONFIG))[0]
+        """svcctl.yaml as read, for a command that rewrites it; refused when it is broken."""
+        return self._load("config", CONFIG)
 
     # -- customers --------------------------------------------------------------
     def customer_inner(self, customer_id: str) -> str:
@@ -122,18 +187,14 @@ class Records:
         return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
 
     def customer(self, customer_id: str) -> dict:
-        inner = self.customer_inner(customer_id)
-        path = self.root / inner
-        if not validate.CUSTOMER_ID.match(customer_id or "") or not path.is_file():
-            raise NotFound(f"no customer {customer_id!r}: see 'svcctl customer list' or 'svcctl customer find'")
-        data, text = read_record(path, self.label(inner))
-        problems = validate.customer(data, customer_id)
-        if problems:
-            raise first_problem(self.label(inner), text, problems)
-        return data
+        cid = canonical_customer_id(customer_id)
+        inner = self.customer_inner(cid)
+        if not (self.root / inner).is_file():
+            raise NotFound(f"no customer {cid!r}: see 'svcctl customer list' or 'svcctl customer find'")
+        return self._load("customer", inner)
 
     def customers(self) -> list[dict]:
-        return [self.customer(cid) for cid in self.customer_ids()]
+        return [self._load("customer", f"customers/{name}.yaml") for name in self.customer_ids()]
 
     # -- tickets ----------------------------------------------------------------
     def ticket_paths(self) -> list[Path]:
@@ -143,33 +204,44 @@ class Records:
     def ticket(self, ticket_id: str) -> Ticket:
         inner = ticket_rel(ticket_id)
         if not (self.root / inner).is_file():
-            raise NotFound(f"no ticket {ticket_id}: see 'svcctl list'")
-        return self._load_ticket(inner, ticket_id)
+            raise NotFound(f"no ticket {PurePosixPath(inner).stem}: see 'svcctl list'")
+        return self._load_ticket(inner)
 
-    def _load_ticket(self, inner: str, ticket_id: str, cache: TicketCache | None = None) -> Ticket:
-        path = self.root / inner
+    def _load_ticket(self, inner: str, cache: TicketCache | None = None) -> Ticket:
+        key = file_stamp = None
         if cache is not None:
-            record = cache.get(inner, path)
-            if record is not None:
-                return Ticket.from_record(record)
-        label = self.label(inner)
-        data, text = read_record(path, label)
-        problems = validate.ticket(data, ticket_id)
-        if problems:
-            raise first_problem(label, text, problems)
+            key = self.rel(inner)
+            try:
+                file_stamp = stamp(self.root / inner)
+            except OSError:
+                cache = None
+            else:
+                record = cache.get(key, file_stamp)
+                if record is not None:
+                    return Ticket.from_record(record)
+        data = self._load("ticket", inner, office=self.office)
         if cache is not None:
-            cache.put(inner, path, data)
+            cache.put(key, file_stamp, data)
         return Ticket.from_record(data)
 
+    def _cache(self) -> TicketCache | None:
+        """The read cache, or None outside git (it lives in the git directory)."""
+        self.office  # noqa: B018 - validates svcctl.yaml and takes its stamp
+        if self.toplevel is None or self.config_stamp is None:
+            return None
+        return TicketCache(self.gdir / "svcctl-cache.json", self.config_stamp)
+
     def tickets(self) -> list[Ticket]:
-        cache = TicketCache(self.gdir / "svcctl-cache.json")
+        cache = self._cache()
         out, seen = [], set()
         for path in self.ticket_paths():
             inner = path.relative_to(self.root).as_posix()
-            seen.add(inner)
-            out.append(self._load_ticket(inner, path.stem, cache))
-        cache.prune(seen)
-        cache.save()
+            if cache is not None:
+                seen.add(self.rel(inner))
+            out.append(self._load_ticket(inner, cache))
+        if cache is not None:
+            cache.prune(seen, self.rel("tickets") + "/")
+            cache.save()
         return out
 
     # -- ids --------------------------------------------------------------------
@@ -199,6 +271,8 @@ class Records:
 
     def recover(self) -> None:
         """Finish or roll back a change a killed process left behind (see store.txn)."""
+        if self.toplevel is None:
+            return  # outside git nothing was ever written by svcctl, so nothing to repair
         journal = txn.Journal(self.top, self.gdir)
         if not journal.exists():
             return
@@ -215,6 +289,12 @@ class Records:
         inner_files = change.files
         change.files = {self.rel(inner): text for inner, text in inner_files.items()}
         return txn.apply(self.top, self.gdir, change, author, trailers)
+
+
+def _locate(index: dict, path: tuple) -> int | None:
+    while path not in index and path:
+        path = path[:-1]
+    return index.get(path)
 
 
 def _next_serial(folder: Path, prefix: str) -> int:
