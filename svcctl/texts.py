@@ -5,14 +5,19 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-
-def load(name: str, records_root: Path | None = None) -> str:
-    if records_root is not None:
-        custom = records_root / "templates" / name
-        if custom.is_file():
-            return custom.read_text(encoding="utf-8")
-    return resources.files("svcctl.templates").joinpath(name).read_text(encoding="utf-8")
+from .core.errors import BrokenRecord
 
 
 def render(name: str, records_root: Path | None = None, **values) -> str:
-    return load(name, records_root).format(**values).rstrip("\n")
+    custom = records_root / "templates" / name if records_root is not None else None
+    if custom is not None and custom.is_file():
+        text, where = custom.read_text(encoding="utf-8"), custom.as_posix()
+    else:
+        text = resources.files("svcctl.templates").joinpath(name).read_text(encoding="utf-8")
+        where = f"templates/{name}"
+    try:
+        return text.format(**values).rstrip("\n")
+    except (KeyError, IndexError, ValueError) as exc:
+        fields = ", ".join("{" + key + "}" for key in values)
+        raise BrokenRecord(where, None, f"template cannot be filled in ({type(exc).__name__}: {exc}); "
+                                        f"it may use {fields}") from None

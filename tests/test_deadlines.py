@@ -14,7 +14,7 @@ from svcctl.core import deadlines as dl
 from svcctl.core.calendar import OfficeCalendar
 from svcctl.core.errors import UsageError
 from svcctl.core.policy import build_policy
-from svcctl.core.ticket import Event, Ticket
+from svcctl.core.ticket import Event, Ticket, fold
 
 TZ = ZoneInfo("Asia/Shanghai")
 CAL = OfficeCalendar(TZ)
@@ -197,11 +197,18 @@ def test_leak_callback_counts_from_the_leak_test():
     assert deadlines(tk, "2026-11-22 10:01")["callback"].state == "missed"
 
 
-def test_leak_closed_as_temporary_counts_from_close():
-    tk = make("repair", "2026-11-16 09:00",
-              ev("dispatch", "2026-11-16 09:02", to="维修部"),
-              ev("close", "2026-11-20 16:00", result="临时封堵", temporary=True), category="leak")
-    assert deadlines(tk, "2026-11-20 16:00")["callback"].due == t("2026-11-23 16:00")
+def test_a_temporary_measure_settles_nothing_until_the_real_close():
+    # 000 3.3.6: work that cannot be finished at once gets a temporary measure and a note;
+    # the ticket stays open and the callback clock waits for the real close.
+    temporary = ev("close", "2026-11-20 16:00", result="临时封堵", temporary=True)
+    tk = make("repair", "2026-11-16 09:00", ev("dispatch", "2026-11-16 09:02", to="维修部"), temporary,
+              category="leak")
+    assert fold(tk).status == "dispatched" and fold(tk).temporary_measures == 1
+    assert "callback" not in deadlines(tk, "2026-11-20 16:00")
+    done = tk.with_events(ev("close", "2026-11-25 11:00", result="防水层重做",
+                             leak_test_at="2026-11-25 10:00"))
+    assert fold(done).status == "closed"
+    assert deadlines(done, "2026-11-25 11:00")["callback"].due == t("2026-11-28 10:00")
 
 
 def test_safety_repair_callback_two_days():

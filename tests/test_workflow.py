@@ -289,7 +289,7 @@ def test_leak_repair_callback_counts_from_leak_test(office):
     tid = repair(office, "2026-11-16 09:00", "--category", "leak")
     office.run("dispatch", tid, "--to", "维修部", now="2026-11-16 09:02")
     # closing a leak repair needs the leak test (试漏)
-    refused(office, "close", tid, "--result", "防水处理", code=2, now="2026-11-20 16:00")
+    refused(office, "close", tid, "--result", "防水处理", code=3, now="2026-11-20 16:00")
     office.run("close", tid, "--result", "防水处理", "--leak-test-at", "2026-11-19 10:00", now="2026-11-20 16:00")
     d = deadlines(office, tid, "2026-11-20 16:00")
     assert d["callback"]["due"] == iso("2026-11-22 10:00")  # 3 days after the test, not the close

@@ -29,6 +29,23 @@ Examples:
 class SvcGroup(click.Group):
     """Turns every error a user can fix into one line on stderr and its exit code."""
 
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        # Click's own usage errors come as usage + hint + message; one line reads better in
+        # a cron mail and is what every other svcctl error looks like.
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.Abort:
+            click.echo("svcctl: aborted", err=True)
+            result = 130
+        except click.ClickException as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if isinstance(exc, click.UsageError) and exc.ctx else ""
+            click.echo(f"svcctl: {exc.format_message()}{hint}", err=True)
+            result = exc.exit_code
+        code = result if isinstance(result, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)

@@ -10,7 +10,7 @@ from .render import emit, to_json
 
 
 def register(cli: click.Group) -> None:
-    for command in (init, setup, clone, sync, staff, policy, check, merge_driver):
+    for command in (init, setup, clone, sync, staff, policy, check, commit, merge_driver):
         cli.add_command(command)
 
 
@@ -24,7 +24,7 @@ def register(cli: click.Group) -> None:
 @click.option("--code", "office_code", required=True, help="Short office code, e.g. CY.")
 @click.option("--director", "director_id", required=True, help="Staff id of the office director (管理处主任).")
 @click.option("--director-name", default="", help="Director's name (default: the id).")
-@click.option("--station", default="A", show_default=True, help="This PC's station code, part of every id it allocates.")
+@click.option("--station", help="This PC's station code, part of every id it allocates (default A).")
 @click.option("--timezone", default="Asia/Shanghai", show_default=True)
 def init(folder, office_name, office_code, director_id, director_name, station, timezone):
     from ..operations import office
@@ -124,7 +124,8 @@ def policy(obj, fmt):
         for year in (env.now.year, env.now.year + 1):
             if not office.calendar.schedule_published(year):
                 click.echo(f"note: no published holiday schedule (调休) for {year}: working days of {year} are "
-                           "weekdays minus fixed holidays until you add the schedule to svcctl.yaml or upgrade holidays")
+                           "weekdays minus fixed holidays until you upgrade holidays, or enter the schedule under "
+                           f"calendar: in svcctl.yaml with schedule_years: [{year}]")
 
 
 @click.command(help="Validate every record: YAML syntax, duplicate keys, required fields, allowed "
@@ -145,6 +146,19 @@ def check(obj, fmt):
     if fmt == "text":
         click.echo(f"{len(errors)} problem(s)" if errors else "all records are valid", err=bool(errors))
     sys.exit(1 if errors else 0)
+
+
+@click.command(help="Record hand edits of svcctl.yaml (policy, calendar, departments), templates/ or "
+               "customer files as one commit by the acting staff member, once 'svcctl check' is clean. "
+               "Ticket files are never edited by hand." + examples(
+                   "svcctl --as wang commit --message '2027年放假安排'"))
+@click.option("--message", "-m", required=True, help="What was changed and why.")
+@pass_obj
+def commit(obj, message):
+    from ..operations import office
+
+    paths = office.commit_edits(obj.env(), message)
+    click.echo(f"recorded {', '.join(paths)}")
 
 
 @click.command("merge-driver", hidden=True, help="Called by git to merge two versions of a record.")

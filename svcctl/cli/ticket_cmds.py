@@ -49,35 +49,15 @@ def register(cli: click.Group) -> None:
 @format_option(choices=("text", "json"), default="text")
 @pass_obj
 def intake(obj, fmt, at, **options):
-    from .. import texts
-    from ..core.deadlines import promised
     from ..operations import tickets
 
     env = obj.env()
-    ticket = tickets.intake(env, at=at, **options)
-    _, deadlines = tickets.evaluate(env, ticket)
-    promise = promised(deadlines)
-    kind = model.label("type", ticket.type)
-    if promise:
-        sentence = texts.render("confirmation.txt", env.records.root, kind=kind,
-                                date=spoken_date(promise.due.astimezone(env.office.tz)))
-    else:
-        sentence = texts.render("confirmation-no-date.txt", env.records.root, kind=kind)
+    ticket, sentence = tickets.intake(env, at=at, **options)
     if fmt == "json":
         click.echo(to_json({**tickets.ticket_dict(env, ticket), "confirmation": sentence}))
     else:
         click.echo(ticket.id)
         click.echo(sentence)
-
-
-def spoken_date(due) -> str:
-    """A due time as said on the phone: 11月23日09:30, or just 10月8日 for the end of that day."""
-    from datetime import timedelta
-
-    if (due.hour, due.minute) == (0, 0):
-        day = due - timedelta(days=1)
-        return f"{day.month}月{day.day}日"
-    return f"{due.month}月{due.day}日{due:%H:%M}"
 
 
 @click.command(help="Show a ticket: header, status, every deadline with its state, and the timeline." + examples(
@@ -176,30 +156,9 @@ def log(obj, ticket_id, fmt):
 @click.option("--reveal", is_flag=True, help="Include the customer's name and phone.")
 @pass_obj
 def workorder(obj, ticket_id, reveal):
-    from .. import texts
-    from ..core.errors import Refusal
-    from ..core.ticket import fold
-    from ..core.timeutil import short
-    from ..core.units import mask_phone
+    from ..operations import tickets
 
-    env = obj.env()
-    ticket = env.records.ticket(ticket_id)
-    state = fold(ticket)
-    if state.department is None:
-        raise Refusal(f"{ticket_id} has not been dispatched: 'svcctl dispatch {ticket_id} --to DEPT' first")
-    cust = env.records.customer(ticket.h("customer"))
-    phones = cust.get("phones") or []
-    dispatch = [e for e in ticket.events if e.kind == "dispatch"][-1]
-    tz = env.office.tz
-    click.echo(texts.render(
-        "workorder.txt", env.records.root, office=env.office.name, id=ticket.id, department=state.department,
-        assignee=state.assignee or "", unit=ticket.h("unit"),
-        customer=cust["name"] if reveal else ticket.h("customer"),
-        phone=(", ".join(phones) if reveal else ", ".join(mask_phone(p) for p in phones)) or "-",
-        summary=ticket.h("summary"), detail=ticket.h("detail") or "",
-        appointment=short(dispatch.get("appointment_at"), tz) or "-",
-        emergency="是 YES" if (ticket.h("emergency") or dispatch.get("emergency")) else "否 no",
-        received_at=short(ticket.received_at, tz), first_responder=ticket.h("first_responder")))
+    click.echo(tickets.work_order(obj.env(), ticket_id, reveal))
 
 
 @click.command(help="List missed deadlines and passed targets across all tickets (and with --within, "

@@ -17,6 +17,8 @@ def _run(obj, verb: str, ticket_id: str, at, fmt: str = "text", **options) -> No
     from ..operations import tickets
 
     env = obj.env()
+    # Options ending in _at are times as typed; they are read in the office's time zone.
+    options = {k: env.time(v) if k.endswith("_at") and v is not None else v for k, v in options.items()}
     ticket = tickets.act(env, verb, ticket_id, at=at, **options)
     if fmt == "json":
         click.echo(to_json(tickets.ticket_dict(env, ticket)))
@@ -44,9 +46,8 @@ def step(name: str, help_text: str, *example_lines: str):
 @click.option("--emergency", is_flag=True, help="Mark the work order urgent.")
 @click.option("--note")
 def dispatch(obj, ticket_id, at, fmt, department, assignee, appointment, emergency, note):
-    env = obj.env()
     _run(obj, "dispatch", ticket_id, at, fmt, department=department, assignee=assignee,
-         appointment_at=env.time(appointment) if appointment else None, emergency=emergency, note=note)
+         appointment_at=appointment, emergency=emergency, note=note)
 
 
 @step("arrive", "Record that the technician is on site (stops the emergency arrival clock).",
@@ -95,18 +96,17 @@ def resume(obj, ticket_id, at, fmt, note):
 @click.option("--receipt", help="Receipt number for the fee.")
 @click.option("--signed/--unsigned", default=None, help="Whether the customer signed the work order.")
 @click.option("--leak-test-at", metavar="TIME", help="When the leak test (试漏) was done.")
-@click.option("--temporary", is_flag=True, help="Only a temporary measure so far (noted on the close).")
+@click.option("--temporary", is_flag=True, help="Record a temporary measure only (000 3.3.6): the ticket stays open.")
 def close(obj, ticket_id, at, fmt, result, fee, receipt, signed, leak_test_at, temporary):
-    env = obj.env()
     _run(obj, "close", ticket_id, at, fmt, result=result, fee=fee, receipt=receipt, signed=signed,
-         leak_test_at=env.time(leak_test_at) if leak_test_at else None, temporary=temporary)
+         leak_test_at=leak_test_at, temporary=temporary)
 
 
 @step("callback", "Record the callback (回访) after a close. --unresolved sends the work back to the "
       "responsible person with a new deadline (rework).",
       "svcctl callback 202611-A007 --method phone --satisfaction 5 --note '业主满意'",
       "svcctl callback 202611-A007 --method visit --satisfaction 2 --note '仍漏水' --unresolved --within '2 workdays'")
-@click.option("--method", required=True, type=click.Choice(("phone", "visit")))
+@click.option("--method", required=True, help="phone 电话 or visit 上门.")
 @click.option("--satisfaction", required=True, type=int, help="1 (very poor) to 5 (very good).")
 @click.option("--note", required=True, help="Customer's view, result, shortcomings, suggestions.")
 @click.option("--unresolved", is_flag=True, help="The problem is not solved: reopen with a rework deadline.")

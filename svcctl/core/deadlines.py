@@ -52,6 +52,8 @@ def _start(rule: Rule, ticket: Ticket, state: State) -> tuple[datetime | None, E
         return ticket.received_at, None
     if rule.start == "appointment":
         return ticket.h("appointment_at"), None
+    if rule.start == "emergency":
+        return (ticket.received_at, None) if ticket.h("emergency") else (state.emergency_since, None)
     if rule.start == "reopen":
         return (state.last_reopen.at, state.last_reopen) if state.last_reopen else (None, None)
     close = state.current_close
@@ -66,7 +68,8 @@ def _stop(rule: Rule, ticket: Ticket, after: Event | None) -> datetime | None:
     """The first event that stops the rule's clock, counting only events after ``after``."""
     counting = after is None
     for event in ticket.events:
-        if counting and event.kind in rule.until:
+        # A temporary measure (000 3.3.6) is recorded, but it settles nothing.
+        if counting and event.kind in rule.until and not (event.kind == "close" and event.get("temporary")):
             return event.at
         counting = counting or event is after
     return None
@@ -76,7 +79,8 @@ def evaluate(ticket: Ticket, policy: Policy, calendar: OfficeCalendar, now: date
              state: State | None = None) -> list[Deadline]:
     state = state or fold(ticket)
     out = []
-    rules = policy.rules_for(ticket.type, ticket.h("grade"), ticket.h("category"), ticket.h("emergency"))
+    emergency = bool(ticket.h("emergency")) or state.emergency_since is not None
+    rules = policy.rules_for(ticket.type, ticket.h("grade"), ticket.h("category"), emergency)
     for rule in rules:
         start, anchor = _start(rule, ticket, state)
         if start is None:

@@ -16,8 +16,9 @@ GRADES_BY_SCHEME = {
     "standard": {"simple": "简单投诉", "general": "一般投诉", "complex": "复杂投诉"},
     "alternative": {"minor": "轻微投诉", "important": "重要投诉", "major": "重大投诉"},
 }
-# The grade whose close needs a supervisor or director (rules §6).
-TOP_GRADE = {"standard": "complex", "alternative": "major"}
+# The grades whose close needs a supervisor or director (rules §6), in either scheme: an
+# office that switches scheme keeps its old complaints under the same authority.
+TOP_GRADES = ("complex", "major")
 REPAIR_CATEGORIES = {"safety": "安全设施", "leak": "渗漏水", "other": "其他"}
 CHANNELS = {"phone": "来电", "visit": "来访", "letter": "信函", "online": "网站/微信"}
 ROLES = {"agent": "客服专员", "supervisor": "主管", "director": "主任"}

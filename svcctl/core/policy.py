@@ -22,7 +22,8 @@ from functools import cached_property
 
 from .errors import UsageError
 
-START_POINTS = ("intake", "close", "leak_test", "reopen", "appointment")
+# "emergency": intake for a repair taken in as an emergency, else the dispatch that made it one.
+START_POINTS = ("intake", "close", "leak_test", "reopen", "appointment", "emergency")
 _WITHIN = re.compile(r"^\s*(\d+)\s*(minutes?|hours?|days?|workdays?)\s*$")
 IMMEDIATE = "5 minutes"  # "on the spot": the time it takes to write the answer down
 
@@ -71,7 +72,7 @@ DEFAULT_DEADLINES: dict[str, dict[str, dict]] = {
         "callback": _R(**{"from": "leak_test"}, within="3 days", until=["callback"], source="000 走回访 (1), after the leak test"),
     },
     "repair.emergency": {
-        "arrival": _R(within="15 minutes", until=["arrive", "close"], source="000 客户报修工作流程 3.1.2"),
+        "arrival": _R(**{"from": "emergency"}, within="15 minutes", until=["arrive", "close"], source="000 客户报修工作流程 3.1.2"),
     },
     "suggestion": {
         "forward": _R(within="1 workday", until=["escalate", "close"], source="004 制度2 一.4 (to the director; time is an office default)"),

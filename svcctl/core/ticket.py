@@ -48,7 +48,7 @@ class Event:
         out = {"at": iso(self.at), "event": self.kind, "by": self.by}
         for key in EVENT_FIELDS.get(self.kind, ()):
             value = self.data.get(key)
-            if value is not None and value is not False:
+            if value is not None:  # False is kept: "unsigned" is not "not stated"
                 out[key] = iso(value) if key in EVENT_TIMES else value
         return out
 
@@ -118,6 +118,8 @@ class State:
     callback_done: bool
     callback_required: bool
     reopen_count: int
+    emergency_since: datetime | None = None  # the first dispatch marked urgent
+    temporary_measures: int = 0
 
     @property
     def is_open(self) -> bool:
@@ -132,12 +134,15 @@ def fold(ticket: Ticket) -> State:
     pauses: list = []
     last_close = current_close = last_reopen = None
     callback_done = False
-    reopen_count = 0
+    reopen_count = temporary_measures = 0
+    emergency_since = None
     before_pause = "open"
     for event in ticket.events:
         kind = event.kind
         if kind == "dispatch":
             department, assignee = event.get("to"), event.get("assignee")
+            if event.get("emergency") and emergency_since is None:
+                emergency_since = event.at
             if status in ("open", "dispatched"):
                 status = "dispatched"
             elif status == "paused":
@@ -149,6 +154,8 @@ def fold(ticket: Ticket) -> State:
         elif kind == "resume" and status == "paused":
             pauses.append((paused_since, event.at))
             status, paused_since = before_pause, None
+        elif kind == "close" and event.get("temporary"):
+            temporary_measures += 1  # recorded; the work goes on (000 3.3.6)
         elif kind == "close":
             if status == "paused":
                 pauses.append((paused_since, event.at))
@@ -171,5 +178,6 @@ def fold(ticket: Ticket) -> State:
         status=status, owner=owner, department=department, assignee=assignee,
         escalated_to=escalated_to, paused_since=paused_since, pauses=tuple(pauses),
         last_close=last_close, current_close=current_close, last_reopen=last_reopen, callback_done=callback_done,
-        callback_required=required, reopen_count=reopen_count,
+        callback_required=required, reopen_count=reopen_count, emergency_since=emergency_since,
+        temporary_measures=temporary_measures,
     )

@@ -13,27 +13,48 @@ _DURATION = re.compile(
 _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
-def parse_time(text: str, tz: tzinfo, *, now: datetime | None = None) -> datetime:
-    """Read a time a person typed. A time without an offset is office local time;
-    a bare clock time (``09:30``) means today."""
-    from dateutil import parser as dparser
+_DATE = r"(?P<y>\d{4})[-/年](?P<mo>\d{1,2})[-/月](?P<d>\d{1,2})日?"
+_CLOCK = r"(?P<h>\d{1,2})[:：](?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?"
+_OFFSET = r"(?P<off>Z|[+-]\d{2}:?\d{2})?"
+_FULL = re.compile(rf"^{_DATE}(?:(?:\s+|T|\s*)(?:{_CLOCK}){_OFFSET})?$")
+_CLOCK_ONLY = re.compile(rf"^{_CLOCK}$")
+TIME_FORMS = "2026-11-20 09:30, 2026-11-20T09:30+08:00, 2026年11月20日 09:30, 2026-11-20 or 09:30 (today)"
 
+
+def parse_time(text: str, tz: tzinfo, *, now: datetime | None = None) -> datetime:
+    """Read a time a person typed, in a few explicit forms only: a guess at '0930' or '1'
+    would file a ticket under the wrong year or day. Without an offset it is office time;
+    a bare clock time (``09:30``) means today, a bare date its first minute."""
     raw = (text or "").strip()
-    if not raw:
-        raise UsageError("empty time: give a time like 2026-11-20T09:30 or '2026-11-20 09:30'")
-    default = (now or datetime.now(tz)).astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = (now or datetime.now(tz)).astimezone(tz).date()
+    match = _FULL.match(raw)
+    clock = _CLOCK_ONLY.match(raw)
     try:
-        value = dparser.isoparse(raw)
+        if match:
+            parts = match.groupdict()
+            value = datetime(int(parts["y"]), int(parts["mo"]), int(parts["d"]), int(parts["h"] or 0),
+                             int(parts["mi"] or 0), int(parts["s"] or 0))
+            offset = parts["off"]
+            if offset:
+                from dateutil.tz import tzoffset
+
+                if offset == "Z":
+                    seconds = 0
+                else:
+                    digits = offset[1:].replace(":", "")
+                    seconds = (int(digits[:2]) * 3600 + int(digits[2:]) * 60) * (1 if offset[0] == "+" else -1)
+                value = value.replace(tzinfo=tzoffset(None, seconds))
+        elif clock:
+            value = datetime(today.year, today.month, today.day, int(clock["h"]), int(clock["mi"]), int(clock["s"] or 0))
+        else:
+            raise ValueError
     except ValueError:
-        try:
-            value = dparser.parse(raw, default=default.replace(tzinfo=None), yearfirst=True)
-        except (ValueError, OverflowError):
-            raise UsageError(
-                f"cannot read time {text!r}: use a form like 2026-11-20T09:30 or '2026-11-20 09:30'"
-            ) from None
+        raise UsageError(f"cannot read time {text!r}: write it like {TIME_FORMS}") from None
+    if not 2000 <= value.year <= 2100:
+        raise UsageError(f"time {text!r} is outside 2000-2100: write it like {TIME_FORMS}")
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
-    return value.astimezone(tz).replace(microsecond=0)
+    return value.astimezone(tz)
 
 
 def parse_duration(text: str) -> timedelta:

@@ -35,11 +35,19 @@ def is_canonical_unit(text) -> bool:
         return False
 
 
-def unit_matches(query: str, unit: str) -> bool:
-    """A query without an estate matches that building-unit-room in any estate."""
-    if "/" in query:
-        return query == unit
-    return unit == query or unit.endswith("/" + query)
+def same_unit(a: str, b: str) -> bool:
+    """The same flat: written alike, or one names no estate and building-unit-room agree
+    (a caller says ``3-2-1502``; the file says ``翠苑/3-2-1502``)."""
+    if a == b:
+        return True
+    estate_a, _, flat_a = a.rpartition("/")
+    estate_b, _, flat_b = b.rpartition("/")
+    return flat_a == flat_b and not (estate_a and estate_b)
+
+
+def find_unit(query: str, units) -> str | None:
+    """The unit of ``units`` that is the flat ``query`` names, as written on file."""
+    return next((u for u in units if same_unit(query, u)), None)
 
 
 def canonical_phone(text: str) -> str:

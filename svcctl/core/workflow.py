@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .errors import Refusal, UsageError
-from .model import DISPATCHABLE, SENIOR_ROLES, TOP_GRADE, label
-from .policy import parse_within
+from .model import DISPATCHABLE, SENIOR_ROLES, TOP_GRADES, label, normalise
 from .ticket import Event, State, Ticket, fold
+from .validate import within_problem
 
 FUTURE_SLACK = timedelta(minutes=5)
 
@@ -46,8 +46,9 @@ def check_time(at: datetime, now: datetime, not_before: datetime | None = None, 
                       "events are recorded in time order")
 
 
-def _senior_names(ctx: Context) -> str:
-    names = [f"{a.id} ({a.name})" for a in ctx.roster.values() if a.senior]
+def senior_names(roster: dict) -> str:
+    """Who may do what an agent may not, for refusals that name them (rules §6)."""
+    names = [f"{a.id} ({a.name})" for a in roster.values() if a.senior]
     return ", ".join(names) or "a supervisor or director (none on the roster)"
 
 
@@ -60,7 +61,7 @@ def _guard(ticket: Ticket, state: State, ctx: Context, at: datetime, verb: str) 
     if holder and holder != ctx.actor.id and not ctx.actor.senior:
         raise Refusal(
             f"{ticket.id} is escalated to {holder}: only {holder} or a supervisor/director "
-            f"({_senior_names(ctx)}) may act on it"
+            f"({senior_names(ctx.roster)}) may act on it"
         )
 
 
@@ -114,7 +115,7 @@ def escalate(ticket, ctx, at, to, note):
     if target is None:
         raise UsageError(f"unknown staff id {to!r}: see 'svcctl staff list'")
     if not target.senior:
-        raise Refusal(f"{to} is an agent: escalate to a supervisor or director ({_senior_names(ctx)})")
+        raise Refusal(f"{to} is an agent: escalate to a supervisor or director ({senior_names(ctx.roster)})")
     if to == state.escalated_to:
         raise Refusal(f"{ticket.id} is already escalated to {to}")
     return [_event("escalate", ctx, at, to=to, note=_need(note, "--note"))]
@@ -138,15 +139,21 @@ def resume(ticket, ctx, at, note=None):
 
 
 def close(ticket, ctx, at, result, fee=None, receipt=None, signed=None, leak_test_at=None, temporary=False):
+    """The outcome; with ``temporary`` only a temporary measure, and the ticket stays open."""
     state = fold(ticket)
     _guard(ticket, state, ctx, at, "closed")
     _require_open(ticket, state, "closed")
-    if ticket.type == "complaint" and ticket.h("grade") == TOP_GRADE[ctx.scheme] and not ctx.actor.senior:
+    result = _need(result, "--result")
+    if temporary:
+        if fee is not None or leak_test_at is not None:
+            raise UsageError("a temporary measure takes no --fee or --leak-test-at: give those at the real close")
+        return [_event("close", ctx, at, result=result, signed=signed, temporary=True)]
+    if ticket.type == "complaint" and ticket.h("grade") in TOP_GRADES and not ctx.actor.senior:
         raise Refusal(
-            f"closing a {label('grade', ticket.h('grade'))} needs a supervisor or director: {_senior_names(ctx)}"
+            f"closing a {label('grade', ticket.h('grade'))} needs a supervisor or director: {senior_names(ctx.roster)}"
         )
     if ticket.type == "paid" and (fee is None or not receipt):
-        raise UsageError("a paid service is closed with the agreed fee and its receipt: add --fee AMOUNT --receipt NO")
+        raise Refusal("a paid service is closed with the agreed fee and its receipt: add --fee AMOUNT --receipt NO")
     if fee is not None and fee < 0:
         raise UsageError("--fee cannot be negative")
     if leak_test_at is not None:
@@ -155,10 +162,11 @@ def close(ticket, ctx, at, result, fee=None, receipt=None, signed=None, leak_tes
         check_time(leak_test_at, ctx.now, ticket.received_at, what="leak test", before_what="the intake")
         if leak_test_at > at:
             raise UsageError("the leak test is after the close: close the ticket once the leak test is done")
-    elif ticket.h("category") == "leak" and not temporary:
-        raise UsageError("a leak repair is closed after the leak test (试漏): add --leak-test-at TIME, or --temporary")
-    return [_event("close", ctx, at, result=_need(result, "--result"), fee=fee, receipt=receipt or None,
-                   signed=signed, leak_test_at=leak_test_at, temporary=temporary or None)]
+    elif ticket.h("category") == "leak":
+        raise Refusal("a leak repair is closed after the leak test (试漏): add --leak-test-at TIME, "
+                      "or record a temporary measure with --temporary")
+    return [_event("close", ctx, at, result=result, fee=fee, receipt=receipt or None,
+                   signed=signed, leak_test_at=leak_test_at)]
 
 
 def callback(ticket, ctx, at, method, satisfaction, note, unresolved=False, within=None):
@@ -168,6 +176,7 @@ def callback(ticket, ctx, at, method, satisfaction, note, unresolved=False, with
         raise Refusal(f"{ticket.id} has had its callback already")
     if state.status not in ("closed", "done"):
         raise Refusal(f"{ticket.id} is {state.status}: a callback (回访) follows the close (svcctl close first)")
+    method = normalise("method", method)
     if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
         raise UsageError("--satisfaction must be a whole number from 1 (very poor) to 5 (very good)")
     events = [_event("callback", ctx, at, method=method, satisfaction=satisfaction,
@@ -189,7 +198,7 @@ def cancel(ticket, ctx, at, reason):
     state = fold(ticket)
     _guard(ticket, state, ctx, at, "cancelled")
     if not ctx.actor.senior:
-        raise Refusal(f"cancelling a ticket needs a supervisor or director: {_senior_names(ctx)}")
+        raise Refusal(f"cancelling a ticket needs a supervisor or director: {senior_names(ctx.roster)}")
     if state.status in ("closed", "done"):
         raise Refusal(f"{ticket.id} is {state.status}: a handled ticket is not cancelled")
     return [_event("cancel", ctx, at, reason=_need(reason, "--reason"))]
@@ -204,5 +213,7 @@ def _need(text, option: str) -> str:
 def _within(text):
     if text is None:
         return None
-    parse_within(text)
+    problem = within_problem(str(text))
+    if problem:
+        raise UsageError(f"--within: {problem}")
     return str(text)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..core.errors import Refusal, UsageError
-from ..core.units import canonical_phone, canonical_unit, mask_phone, unit_matches
+from ..core.units import canonical_phone, canonical_unit, find_unit, mask_phone, same_unit
 from ..store import txn, yamlio
 from .env import Env
 
@@ -18,9 +18,11 @@ def find(env: Env, *, unit: str | None = None, name: str | None = None, phone: s
     """Customers matching every given criterion; ``text`` tries unit, name and phone."""
     unit_q = canonical_unit(unit) if unit else None
     phone_q = "".join(ch for ch in phone if ch.isdigit()) if phone else None
+    if phone is not None and not phone_q:
+        raise UsageError(f"--phone {phone!r} has no digits: give any part of the number, e.g. 8000")
     out = []
     for cust in env.records.customers():
-        if unit_q and not any(unit_matches(unit_q, u) for u in cust.get("units") or ()):
+        if unit_q and not find_unit(unit_q, cust.get("units") or ()):
             continue
         if name and name not in cust.get("name", ""):
             continue
@@ -35,7 +37,7 @@ def find(env: Env, *, unit: str | None = None, name: str | None = None, phone: s
 def _matches_text(cust: dict, text: str) -> bool:
     try:
         unit_q = canonical_unit(text)
-        if any(unit_matches(unit_q, u) for u in cust.get("units") or ()):
+        if find_unit(unit_q, cust.get("units") or ()):
             return True
     except UsageError:
         pass
@@ -55,8 +57,9 @@ def clashes(env: Env, phones: list[str], units: list[str], exclude: str | None =
             if phone in (cust.get("phones") or ()):
                 reasons.append(f"phone {mask_phone(phone)} already belongs to {cust['id']}")
         for unit in units:
-            if unit in (cust.get("units") or ()):
-                reasons.append(f"unit {unit} is already on file for {cust['id']}")
+            on_file = find_unit(unit, cust.get("units") or ())
+            if on_file:
+                reasons.append(f"unit {on_file} is already on file for {cust['id']}")
     return reasons
 
 
@@ -106,12 +109,14 @@ def edit(env: Env, customer_id: str, *, name=None, add_phones=(), remove_phones=
     records = env.records
     with records.lock():
         cust = dict(records.customer(customer_id))
+        customer_id = cust["id"]  # as on file, however it was typed
         if name is not None:
             if not name.strip():
                 raise UsageError("--name cannot be empty")
             cust["name"] = name.strip()
         phones = [p for p in cust.get("phones") or () if p not in {canonical_phone(x) for x in remove_phones}]
-        units = [u for u in cust.get("units") or () if u not in {canonical_unit(x) for x in remove_units}]
+        dropped = [canonical_unit(x) for x in remove_units]
+        units = [u for u in cust.get("units") or () if not any(same_unit(u, x) for x in dropped)]
         new_phones = [canonical_phone(p) for p in add_phones]
         new_units = [canonical_unit(u) for u in add_units]
         reasons = clashes(env, new_phones, new_units, exclude=customer_id)

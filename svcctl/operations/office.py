@@ -8,6 +8,7 @@ from pathlib import Path
 from .. import vcs
 from ..core import model, validate
 from ..core.errors import Refusal, UsageError
+from ..core.workflow import senior_names
 from ..store import txn, yamlio
 from ..store.records import CONFIG, Records
 from .env import Env
@@ -23,11 +24,20 @@ def driver_command() -> str:
     return f"{shlex.quote(sys.executable)} -m svcctl merge-driver %O %A %B %P"
 
 
+def register_driver(top: Path) -> None:
+    """The merge driver lives in each clone's own git config: git never shares it."""
+    vcs.git(top, "config", "merge.svcctl.name", "svcctl record merge (events are a union)")
+    vcs.git(top, "config", "merge.svcctl.driver", driver_command())
+
+
 def register_clone(top: Path, station: str) -> None:
     """Per-clone settings that git never shares: the station code and the merge driver."""
     vcs.git(top, "config", "svcctl.station", station)
-    vcs.git(top, "config", "merge.svcctl.name", "svcctl record merge (events are a union)")
-    vcs.git(top, "config", "merge.svcctl.driver", driver_command())
+    register_driver(top)
+
+
+def configured_station(top: Path) -> str | None:
+    return vcs.run(top, "config", "--get", "svcctl.station").stdout.strip() or None
 
 
 def check_station(code: str) -> str:
@@ -44,12 +54,19 @@ def check_staff_id(staff_id: str) -> str:
 
 
 def init(folder: str, *, office_name: str, office_code: str, director_id: str, director_name: str,
-         station: str = "A", timezone: str = "Asia/Shanghai", language: str = "zh-CN") -> Records:
+         station: str | None = None, timezone: str = "Asia/Shanghai", language: str = "zh-CN") -> Records:
     root = Path(folder).expanduser().resolve()
-    station = check_station(station)
     check_staff_id(director_id)
     if (root / CONFIG).exists():
         raise Refusal(f"{root / CONFIG} already exists: this folder is already a records folder (nothing changed)")
+    top = vcs.toplevel(next(p for p in (root, *root.parents) if p.exists()))
+    existing = configured_station(top) if top else None
+    if station is None:
+        station = existing or "A"
+    station = check_station(station)
+    if existing and existing != station:
+        raise Refusal(f"this git repository's clone numbers records as station {existing}: "
+                      f"init without --station, or in a repository of its own")
     if not office_name.strip() or not office_code.strip():
         raise UsageError("give the office a --name and a --code")
     config = {
@@ -87,11 +104,11 @@ def setup(env: Env, station: str) -> str:
     """Make an existing clone ready: station code, merge driver, station on file."""
     station = check_station(station)
     records = env.records
-    register_clone(records.top, station)
+    actor = env.actor()  # before anything changes: a refused setup leaves the clone as it was
     stations = records.office.stations
+    register_clone(records.top, station)
     if station in stations:
         return f"station {station} registered for this clone (it was already on file: make sure no other PC uses it)"
-    actor = env.actor()
     _update_config(env, actor, f"station add {station}", lambda c: c.setdefault("stations", {}).update({station: actor.id}))
     return f"station {station} registered for this clone and recorded in {CONFIG}"
 
@@ -117,7 +134,7 @@ def staff_add(env: Env, staff_id: str, name: str, role: str, department: str | N
     actor = env.actor()
     office = env.office
     if not actor.senior:
-        raise Refusal("adding staff needs a supervisor or director")
+        raise Refusal(f"adding staff needs a supervisor or director: {senior_names(office.roster)}")
     if staff_id in office.roster:
         raise Refusal(f"staff id {staff_id!r} is already on the roster ({office.roster[staff_id].name})")
     if department is not None and department not in office.departments:
@@ -141,3 +158,40 @@ def staff_rows(env: Env) -> list[dict]:
         for s in env.office.config.get("staff") or ()
     ]
 
+
+
+def commit_edits(env: Env, message: str) -> list[str]:
+    """Record hand edits of svcctl.yaml, templates/ or customer files as one commit.
+
+    Ticket files are refused: their events are corrected by new events, never by editing.
+    Nothing is committed while ``svcctl check`` finds an error.
+    """
+    from . import check as check_ops
+
+    if not (message or "").strip():
+        raise UsageError("say what was changed: --message TEXT")
+    actor = env.actor()
+    records = env.records
+    with records.lock():
+        out = vcs.git(records.top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", str(records.root))
+        entries = [e for e in out.split("\0") if e]
+        if not entries:
+            raise UsageError("nothing to record: no file in the records folder differs from the last commit")
+        inner = []
+        for entry in entries:
+            status, path = entry[:2], entry[3:]
+            rel = (records.top / path).resolve().relative_to(records.root).as_posix()
+            if rel.startswith("tickets/"):
+                raise Refusal(f"{rel} was edited by hand: tickets change only through svcctl commands "
+                              "(restore it with 'git checkout -- <file>' and record a new event instead)")
+            if "D" in status or not (records.root / rel).is_file():
+                raise Refusal(f"{rel} was deleted: records are never deleted (restore it with 'git checkout -- <file>')")
+            inner.append(rel)
+        errors = [p for p in check_ops.run(env) if p.severity == "error"]
+        if errors:
+            raise Refusal(f"not recorded: {errors[0]} (run 'svcctl check')")
+        change = txn.Change(f"edit {', '.join(inner)}: {message.strip()}")
+        for rel in inner:
+            change.write(rel, (records.root / rel).read_text(encoding="utf-8"))
+        records.commit(change, env.author(actor), {"Svcctl-Op": "edit"})
+    return inner

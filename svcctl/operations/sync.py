@@ -1,12 +1,13 @@
 """Sharing records between PCs through a git remote: merge driver, sync, clone."""
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
 
 from .. import vcs
-from ..core.errors import ConflictError, Refusal, SvcError
+from ..core.errors import ConflictError, Refusal, SvcError, UsageError
 from ..core.merge import MergeConflict, merge_ticket, merge_values
 from ..store import txn, yamlio
 from ..store.records import CONFIG, Records
@@ -71,8 +72,7 @@ def sync(env: Env, remote: str = "origin", attempts: int = 5) -> list[str]:
     top = records.top
     if vcs.run(top, "remote", "get-url", remote).returncode != 0:
         raise SvcError(f"no remote '{remote}' to sync with: add one with 'git remote add {remote} URL' (see README)")
-    actor = env.actor()
-    author = env.author(actor)
+    author = _merge_author(env)
     branch = vcs.run(top, "symbolic-ref", "--short", "-q", "HEAD").stdout.strip()
     if not branch:
         raise SvcError("HEAD is detached: check out the records branch (git switch main) before syncing")
@@ -92,8 +92,7 @@ def sync(env: Env, remote: str = "origin", attempts: int = 5) -> list[str]:
 def _sync(env: Env, records: Records, top: Path, remote: str, branch: str, author, attempts: int) -> list[str]:
     said: list[str] = []
     with records.lock():
-        vcs.git(top, "config", "merge.svcctl.name", "svcctl record merge (events are a union)")
-        vcs.git(top, "config", "merge.svcctl.driver", office_ops.driver_command())
+        office_ops.register_driver(top)
         if _in_merge(records):
             paths = _unmerged(top)
             if paths:
@@ -142,6 +141,21 @@ def _sync(env: Env, records: Records, top: Path, remote: str, branch: str, autho
         last = (text.strip().splitlines() or ["no answer"])[-1]
         raise SvcError(f"cannot push to '{remote}': {last}; your commits are kept locally")
     raise SvcError(f"gave up after {attempts} rejected pushes; your commits are kept locally, run 'svcctl sync' again")
+
+
+def _merge_author(env: Env) -> vcs.Author:
+    """Who signs merge commits: the acting person when one is named, else this PC's sync.
+
+    A merge records no decision of anyone's (the driver unions events), so a cron job
+    may sync without pretending to be a member of staff.
+    """
+    try:
+        return env.author(env.actor())
+    except UsageError:
+        if env.user or os.environ.get("SVCCTL_USER"):
+            raise  # someone was named, and is not on the roster
+    station = office_ops.configured_station(env.records.top) or "?"
+    return vcs.Author(f"svcctl sync (station {station})", f"sync-{station.lower()}@{env.office.code.lower()}.svcctl")
 
 
 def _require_clean(records: Records) -> None:

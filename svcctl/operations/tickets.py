@@ -1,18 +1,19 @@
 """Intake, the workflow steps, and reading tickets back."""
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 
-from .. import vcs
+from .. import texts, vcs
 from ..core import deadlines as dl
 from ..core import model, workflow
-from ..core.errors import UsageError
+from ..core.errors import NotFound, Refusal, UsageError
 from ..core.intake import new_ticket
 from ..core.ticket import Ticket, fold
-from ..core.timeutil import iso
-from ..core.units import canonical_unit
+from ..core.timeutil import iso, short
+from ..core.units import canonical_unit, find_unit, mask_phone, same_unit
 from ..store import txn, yamlio
-from ..store.records import ticket_rel
+from ..store.records import canonical_customer_id, ticket_rel
 from . import customers as customer_ops
 from .env import Env
 
@@ -28,6 +29,8 @@ def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=Non
     received = env.time(at)
     appointment_at = env.time(appointment) if appointment else None
     requested_by = _end_of_day_if_date(env, due) if due else None
+    if summary and ("\n" in summary or "\r" in summary):
+        raise UsageError("--summary is one line; put the full account in --detail")
     actor = env.actor()
     records = env.records
     new_customer = None
@@ -46,7 +49,7 @@ def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=Non
         elif unit:
             found = customer_ops.find(env, unit=unit)
             if not found:
-                raise UsageError(f"no customer on file for unit {unit}: add --name and --phone to create one")
+                raise NotFound(f"no customer on file for unit {unit}: add --name and --phone to create one")
             if len(found) > 1:
                 raise UsageError(f"unit {unit} has {len(found)} customers on file ({', '.join(c['id'] for c in found)}): pick one with --customer")
             customer = found[0]
@@ -57,8 +60,10 @@ def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=Non
             if len(units) != 1:
                 raise UsageError(f"customer {customer['id']} has several units ({', '.join(units)}): say which with --unit")
             unit = units[0]
-        elif unit not in units:
+        elif find_unit(unit, units) is None:
             raise UsageError(f"unit {unit} is not on file for customer {customer['id']} ({', '.join(units)}): add it with 'svcctl customer edit --add-unit'")
+        else:
+            unit = find_unit(unit, units)
         ticket_id = records.next_ticket_id(records.station(), received)
         ticket = new_ticket(
             env.context(actor), ticket_id=ticket_id, ticket_type=ticket_type, channel=channel,
@@ -69,10 +74,32 @@ def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=Non
         if requested_by is not None and not any(
                 r.name == "resolve" for r in env.office.policy.rules_for(ticket_type, grade, category, emergency)):
             raise UsageError(f"--due replaces the resolve deadline, and a {ticket_type} has none here")
-        change.message = f"intake {ticket_id} {model.label('type', ticket_type)} {unit}: {ticket.h('summary')}"
+        # Rendered before the commit: a broken office template must not leave a ticket
+        # whose id the clerk never saw (and would enter again).
+        sentence = confirmation(env, ticket)
+        change.message = f"intake {ticket_id} {model.label('type', ticket_type)} {unit}: {_one_line(ticket.h('summary'))}"
         change.write(ticket_rel(ticket_id), yamlio.dump(ticket.to_record()))
         records.commit(change, env.author(actor), {"Svcctl-Ticket": ticket_id, "Svcctl-Op": "intake"})
-    return ticket
+    return ticket, sentence
+
+
+def confirmation(env: Env, ticket: Ticket) -> str:
+    """The standard sentence read to the customer after intake (rules §11)."""
+    _, deadlines = evaluate(env, ticket)
+    promise = dl.promised(deadlines)
+    kind = model.label("type", ticket.type)
+    if promise is None:
+        return texts.render("confirmation-no-date.txt", env.records.root, kind=kind)
+    return texts.render("confirmation.txt", env.records.root, kind=kind,
+                        date=spoken_date(promise.due.astimezone(env.office.tz)))
+
+
+def spoken_date(due: datetime) -> str:
+    """A due time as said on the phone: 11月23日09:30, or just 10月8日 for the end of that day."""
+    if (due.hour, due.minute) == (0, 0):
+        day = due - timedelta(days=1)
+        return f"{day.month}月{day.day}日"
+    return f"{due.month}月{due.day}日{due:%H:%M}"
 
 
 def _end_of_day_if_date(env: Env, text: str) -> datetime:
@@ -109,8 +136,8 @@ def act(env: Env, verb: str, ticket_id: str, at: str | None = None, **options) -
         events = decide(ticket, env.context(actor), when, **options)
         updated = ticket.with_events(*events)
         change = txn.Change(_describe(verb, ticket, events[0]))
-        change.write(ticket_rel(ticket_id), yamlio.dump(updated.to_record()))
-        records.commit(change, env.author(actor), {"Svcctl-Ticket": ticket_id, "Svcctl-Op": verb})
+        change.write(ticket_rel(ticket.id), yamlio.dump(updated.to_record()))
+        records.commit(change, env.author(actor), {"Svcctl-Ticket": ticket.id, "Svcctl-Op": verb})
     return updated
 
 
@@ -130,8 +157,30 @@ def _describe(verb: str, ticket: Ticket, event) -> str:
 
 
 def _one_line(text, limit: int = 60) -> str:
-    text = " ".join(str(text).split())
+    """Free text fit for a commit subject: one line, short, and phone numbers masked, since
+    ``git log`` is read by more people than the customer file is."""
+    text = re.sub(r"\d{7,}", lambda m: mask_phone(m.group()), " ".join(str(text).split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def work_order(env: Env, ticket_id: str, reveal: bool = False) -> str:
+    """The 维修工作单 for the technician: the customer by id and masked phone unless ``reveal``."""
+    ticket = env.records.ticket(ticket_id)
+    state = fold(ticket)
+    if state.department is None:
+        raise Refusal(f"{ticket.id} has not been dispatched: 'svcctl dispatch {ticket.id} --to DEPT' first")
+    cust = env.records.customer(ticket.h("customer"))
+    phones = [p if reveal else mask_phone(p) for p in cust.get("phones") or ()]
+    dispatch = [e for e in ticket.events if e.kind == "dispatch"][-1]
+    tz = env.office.tz
+    return texts.render(
+        "workorder.txt", env.records.root, office=env.office.name, id=ticket.id, department=state.department,
+        assignee=state.assignee or "", unit=ticket.h("unit"),
+        customer=cust["name"] if reveal else ticket.h("customer"), phone=", ".join(phones) or "-",
+        summary=ticket.h("summary"), detail=ticket.h("detail") or "",
+        appointment=short(dispatch.get("appointment_at"), tz) or "-",
+        emergency="是 YES" if (ticket.h("emergency") or dispatch.get("emergency")) else "否 no",
+        received_at=short(ticket.received_at, tz), first_responder=ticket.h("first_responder"))
 
 
 def evaluate(env: Env, ticket: Ticket, now: datetime | None = None):
@@ -191,14 +240,14 @@ def select(env: Env, *, status=None, ticket_type=None, unit=None, customer=None,
     types = {model.normalise("type", t) for t in ticket_type} if ticket_type else None
     unit_q = canonical_unit(unit) if unit else None
     since_t = env.time(since) if since else None
-    until_t = env.time(until) if until else None
+    until_t = _end_of_day_if_date(env, until) if until else None
     out = []
     for ticket in env.records.tickets():
         if types and ticket.type not in types:
             continue
-        if unit_q and ticket.h("unit") != unit_q and not ticket.h("unit").endswith("/" + unit_q):
+        if unit_q and not same_unit(unit_q, ticket.h("unit")):
             continue
-        if customer and ticket.h("customer") != customer:
+        if customer and ticket.h("customer") != canonical_customer_id(customer):
             continue
         if since_t and ticket.received_at < since_t:
             continue
@@ -227,6 +276,6 @@ def _statuses(wanted) -> set:
 
 def history(env: Env, ticket_id: str) -> list[dict]:
     records = env.records
-    records.ticket(ticket_id)
-    return vcs.file_log(records.top, records.rel(ticket_rel(ticket_id)))
+    ticket = records.ticket(ticket_id)
+    return vcs.file_log(records.top, records.rel(ticket_rel(ticket.id)))
 

@@ -1,0 +1,169 @@
+"""What a clerk meets at the edges: odd input, hand edits, estates, templates, authority."""
+from __future__ import annotations
+
+import yaml
+
+from conftest import git, make_office
+
+
+def one_line(result) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    return lines[0]
+
+
+def test_click_usage_errors_are_one_line(office):
+    cases = [
+        (("intake", "--type", "query", "--unit", "3-2-1502"), "Missing option '--summary'"),
+        (("list", "--format", "xml"), "Invalid value for '--format'"),
+        (("close", "202611-A001", "--result", "x", "--fee", "-5"), "Invalid value for '--fee'"),
+        (("callback", "202611-A001", "--method", "phone", "--satisfaction", "x", "--note", "n"), "'x' is not a valid integer"),
+        (("frobnicate",), "No such command 'frobnicate'"),
+    ]
+    for args, expected in cases:
+        result = office.fails(*args)
+        assert result.exit_code == 2
+        line = one_line(result)
+        assert line.startswith("svcctl: ") and expected in line, line
+
+
+def test_times_are_read_only_in_explicit_forms(office):
+    commits = office.commits()
+    for text in ("0930", "1", "monday", "2026-13-01", "11/20"):
+        result = office.fails("intake", "--type", "query", "--unit", "3-2-1502", "--summary", "x", "--at", text)
+        assert result.exit_code == 2 and "cannot read time" in one_line(result), text
+    assert office.commits() == commits
+    tid = office.intake("--type", "query", "--unit", "3-2-1502", "--summary", "x", "--at", "2026年11月19日 10:00")
+    assert office.json("show", tid)["received_at"] == "2026-11-19T10:00:00+08:00"
+    tid = office.intake("--type", "query", "--unit", "3-2-1502", "--summary", "y", "--at", "09:05")
+    assert office.json("show", tid)["received_at"] == "2026-11-20T09:05:00+08:00"
+
+
+def test_a_unit_without_its_estate_is_the_same_flat(office):
+    cid = office.run("customer", "add", "--name", "王海", "--phone", "13700000002", "--unit", "翠苑/1-1-101").stdout.strip()
+    tid = office.intake("--type", "query", "--unit", "1-1-101", "--summary", "水费")
+    assert office.json("show", tid)["unit"] == "翠苑/1-1-101"
+    assert [r["id"] for r in office.json("list", "--unit", "1-1-101")] == [tid]
+    clash = office.fails("customer", "add", "--name", "租客", "--phone", "13300000000", "--unit", "1-1-101")
+    assert "unit 翠苑/1-1-101 is already on file for " + cid in one_line(clash)
+    office.run("customer", "edit", cid, "--add-unit", "翠苑/1-1-102", "--remove-unit", "1-1-101")
+    assert yaml.safe_load((office.root / f"customers/{cid}.yaml").read_text())["units"] == ["翠苑/1-1-102"]
+
+
+def test_a_broken_office_template_stops_the_intake_before_anything_is_written(office):
+    (office.root / "templates").mkdir()
+    (office.root / "templates/confirmation.txt").write_text("您的{kind}已记录，{datum}前答复。\n", encoding="utf-8")
+    commits = office.commits()
+    result = office.fails("intake", "--type", "query", "--unit", "3-2-1502", "--summary", "水费")
+    line = one_line(result)
+    assert result.exit_code == 5 and "templates/confirmation.txt" in line and "datum" in line
+    assert office.commits() == commits and not list((office.root / "tickets").glob("*/*/*.yaml"))
+    (office.root / "templates/confirmation.txt").write_text("您的{kind}已记录，{date}前答复。\n", encoding="utf-8")
+    out = office.run("intake", "--type", "query", "--unit", "3-2-1502", "--summary", "水费").stdout.splitlines()
+    assert out == ["202611-A001", "您的查询已记录，11月20日09:45前答复。"]
+
+
+def test_a_refused_setup_leaves_the_clone_as_it_was(office):
+    result = office.fails("setup", "--station", "D", user="nobody")
+    assert "unknown staff id 'nobody'" in one_line(result)
+    assert git(office.root, "config", "--get", "svcctl.station").strip() == "A"
+
+
+def test_init_inside_a_clone_keeps_its_station(office):
+    refused = office.fails("init", office.root / "branch", "--name", "分部", "--code", "FB", "--director", "wang",
+                           "--station", "B")
+    assert "station A" in one_line(refused) and git(office.root, "config", "--get", "svcctl.station").strip() == "A"
+    office.run("init", office.root / "branch", "--name", "分部", "--code", "FB", "--director", "wang")
+    assert git(office.root, "config", "--get", "svcctl.station").strip() == "A"
+
+
+def test_unsigned_is_recorded_and_differs_from_not_stated(office):
+    tid = office.intake("--type", "repair", "--unit", "3-2-1502", "--summary", "灯坏了", "--at", "2026-11-20 09:00")
+    office.run("dispatch", tid, "--to", "维修部", "--at", "2026-11-20 09:02")
+    office.run("close", tid, "--result", "换灯泡", "--unsigned", "--at", "2026-11-20 09:20")
+    close = office.json("show", tid)["events"][-1]
+    assert close["event"] == "close" and close["signed"] is False
+
+
+def test_until_a_bare_date_takes_in_that_whole_day(office):
+    tid = office.intake("--type", "query", "--unit", "3-2-1502", "--summary", "水费", "--at", "2026-11-19 15:00")
+    assert [r["id"] for r in office.json("list", "--until", "2026-11-19")] == [tid]
+    assert office.json("list", "--until", "2026-11-18") == []
+
+
+def test_find_by_phone_needs_digits(office):
+    assert "has no digits" in one_line(office.fails("customer", "find", "--phone", "abc"))
+
+
+def test_staff_refusal_names_who_can(office):
+    line = one_line(office.fails("staff", "add", "sun", "--name", "孙丽", "--role", "agent"))
+    assert "wang (王主任)" in line and "zhao (赵强)" in line
+
+
+def test_commit_subjects_are_one_line_with_phones_masked(office):
+    bad = office.fails("intake", "--type", "query", "--unit", "3-2-1502", "--summary", "第一行\n第二行")
+    assert bad.exit_code == 2 and "--detail" in one_line(bad)
+    tid = office.intake("--type", "complaint", "--grade", "general", "--unit", "3-2-1502",
+                        "--summary", "邻居13912345678噪音")
+    office.run("reply", tid, "--note", "已回电 13800138000，明天上门")
+    subjects = git(office.root, "log", "-2", "--format=%s").splitlines()
+    assert subjects == [f"reply {tid} 投诉 3-2-1502: 已回电 138****8000，明天上门",
+                        f"intake {tid} 投诉 3-2-1502: 邻居139****5678噪音"]
+
+
+def test_a_temporary_measure_keeps_the_ticket_open(office):
+    tid = office.intake("--type", "repair", "--category", "leak", "--unit", "3-2-1502", "--summary", "渗水",
+                        "--at", "2026-11-20 08:00")
+    office.run("dispatch", tid, "--to", "维修部", "--at", "2026-11-20 08:03")
+    office.run("close", tid, "--result", "临时封堵", "--temporary", "--at", "2026-11-20 09:00")
+    assert office.json("show", tid)["status"] == "dispatched"
+    assert "follows the close" in one_line(office.fails("callback", tid, "--method", "phone", "--satisfaction", "5",
+                                                        "--note", "n"))
+    office.run("close", tid, "--result", "防水层重做", "--leak-test-at", "2026-11-20 09:20", "--at", "2026-11-20 09:25")
+    office.run("callback", tid, "--method", "电话", "--satisfaction", "5", "--note", "满意", "--at", "2026-11-20 09:29")
+    ticket = office.json("show", tid)
+    assert ticket["status"] == "done" and ticket["events"][-1]["method"] == "phone"
+
+
+def test_dispatch_marked_emergency_starts_the_arrival_clock(office):
+    tid = office.intake("--type", "repair", "--category", "safety", "--unit", "3-2-1502", "--summary", "消防栓漏水",
+                        "--at", "2026-11-20 08:00")
+    assert "arrival" not in {d["name"] for d in office.json("show", tid)["deadlines"]}
+    office.run("dispatch", tid, "--to", "维修部", "--emergency", "--at", "2026-11-20 09:00")
+    arrival = [d for d in office.json("show", tid)["deadlines"] if d["name"] == "arrival"][0]
+    assert (arrival["due"], arrival["state"]) == ("2026-11-20T09:15:00+08:00", "missed")
+
+
+def test_commit_records_hand_edits_of_the_office_file(office):
+    config = office.root / "svcctl.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - 工程部\n", "  - 工程部\n  - 绿化养护部\n"),
+                      encoding="utf-8")
+    out = office.run("commit", "-m", "增加绿化养护部", user="wang").stdout
+    assert out.strip() == "recorded svcctl.yaml"
+    assert git(office.root, "log", "-1", "--format=%an|%s").strip() == "王主任|edit svcctl.yaml: 增加绿化养护部"
+    assert git(office.root, "status", "--porcelain") == ""
+    assert "nothing to record" in one_line(office.fails("commit", "-m", "again", user="wang"))
+
+
+def test_commit_refuses_ticket_edits_and_broken_records(office):
+    tid = office.intake("--type", "query", "--unit", "3-2-1502", "--summary", "水费")
+    ticket = office.root / f"tickets/2026/11/{tid}.yaml"
+    ticket.write_text(ticket.read_text(encoding="utf-8").replace("水费", "电费"), encoding="utf-8")
+    assert "tickets change only through svcctl commands" in one_line(office.fails("commit", "-m", "x", user="wang"))
+    git(office.root, "checkout", "--", ".")
+    config = office.root / "svcctl.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("role: agent", "role: intern", 1), encoding="utf-8")
+    commits = office.commits()
+    assert "svcctl.yaml:21: 'role' is 'intern'" in one_line(office.fails("commit", "-m", "x", user="wang"))
+    assert office.commits() == commits
+
+
+def test_a_new_office_code_must_be_short_letters_and_digits(tmp_path):
+    from click.testing import CliRunner
+
+    from svcctl.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "o"), "--name", "X", "--code", "C Y!", "--director", "wang"])
+    assert result.exit_code == 2 and "code" in result.stderr
+    assert not (tmp_path / "o" / "svcctl.yaml").exists()
+    assert make_office(tmp_path / "ok").root.is_dir()
