@@ -32,29 +32,23 @@ class Author:
         }
 
 
-def git(cwd, *args, input: str | None = None, env: dict | None = None, check: bool = True) -> str:
-    full_env = dict(os.environ)
-    full_env.setdefault("GIT_TERMINAL_PROMPT", "0")
-    full_env.update(env or {})
+def run(cwd, *args, input: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """git, never prompting (a cron job has nobody to answer), output as text."""
+    full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", **(env or {})}
     try:
-        proc = subprocess.run(
-            ["git", *args], cwd=str(cwd), input=input, capture_output=True, text=True,
-            encoding="utf-8", env=full_env,
-        )
+        return subprocess.run(["git", *args], cwd=str(cwd), input=input, capture_output=True, text=True,
+                              encoding="utf-8", env=full_env)
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH: install git first") from None
-    if check and proc.returncode != 0:
+
+
+def git(cwd, *args, input: str | None = None, env: dict | None = None) -> str:
+    """git's output; a failure becomes one line naming the git command."""
+    proc = run(cwd, *args, input=input, env=env)
+    if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
         raise GitError(f"git {args[0]} failed: {detail[-1] if detail else 'exit ' + str(proc.returncode)}")
     return proc.stdout
-
-
-def run(cwd, *args, env: dict | None = None) -> subprocess.CompletedProcess:
-    full_env = dict(os.environ)
-    full_env.setdefault("GIT_TERMINAL_PROMPT", "0")
-    full_env.update(env or {})
-    return subprocess.run(["git", *args], cwd=str(cwd), capture_output=True, text=True,
-                          encoding="utf-8", env=full_env)
 
 
 def toplevel(path: Path) -> Path | None:

@@ -383,3 +383,16 @@ def test_two_clones_syncing_at_the_same_moment_both_land(net):
     for office in (a, b):
         assert_event_list(office, ["甲同时", "乙同时"])
         assert_healthy(office)
+
+
+def test_a_cron_sync_without_a_named_person_signs_merges_as_the_station(net):
+    a, b = net.a, net.clone("B")
+    sync(b)
+    a.run("reply", T, "--note", "甲回复", now="2026-11-20 10:00")
+    b.run("reply", T, "--note", "乙回复", now="2026-11-20 10:10")
+    sync(a)
+    env = {k: v for k, v in os.environ.items() if k != "SVCCTL_USER"}
+    proc = subprocess.run([sys.executable, "-m", "svcctl", "--records", str(b.root), "sync"], capture_output=True,
+                          text=True, env={**env, "SVCCTL_NOW": "2026-11-20 10:20"}, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert git(b.root, "log", "-1", "--merges", "--format=%an <%ae>").strip() == "svcctl sync (station B) <sync-b@cy.svcctl>"

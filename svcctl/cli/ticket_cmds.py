@@ -6,6 +6,7 @@ import sys
 import click
 
 from ..core import model
+from ..core.ticket import STATUS_GROUPS, STATUSES
 from .common import at_option, examples, format_option, pass_obj
 from .render import emit, to_json
 
@@ -118,7 +119,7 @@ def show(obj, ticket_id, now, fmt):
                "staff and received date. No names or phones are shown." + examples(
                    "svcctl list --status active", "svcctl list --type complaint --since 2026-11-01 --format json",
                    "svcctl list --unit 3-2-1502 --format csv"))
-@click.option("--status", multiple=True, type=click.Choice(("open", "dispatched", "paused", "closed", "done", "cancelled", "active")),
+@click.option("--status", multiple=True, type=click.Choice(STATUSES + tuple(STATUS_GROUPS)),
               help="Repeatable; 'active' = everything not done or cancelled.")
 @click.option("--type", "ticket_type", multiple=True, help="Repeatable request type.")
 @click.option("--unit")

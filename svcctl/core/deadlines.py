@@ -45,6 +45,18 @@ class Deadline:
     def action(self) -> str:
         return ACTIONS.get(self.name, "contact the customer proactively")
 
+    @property
+    def overdue(self) -> bool:
+        return self.state in ("warned", "missed")
+
+    @property
+    def minutes_left(self) -> int | None:
+        return int(self.delta.total_seconds() // 60) if self.state == "pending" else None
+
+    @property
+    def minutes_late(self) -> int | None:
+        return int(self.delta.total_seconds() // 60) if self.state in ("late", "warned", "missed") else None
+
 
 def _start(rule: Rule, ticket: Ticket, state: State) -> tuple[datetime | None, Event | None]:
     """When the rule's clock starts, and the event after which stop events count."""

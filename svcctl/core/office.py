@@ -45,7 +45,7 @@ class Office:
     @cached_property
     def roster(self) -> dict:
         return {
-            s["id"]: Actor(s["id"], s["name"], s["role"], s.get("department"))
+            s["id"]: Actor(s["id"], s["name"], s["role"], s.get("department"), s.get("email"))
             for s in self.config.get("staff") or ()
         }
 

@@ -103,6 +103,11 @@ class Ticket:
         return cls(header, tuple(Event.from_record(e) for e in raw.get("events") or ()))
 
 
+STATUSES = ("open", "dispatched", "paused", "closed", "done", "cancelled")
+# Names a listing may filter by besides the statuses themselves.
+STATUS_GROUPS = {"active": ("open", "dispatched", "paused", "closed")}
+
+
 @dataclass(frozen=True)
 class State:
     status: str  # open, dispatched, paused, closed (callback due), done, cancelled

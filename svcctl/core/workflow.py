@@ -22,6 +22,7 @@ class Actor:
     name: str
     role: str
     department: str | None = None
+    email: str | None = None  # for git history; None: a made-up address under the office code
 
     @property
     def senior(self) -> bool:

@@ -57,5 +57,4 @@ class Env:
         return Context(actor or self.actor(), office.roster, office.departments, office.policy.scheme, self.now)
 
     def author(self, actor: Actor) -> vcs.Author:
-        staff = next((s for s in self.office.config.get("staff") or () if s["id"] == actor.id), {})
-        return vcs.Author(actor.name, staff.get("email") or f"{actor.id}@{self.office.code.lower()}.svcctl")
+        return vcs.Author(actor.name, actor.email or f"{actor.id}@{self.office.code.lower()}.svcctl")

@@ -9,7 +9,7 @@ from ..core import deadlines as dl
 from ..core import model, workflow
 from ..core.errors import NotFound, Refusal, UsageError
 from ..core.intake import new_ticket
-from ..core.ticket import Ticket, fold
+from ..core.ticket import STATUS_GROUPS, Ticket, fold
 from ..core.timeutil import iso, short
 from ..core.units import canonical_unit, find_unit, mask_phone, same_unit
 from ..store import txn, yamlio
@@ -190,13 +190,11 @@ def evaluate(env: Env, ticket: Ticket, now: datetime | None = None):
 
 
 def deadline_dict(d: dl.Deadline) -> dict:
-    minutes = int(d.delta.total_seconds() // 60) if d.delta is not None else None
     return {
         "name": d.name, "level": d.level, "due": iso(d.due), "state": d.state,
         "stopped_at": iso(d.stopped_at),
-        "minutes_left": minutes if d.state == "pending" else None,
-        "minutes_late": minutes if d.state in ("late", "warned", "missed") else None,
-        "source": d.source, "action": d.action if d.state in ("warned", "missed") else None,
+        "minutes_left": d.minutes_left, "minutes_late": d.minutes_late,
+        "source": d.source, "action": d.action if d.overdue else None,
     }
 
 
@@ -263,8 +261,6 @@ def select(env: Env, *, status=None, ticket_type=None, unit=None, customer=None,
     return out
 
 
-STATUS_GROUPS = {"active": ("open", "dispatched", "paused", "closed")}
-STATUSES = ("open", "dispatched", "paused", "closed", "done", "cancelled", "active")
 
 
 def _statuses(wanted) -> set:

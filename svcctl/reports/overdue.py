@@ -14,17 +14,14 @@ from ..core.timeutil import human_span, iso
 
 
 def _row(ticket: Ticket, state, d: dl.Deadline) -> dict:
-    late = d.state in ("warned", "missed")
     return {
         "ticket": ticket.id, "type": ticket.type, "type_zh": model.label("type", ticket.type),
         "grade": ticket.h("grade"), "unit": ticket.h("unit"), "summary": ticket.h("summary"),
         "deadline": d.name, "level": d.level, "state": d.state, "due": iso(d.due),
-        "late_by": human_span(d.delta) if late else "",
-        "minutes_late": int(d.delta.total_seconds() // 60) if late else None,
-        "left": "" if late else human_span(d.delta),
-        "minutes_left": None if late else int(d.delta.total_seconds() // 60),
+        "late_by": human_span(d.delta) if d.overdue else "", "minutes_late": d.minutes_late,
+        "left": human_span(d.delta) if d.state == "pending" else "", "minutes_left": d.minutes_left,
         "owner": state.owner, "department": state.department or "",
-        "action": d.action if late else f"due soon: {d.action}",
+        "action": d.action if d.overdue else f"due soon: {d.action}",
     }
 
 
@@ -35,7 +32,7 @@ def overdue(tickets: list[Ticket], office: Office, now: datetime, within: timede
         state = fold(ticket)
         for d in dl.evaluate(ticket, office.policy, office.calendar, now, state):
             soon = within is not None and d.state == "pending" and d.delta <= within
-            if d.state in ("warned", "missed") or soon:
+            if d.overdue or soon:
                 rows.append(_row(ticket, state, d))
     order = {"missed": 0, "warned": 1, "pending": 2}
     rows.sort(key=lambda r: (order[r["state"]], r["due"], r["ticket"]))

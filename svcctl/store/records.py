@@ -286,9 +286,10 @@ class Records:
 
     def commit(self, change: txn.Change, author: vcs.Author, trailers: dict | None = None) -> str:
         """Apply ``change`` (paths relative to the records root); caller holds the lock."""
-        inner_files = change.files
-        change.files = {self.rel(inner): text for inner, text in inner_files.items()}
-        return txn.apply(self.top, self.gdir, change, author, trailers)
+        at_top = txn.Change(change.message)
+        for inner, text in change.files.items():
+            at_top.write(self.rel(inner), text)
+        return txn.apply(self.top, self.gdir, at_top, author, trailers)
 
 
 def _locate(index: dict, path: tuple) -> int | None:
