@@ -22,16 +22,30 @@ GIT_IDENTITY = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fresh_machine(monkeypatch, tmp_path_factory):
+def bare_machine(mp: pytest.MonkeyPatch, home: Path) -> None:
     """No git identity, no user config, no svcctl variables leaking in from the shell."""
-    home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    mp.setenv("HOME", str(home))
+    mp.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
+    mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
     for name in ("SVCCTL_RECORDS", "SVCCTL_USER", "SVCCTL_NOW", "SVCCTL_DEBUG", "SVCCTL_CRASH_AT",
                  "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
-        monkeypatch.delenv(name, raising=False)
+        mp.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def fresh_machine(monkeypatch, tmp_path_factory):
+    bare_machine(monkeypatch, tmp_path_factory.mktemp("home"))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """A hand edit of a record, as an office clerk would make it in a text editor."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
 
 
 def git(cwd, *args, check=True) -> str:

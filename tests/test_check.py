@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from conftest import edit, line_of
+
 
 @pytest.fixture
 def ticket(office):
@@ -12,16 +14,6 @@ def ticket(office):
                         "--at", "2026-11-20 09:00")
     office.run("reply", tid, "--note", "已联系", "--at", "2026-11-20 09:20")
     return office.root / "tickets/2026/11" / f"{tid}.yaml"
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def line_of(path, needle):
-    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
 
 
 def test_clean_records_pass(office, ticket):

@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from conftest import Office, git, make_office
+from conftest import Office, bare_machine, git, make_office
 
 TICKET = "202611-A001"
 NEW_TICKET = "202611-A002"
@@ -52,12 +52,7 @@ def template(tmp_path_factory):
     """One office with ticket 202611-A001, built once; each test works on its own copy."""
     home = tmp_path_factory.mktemp("template-home")
     with pytest.MonkeyPatch.context() as mp:  # the same bare machine as conftest's fresh_machine
-        mp.setenv("HOME", str(home))
-        mp.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
-        mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
-        for name in ("SVCCTL_RECORDS", "SVCCTL_USER", "SVCCTL_NOW", "SVCCTL_CRASH_AT", "GIT_AUTHOR_NAME",
-                     "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
-            mp.delenv(name, raising=False)
+        bare_machine(mp, home)
         office = make_office(tmp_path_factory.mktemp("template") / "office")
         office.intake("--type", "complaint", "--grade", "general", "--unit", "3-2-1502", "--summary", "电梯噪音")
     return office.root

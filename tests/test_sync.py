@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Office, git, make_office
+from conftest import Office, bare_machine, git, make_office
 
 T = "202611-A001"
 MARKERS = re.compile(r"^(<<<<<<<|=======|>>>>>>>)", re.M)
@@ -84,12 +84,7 @@ def template(tmp_path_factory) -> Net:
     """Built once per module (on the same bare machine as conftest's fresh_machine); tests get copies."""
     home = tmp_path_factory.mktemp("template-home")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("HOME", str(home))
-        mp.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
-        mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
-        for name in ("SVCCTL_RECORDS", "SVCCTL_USER", "SVCCTL_NOW", "SVCCTL_CRASH_AT", "GIT_AUTHOR_NAME",
-                     "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
-            mp.delenv(name, raising=False)
+        bare_machine(mp, home)
         return Net.build(tmp_path_factory.mktemp("net-template"))
 
 

@@ -7,17 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import Office, git, make_office
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def line_of(path, needle):
-    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+from conftest import Office, edit, git, line_of, make_office
 
 
 def where(path, needle=None):
