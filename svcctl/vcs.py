@@ -17,7 +17,7 @@ EMPTY = "0" * 40
 
 
 class GitError(SvcError):
-    pass
+    """git refused or failed; the message carries git's own last line."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ or doubled, a dirty ``git status``, a command that hangs behind a dead one.
 """
 from __future__ import annotations
 
+import contextlib
+
 import json
 import os
 import signal
@@ -180,10 +182,8 @@ def test_desk_work_goes_on_while_a_sync_hangs_on_the_network(office, tmp_path):
         os.kill(holder.pid, signal.SIGKILL)
         holder.wait(timeout=10)
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(holder.pid, signal.SIGKILL)  # the orphaned git/sleep children of the holder
-        except ProcessLookupError:
-            pass
         holder.communicate()
     # the dead sync leaves nothing held: the next sync gets as far as the (still dead) network
     again = office.subprocess("sync", extra_env={"GIT_SSH_COMMAND": "false"})

@@ -16,7 +16,7 @@ def register(cli: click.Group) -> None:
 
 @click.group(help="Customer files: add, show, list, find, edit. Phones are masked unless --reveal.")
 def customer():
-    pass
+    """The customer commands (一户一档)."""
 
 
 @customer.command(help="Add a customer. Refuses a phone or unit already on file unless --force." + examples(

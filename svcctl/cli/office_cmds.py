@@ -74,7 +74,7 @@ def sync(obj, remote, attempts):
 
 @click.group(help="The staff roster (客服专员 agent, 主管 supervisor, 主任 director).")
 def staff():
-    pass
+    """The roster commands."""
 
 
 @staff.command("add", help="Add a member of staff (needs a supervisor or director)." + examples(

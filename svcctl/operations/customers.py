@@ -1,6 +1,8 @@
 """Customer files (一户一档): one per customer, listing every unit they hold."""
 from __future__ import annotations
 
+import contextlib
+
 from ..core.errors import Refusal, UsageError
 from ..core.units import canonical_phone, canonical_unit, find_unit, mask_phone, same_unit
 from ..store import txn, yamlio
@@ -35,12 +37,9 @@ def find(env: Env, *, unit: str | None = None, name: str | None = None, phone: s
 
 
 def _matches_text(cust: dict, text: str) -> bool:
-    try:
-        unit_q = canonical_unit(text)
-        if find_unit(unit_q, cust.get("units") or ()):
+    with contextlib.suppress(UsageError):  # not every search text is a unit
+        if find_unit(canonical_unit(text), cust.get("units") or ()):
             return True
-    except UsageError:
-        pass
     digits = "".join(ch for ch in text if ch.isdigit())
     if digits and len(digits) >= 3 and any(digits in p for p in cust.get("phones") or ()):
         return True

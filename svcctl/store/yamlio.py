@@ -18,7 +18,7 @@ class YamlProblem(Exception):
 
 
 class _StrictLoader(_BaseLoader):
-    pass
+    """Safe loading that rejects duplicate keys and keeps times as text (constructors below)."""
 
 
 def _strict_mapping(loader, node, deep=False):
