@@ -167,3 +167,17 @@ def test_a_new_office_code_must_be_short_letters_and_digits(tmp_path):
     assert result.exit_code == 2 and "code" in result.stderr
     assert not (tmp_path / "o" / "svcctl.yaml").exists()
     assert make_office(tmp_path / "ok").root.is_dir()
+
+
+def test_global_options_may_follow_the_command(office, tmp_path):
+    from click.testing import CliRunner
+
+    from svcctl.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["intake", "--type", "query", "--unit", "3-2-1502", "--summary", "水费",
+                                      "--as", "zhou", "--records", str(office.root)],
+                                env={"SVCCTL_NOW": office.now})
+    assert result.exit_code == 0, result.stderr
+    assert git(office.root, "log", "-1", "--format=%an").strip() == "周师傅"
+    listed = CliRunner().invoke(cli, ["customer", "list", "--records", str(office.root), "--format", "json"])
+    assert listed.exit_code == 0 and "C-A002" in listed.stdout

@@ -81,5 +81,32 @@ for module in (office_cmds, customer_cmds, ticket_cmds, workflow_cmds):
     module.register(cli)
 
 
+def _remember(attribute: str):
+    def callback(ctx: click.Context, _param, value):
+        if value is not None:
+            setattr(ctx.find_object(Obj), attribute, value)
+    return callback
+
+
+def _accept_global_options_after(command: click.Command) -> None:
+    """People type ``svcctl intake ... --as li`` as often as ``svcctl --as li intake ...``."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _accept_global_options_after(sub)
+        return
+    names = {opt for param in command.params for opt in getattr(param, "opts", ())}
+    if "--as" not in names:
+        command.params.append(click.Option(["--as", "as_"], metavar="STAFF", expose_value=False,
+                                           callback=_remember("user"), help="Acting staff id (as the global --as)."))
+    if "--records" not in names:
+        command.params.append(click.Option(["--records", "records_"], metavar="DIR", expose_value=False,
+                                           callback=_remember("records_dir"), help="Records folder (as the global --records)."))
+
+
+for _name, _command in cli.commands.items():
+    if _name not in ("init", "merge-driver"):  # neither acts in an existing records folder
+        _accept_global_options_after(_command)
+
+
 def main() -> None:
     cli(prog_name="svcctl")
