@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from .core.errors import BrokenRecord
+from .core.errors import BrokenTemplate
 
 
 def render(name: str, records_root: Path | None = None, **values) -> str:
@@ -19,5 +19,5 @@ def render(name: str, records_root: Path | None = None, **values) -> str:
         return text.format(**values).rstrip("\n")
     except (KeyError, IndexError, ValueError) as exc:
         fields = ", ".join("{" + key + "}" for key in values)
-        raise BrokenRecord(where, None, f"template cannot be filled in ({type(exc).__name__}: {exc}); "
-                                        f"it may use {fields}") from None
+        raise BrokenTemplate(f"{where}: template cannot be filled in ({type(exc).__name__}: {exc}); "
+                             f"it may use {fields}") from None

@@ -97,7 +97,7 @@ def commit_paths(top: Path, paths: list[str], message: str, author: Author, expe
 
 def sync_index(top: Path, paths: list[str]) -> None:
     """Bring the shared index in line with HEAD for ``paths`` so ``git status`` stays clean."""
-    run(top, "reset", "-q", "HEAD", "--", *paths)
+    git(top, "reset", "-q", "HEAD", "--", *paths)
 
 
 def file_log(top: Path, path: str) -> list[dict]:

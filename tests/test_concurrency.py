@@ -17,7 +17,6 @@ import sys
 import textwrap
 import time
 from collections import Counter
-from pathlib import Path
 
 from conftest import git
 

@@ -181,3 +181,71 @@ def test_global_options_may_follow_the_command(office, tmp_path):
     assert git(office.root, "log", "-1", "--format=%an").strip() == "周师傅"
     listed = CliRunner().invoke(cli, ["customer", "list", "--records", str(office.root), "--format", "json"])
     assert listed.exit_code == 0 and "C-A002" in listed.stdout
+
+
+def test_a_fee_that_is_not_a_number_is_refused_before_anything_is_written(office):
+    tid = office.intake("--type", "paid", "--unit", "3-2-1502", "--summary", "疏通下水道", "--at", "2026-11-20 08:00")
+    commits = office.commits()
+    for fee in ("nan", "inf", "1e309"):
+        result = office.fails("close", tid, "--result", "已疏通", "--fee", fee, "--receipt", "R1")
+        assert result.exit_code == 2 and "--fee" in one_line(result), fee
+    assert office.commits() == commits
+    assert office.run("list").exit_code == 0
+
+
+def test_setup_refuses_a_station_another_pc_uses_unless_told_it_is_this_pc(office):
+    git(office.root, "config", "--unset", "svcctl.station")  # as after a plain 'git clone'
+    refused = office.fails("setup", "--station", "A", user="wang")
+    assert refused.exit_code == 3 and "--reuse" in one_line(refused)
+    assert git(office.root, "config", "--get", "svcctl.station", check=False).strip() == ""
+    assert "already on file" in office.run("setup", "--station", "A", "--reuse", user="wang").stdout
+
+
+def test_only_a_supervisor_or_director_records_roster_and_policy_edits(office):
+    config = office.root / "svcctl.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - id: li\n    name: 李娜\n    role: agent", "  - id: li\n    name: 李娜\n    role: director"), encoding="utf-8")
+    commits = office.commits()
+    refused = office.fails("commit", "-m", "升职", user="li")
+    assert refused.exit_code == 3 and "wang (王主任)" in one_line(refused)
+    assert office.commits() == commits
+
+
+def test_impossible_offsets_and_endless_lengths_are_usage_errors(office):
+    for args in (("list", "--since", "2026-11-20T09:30+25:00"), ("overdue", "--within", "99999999999d"),
+                 ("list", "--since", "2026-11-20T09:30+08:99")):
+        result = office.fails(*args)
+        assert result.exit_code == 2 and "internal error" not in one_line(result), args
+    tid = office.intake("--type", "query", "--unit", "3-2-1502", "--summary", "水费", "--answer", "86元")
+    result = office.fails("reopen", tid, "--note", "再问", "--within", "9999999999999 minutes")
+    assert result.exit_code == 2 and "longer than a year" in one_line(result)
+
+
+def test_check_names_a_time_from_a_far_year(office):
+    tid = office.intake("--type", "query", "--unit", "3-2-1502", "--summary", "水费")
+    ticket = office.root / f"tickets/2026/11/{tid}.yaml"
+    ticket.write_text(ticket.read_text(encoding="utf-8").replace("received_at: 2026-11-20T09:30:00+08:00",
+                                                                 "received_at: 0001-01-01T00:00:00+08:00"), encoding="utf-8")
+    out = office.fails("check").stdout
+    assert f"{tid}.yaml:7: 'received_at' '0001-01-01T00:00:00+08:00' is outside the years 2000-2100" in out
+    assert office.fails("list").exit_code == 5
+
+
+def test_check_warns_late_in_december_when_next_year_has_no_schedule(office):
+    result = office.run("check", now="2026-12-28 10:00")
+    assert "no published holiday schedule (调休) for 2027" in result.stdout and result.exit_code == 0
+    assert "2027" not in office.run("check", now="2026-11-20 10:00").stdout
+
+
+def test_phone_numbers_typed_into_text_are_masked_in_listings_unless_revealed(office):
+    tid = office.intake("--type", "complaint", "--grade", "general", "--unit", "3-2-1502",
+                        "--summary", "邻居回电138-0013-8000", "--at", "2026-11-20 08:00")
+    office.run("reply", tid, "--note", "已联系 +86 139 1234 5678")
+    shown = office.run("show", tid).stdout
+    assert "138****8000" in shown and "139****5678" in shown and "0013" not in shown and "1234 5678" not in shown
+    for args in (("list", "--format", "json"), ("list", "--format", "csv"), ("overdue", "--now", "2026-11-25 10:00", "--format", "json")):
+        out = office.run(*args, ok=False).stdout
+        assert "138****8000" in out and "0013" not in out, args
+    revealed = office.json("show", tid, "--reveal")
+    assert revealed["summary"] == "邻居回电138-0013-8000"
+    assert "+86 139 1234 5678" in revealed["events"][-1]["note"]

@@ -391,3 +391,47 @@ def test_a_cron_sync_without_a_named_person_signs_merges_as_the_station(net):
                           text=True, env={**env, "SVCCTL_NOW": "2026-11-20 10:20"}, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert git(b.root, "log", "-1", "--merges", "--format=%an <%ae>").strip() == "svcctl sync (station B) <sync-b@cy.svcctl>"
+
+
+def test_a_sync_cut_off_while_merging_is_rolled_back_by_the_next_command(net):
+    """git writes a merge file by file: a sync killed half-way leaves the other PC's work
+    in the working tree, uncommitted. The next command puts it all back and says so."""
+    from svcctl.store import txn
+
+    a, b = net.a, net.clone("B")
+    sync(b)
+    b.intake("--type", "query", "--unit", "5-1-301", "--summary", "乙站登记", now="2026-11-20 10:00")
+    b.run("reply", T, "--note", "乙回复", now="2026-11-20 10:05")
+    sync(b)
+    a.run("reply", T, "--note", "甲回复", now="2026-11-20 10:10")
+    before = head(a)
+    git(a.root, "fetch", "-q", "origin")
+    incoming = git(a.root, "rev-parse", "origin/main").strip()
+    # the state a killed 'svcctl sync' leaves: journal written, merge applied, never committed
+    txn.MergeJournal(a.root, a.root / ".git").begin(before, incoming)
+    git(a.root, "-c", f"merge.svcctl.driver={sys.executable} -m svcctl merge-driver %O %A %B %P",
+        "merge", "--no-commit", "--no-ff", "-q", "origin/main")
+    assert git(a.root, "status", "--porcelain") != ""
+    listed = a.subprocess("list", "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    assert "rolled back a sync that was cut off while merging" in listed.stderr
+    assert head(a) == before and git(a.root, "status", "--porcelain") == ""
+    assert not (a.root / ".git" / "MERGE_HEAD").exists()
+    assert [r["id"] for r in json.loads(listed.stdout)] == [T]  # B's intake is not half-present
+    sync(a)
+    assert {r["id"] for r in json.loads(a.run("list", "--format", "json").stdout)} == {T, "202611-B001"}
+    assert_healthy(a)
+
+
+def test_clone_of_a_bare_repository_whose_head_names_another_branch(tmp_path):
+    a = make_office(tmp_path / "A")
+    bare = tmp_path / "plain.git"
+    git(tmp_path, "init", "-q", "--bare", "--initial-branch=master", str(bare))  # HEAD → master, nobody pushes it
+    git(a.root, "remote", "add", "origin", str(bare))
+    ok(a.subprocess("sync"))
+    env = {**os.environ, "SVCCTL_NOW": "2026-11-20 09:00"}
+    proc = subprocess.run([sys.executable, "-m", "svcctl", "--as", "wang", "clone", str(bare), str(tmp_path / "B"),
+                           "--station", "B"], capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "B" / "svcctl.yaml").is_file()
+    assert git(tmp_path / "B", "symbolic-ref", "--short", "HEAD").strip() == "main"

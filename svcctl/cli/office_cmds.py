@@ -39,11 +39,12 @@ def init(folder, office_name, office_code, director_id, director_name, station, 
                "(one per PC, never shared) and the merge driver that unions ticket events." + examples(
                    "svcctl --as li setup --station B"))
 @click.option("--station", required=True, help="Station code for this PC: 1-3 capital letters no other PC uses.")
+@click.option("--reuse", is_flag=True, help="The code is on file because this PC used it before (a re-clone).")
 @pass_obj
-def setup(obj, station):
+def setup(obj, station, reuse):
     from ..operations import office
 
-    click.echo(office.setup(obj.env(), station))
+    click.echo(office.setup(obj.env(), station, reuse))
 
 
 @click.command(help="Set up a new PC in one command: clone the shared records, register the "

@@ -20,12 +20,12 @@ def table(rows: list[dict], columns: list[tuple[str, str]]) -> str:
     import tabulate
 
     tabulate.WIDE_CHARS_MODE = True  # wcwidth: a Chinese character takes two columns
-    body = [[_cell(r.get(key)) for key, _ in columns] for r in rows]
+    body = [[cell(r.get(key)) for key, _ in columns] for r in rows]
     return tabulate.tabulate(body, headers=[title for _, title in columns], tablefmt="simple",
                              disable_numparse=True)
 
 
-def _cell(value) -> str:
+def cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):

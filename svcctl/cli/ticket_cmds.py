@@ -8,7 +8,7 @@ import click
 from ..core import model
 from ..core.ticket import STATUS_GROUPS, STATUSES
 from .common import at_option, examples, format_option, pass_obj
-from .render import emit, to_json
+from .render import cell, emit, to_json
 
 LIST_COLUMNS = [
     ("id", "ID"), ("type_zh", "类型"), ("grade", "Grade"), ("status", "Status"), ("unit", "Unit"),
@@ -65,54 +65,56 @@ def intake(obj, fmt, at, **options):
     "svcctl show 202611-A007", "svcctl show 202611-A007 --format json"))
 @click.argument("ticket_id")
 @click.option("--now", metavar="TIME", help="Evaluate deadlines at this time instead of now.")
+@click.option("--reveal", is_flag=True, help="Show phone numbers typed into the text as recorded.")
 @format_option(choices=("text", "yaml", "json"), default="text")
 @pass_obj
-def show(obj, ticket_id, now, fmt):
-    from ..core.timeutil import human_span, short
+def show(obj, ticket_id, now, reveal, fmt):
     from ..operations import tickets
     from ..store import yamlio
 
     env = obj.env()
     ticket = env.records.ticket(ticket_id)
-    if fmt == "yaml":
+    if fmt == "yaml":  # the record exactly as filed
         click.echo(yamlio.dump(ticket.to_record()), nl=False)
         return
-    when = env.time(now) if now else None
-    if fmt == "json":
-        click.echo(to_json(tickets.ticket_dict(env, ticket, when)))
-        return
-    tz = env.office.tz
-    state, deadlines = tickets.evaluate(env, ticket, when)
-    grade = f" {model.label('grade', ticket.h('grade'))}" if ticket.h("grade") else ""
-    extra = f" {model.label('category', ticket.h('category'))}" if ticket.h("category") else ""
-    extra += " EMERGENCY 紧急" if ticket.h("emergency") else ""
-    click.echo(f"{ticket.id}  {model.label('type', ticket.type)}{grade}{extra}  [{state.status}]")
-    click.echo(f"unit {ticket.h('unit')}   customer {ticket.h('customer')}   channel {model.label('channel', ticket.h('channel'))}")
-    line = f"received {short(ticket.received_at, tz)} by {ticket.h('first_responder')} (首问负责人)   owner {state.owner}"
-    if state.department:
-        line += f"   department {state.department}" + (f" ({state.assignee})" if state.assignee else "")
-    click.echo(line)
-    click.echo(f"summary: {ticket.h('summary')}")
-    if ticket.h("detail"):
-        click.echo(f"detail:  {ticket.h('detail')}")
-    if ticket.h("appointment_at"):
-        click.echo(f"appointment: {short(ticket.h('appointment_at'), tz)}")
-    if deadlines:
-        click.echo("\ndeadlines:")
-        for d in deadlines:
-            if d.state == "pending":
-                how = f"{human_span(d.delta)} left"
-            elif d.state in ("late", "warned", "missed"):
-                how = f"late by {human_span(d.delta)}"
-            elif d.state == "met":
-                how = f"done {short(d.stopped_at, tz)}"
-            else:
-                how = "clock held by a pause"
-            click.echo(f"  {d.name:<14} due {short(d.due, tz) or '-':<16}  {d.state:<8} {how}")
-    click.echo("\ntimeline:")
-    for e in ticket.events:
-        fields = ", ".join(f"{k}={v}" for k, v in e.to_record().items() if k not in ("at", "event", "by"))
-        click.echo(f"  {short(e.at, tz)}  {e.kind:<9} {e.by:<8} {fields}")
+    data = tickets.ticket_dict(env, ticket, env.time(now) if now else None, reveal)
+    click.echo(to_json(data) if fmt == "json" else ticket_text(data))
+
+
+def ticket_text(t: dict) -> str:
+    """The ticket as a person reads it: header, every deadline, the timeline."""
+    from datetime import timedelta
+
+    from ..core.timeutil import human_span
+
+    when = lambda iso_time: cell(iso_time) or "-"  # noqa: E731
+    kind = " ".join(filter(None, [t["type_zh"], model.label("grade", t["grade"]), model.label("category", t["category"]),
+                                  "EMERGENCY 紧急" if t["emergency"] else ""]))
+    lines = [
+        f"{t['id']}  {kind}  [{t['status']}]",
+        f"unit {t['unit']}   customer {t['customer']}   channel {model.label('channel', t['channel'])}",
+        f"received {when(t['received_at'])} by {t['first_responder']} (首问负责人)   owner {t['owner']}"
+        + (f"   department {t['department']}" + (f" ({t['assignee']})" if t["assignee"] else "") if t["department"] else ""),
+        f"summary: {t['summary']}",
+    ]
+    if t["detail"]:
+        lines.append(f"detail:  {t['detail']}")
+    if t["appointment_at"]:
+        lines.append(f"appointment: {when(t['appointment_at'])}")
+    if t["deadlines"]:
+        lines += ["", "deadlines:"]
+        for d in t["deadlines"]:
+            how = {
+                "pending": lambda: f"{human_span(timedelta(minutes=d['minutes_left']))} left",
+                "met": lambda: f"done {when(d['stopped_at'])}",
+                "paused": lambda: "clock held by a pause",
+            }.get(d["state"], lambda: f"late by {human_span(timedelta(minutes=d['minutes_late']))}")()
+            lines.append(f"  {d['name']:<14} due {when(d['due']):<16}  {d['state']:<8} {how}")
+    lines += ["", "timeline:"]
+    for e in t["events"]:
+        fields = ", ".join(f"{k}={cell(v)}" for k, v in e.items() if k not in ("at", "event", "by"))
+        lines.append(f"  {when(e['at'])}  {e['event']:<9} {e['by']:<8} {fields}".rstrip())
+    return "\n".join(lines)
 
 
 @click.command("list", help="List tickets, newest first, filtered by status, type, unit, customer, "
@@ -152,7 +154,7 @@ def log(obj, ticket_id, fmt):
 
 
 @click.command(help="Print the work order (维修工作单) of a dispatched ticket for the technician. "
-               "The customer's phone is left out unless --reveal." + examples("svcctl workorder 202611-A007 --reveal"))
+               "The customer is named by id with a masked phone unless --reveal." + examples("svcctl workorder 202611-A007 --reveal"))
 @click.argument("ticket_id")
 @click.option("--reveal", is_flag=True, help="Include the customer's name and phone.")
 @pass_obj

@@ -44,6 +44,12 @@ class BrokenRecord(SvcError):
         self.problem = problem
 
 
+class BrokenTemplate(SvcError):
+    """An office's own text template cannot be filled in."""
+
+    exit_code = 5
+
+
 class ConflictError(SvcError):
     """Sync stopped on a conflict the merge driver cannot settle alone."""
 

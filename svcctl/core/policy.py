@@ -21,11 +21,14 @@ from datetime import timedelta
 from functools import cached_property
 
 from .errors import UsageError
+from .timeutil import LONGEST_SPAN
 
 # "emergency": intake for a repair taken in as an emergency, else the dispatch that made it one.
 START_POINTS = ("intake", "close", "leak_test", "reopen", "appointment", "emergency")
 _WITHIN = re.compile(r"^\s*(\d+)\s*(minutes?|hours?|days?|workdays?)\s*$")
 IMMEDIATE = "5 minutes"  # "on the spot": the time it takes to write the answer down
+
+LENGTH_FORMS = "write e.g. '15 minutes', '2 hours', '3 days', '1 workday' or 'same day'"
 
 _R = dict  # a rule is a plain mapping so that svcctl.yaml can hold the same shape
 
@@ -126,10 +129,12 @@ def parse_within(text: str) -> Within:
         return Within(timedelta(0), False, end_of_day=True)
     match = _WITHIN.match(text)
     if not match:
-        raise UsageError(f"bad deadline length {text!r}: write e.g. '15 minutes', '2 hours', '3 days', '1 workday' or 'same day'")
+        raise UsageError(f"bad deadline length {text!r}: {LENGTH_FORMS}")
     amount, unit = int(match.group(1)), match.group(2).rstrip("s")
-    seconds = {"minute": 60, "hour": 3600, "day": 86400, "workday": 86400}[unit]
-    return Within(timedelta(seconds=amount * seconds), unit == "workday")
+    seconds = amount * {"minute": 60, "hour": 3600, "day": 86400, "workday": 86400}[unit]
+    if seconds > LONGEST_SPAN.total_seconds():
+        raise UsageError(f"deadline length {text!r} is longer than a year: {LENGTH_FORMS}")
+    return Within(timedelta(seconds=seconds), unit == "workday")
 
 
 def _rule(name: str, raw: dict) -> Rule:

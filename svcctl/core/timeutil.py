@@ -18,6 +18,7 @@ _CLOCK = r"(?P<h>\d{1,2})[:：](?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?"
 _OFFSET = r"(?P<off>Z|[+-]\d{2}:?\d{2})?"
 _FULL = re.compile(rf"^{_DATE}(?:(?:\s+|T|\s*)(?:{_CLOCK}){_OFFSET})?$")
 _CLOCK_ONLY = re.compile(rf"^{_CLOCK}$")
+LONGEST_SPAN = timedelta(days=366)  # no office deadline or look-ahead is longer
 TIME_FORMS = "2026-11-20 09:30, 2026-11-20T09:30+08:00, 2026年11月20日 09:30, 2026-11-20 or 09:30 (today)"
 
 
@@ -42,7 +43,10 @@ def parse_time(text: str, tz: tzinfo, *, now: datetime | None = None) -> datetim
                     seconds = 0
                 else:
                     digits = offset[1:].replace(":", "")
-                    seconds = (int(digits[:2]) * 3600 + int(digits[2:]) * 60) * (1 if offset[0] == "+" else -1)
+                    hours, minutes = int(digits[:2]), int(digits[2:])
+                    if hours > 14 or minutes > 59:
+                        raise ValueError("no such offset")
+                    seconds = (hours * 3600 + minutes * 60) * (1 if offset[0] == "+" else -1)
                 value = value.replace(tzinfo=tzoffset(None, seconds))
         elif clock:
             value = datetime(today.year, today.month, today.day, int(clock["h"]), int(clock["mi"]), int(clock["s"] or 0))
@@ -62,9 +66,10 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text or "")
     if not match:
         raise UsageError(f"cannot read duration {text!r}: use a form like 30m, 2h or 1d")
-    amount = float(match.group(1))
-    unit = match.group(2).lower()[0]
-    return timedelta(seconds=amount * _UNIT_SECONDS[unit])
+    seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()[0]]
+    if seconds > LONGEST_SPAN.total_seconds():
+        raise UsageError(f"duration {text!r} is longer than a year")
+    return timedelta(seconds=seconds)
 
 
 def iso(value: datetime | None) -> str | None:

@@ -65,3 +65,22 @@ def mask_phone(phone: str) -> str:
         return "*" * len(phone)
     keep_head = 3 if len(phone) >= 11 else max(0, len(phone) - 8)
     return phone[:keep_head] + "*" * (len(phone) - keep_head - 4) + phone[-4:]
+
+
+# Phone numbers typed into free text: a mobile (138 0013 8000, +86-138-0013-8000), a number
+# with its area code (020-88886666), or any run of 11 or more digits. Shorter runs are left
+# alone: they are dates, receipt numbers and amounts far more often than phones.
+_PHONE_IN_TEXT = re.compile(
+    r"(?<![\d+])(?:(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}|0\d{2,3}[\s-]?\d{7,8}|\d{11,})(?!\d)"
+)
+
+
+def mask_phones_in(text):
+    """Free text with every phone number in it masked like ``mask_phone``."""
+    if not isinstance(text, str):
+        return text
+    def masked(match):
+        digits = re.sub(r"\D", "", match.group())
+        return mask_phone(digits[2:] if len(digits) == 13 and digits.startswith("86") else digits)
+
+    return _PHONE_IN_TEXT.sub(masked, text)

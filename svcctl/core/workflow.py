@@ -5,6 +5,7 @@ the time; nothing here reads or writes files.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -155,8 +156,8 @@ def close(ticket, ctx, at, result, fee=None, receipt=None, signed=None, leak_tes
         )
     if ticket.type == "paid" and (fee is None or not receipt):
         raise Refusal("a paid service is closed with the agreed fee and its receipt: add --fee AMOUNT --receipt NO")
-    if fee is not None and fee < 0:
-        raise UsageError("--fee cannot be negative")
+    if fee is not None and not (math.isfinite(fee) and fee >= 0):
+        raise UsageError(f"--fee {fee}: give the amount collected, 0 or more")
     if leak_test_at is not None:
         if ticket.h("category") != "leak":
             raise UsageError("--leak-test-at is for leak repairs (category leak) only")

@@ -5,7 +5,7 @@ import contextlib
 
 from ..core.errors import Refusal, UsageError
 from ..core.units import canonical_phone, canonical_unit, find_unit, mask_phone, same_unit
-from ..store import txn, yamlio
+from ..store import txn
 from .env import Env
 
 KEYS = ("id", "name", "phones", "units", "notes")
@@ -86,7 +86,7 @@ def stage_new(env: Env, change: txn.Change, data: dict, force: bool) -> dict:
         raise Refusal(f"{reasons[0]}: use that customer (svcctl customer show), or add --force if this is really another person")
     records = env.records
     data = {"id": records.next_customer_id(records.station()), **data}
-    change.write(records.customer_inner(data["id"]), yamlio.dump(_record(data)))
+    change.write(records.customer_inner(data["id"]), records.checked_text("customer", _record(data), data["id"]))
     return data
 
 
@@ -130,7 +130,7 @@ def edit(env: Env, customer_id: str, *, name=None, add_phones=(), remove_phones=
         if _record(cust) == _record(records.customer(customer_id)):
             raise UsageError("nothing to change: give --name, --add-phone, --remove-phone, --add-unit, --remove-unit or --notes")
         change = txn.Change(f"customer edit {customer_id}")
-        change.write(records.customer_inner(customer_id), yamlio.dump(_record(cust)))
+        change.write(records.customer_inner(customer_id), records.checked_text("customer", _record(cust), customer_id))
         records.commit(change, env.author(actor), {"Svcctl-Customer": customer_id, "Svcctl-Op": "customer-edit"})
     return cust
 

@@ -100,15 +100,19 @@ def init(folder: str, *, office_name: str, office_code: str, director_id: str, d
     return records
 
 
-def setup(env: Env, station: str) -> str:
+def setup(env: Env, station: str, reuse: bool = False) -> str:
     """Make an existing clone ready: station code, merge driver, station on file."""
     station = check_station(station)
     records = env.records
     actor = env.actor()  # before anything changes: a refused setup leaves the clone as it was
     stations = records.office.stations
-    register_clone(records.top, station)
     if station in stations:
-        return f"station {station} registered for this clone (it was already on file: make sure no other PC uses it)"
+        if not reuse and configured_station(records.top) != station:
+            raise Refusal(f"station {station} is already on file ({stations[station]}): two PCs with one code "
+                          f"would number records alike; choose another, or add --reuse if this PC is that station")
+        register_clone(records.top, station)
+        return f"station {station} registered for this clone (it was already on file)"
+    register_clone(records.top, station)
     _update_config(env, actor, f"station add {station}", lambda c: c.setdefault("stations", {}).update({station: actor.id}))
     return f"station {station} registered for this clone and recorded in {CONFIG}"
 
@@ -122,7 +126,7 @@ def _update_config(env: Env, actor, message: str, mutate) -> dict:
         if problems:
             raise UsageError(problems[0][1])
         change = txn.Change(message)
-        change.write(CONFIG, yamlio.dump(config))
+        change.write(CONFIG, records.checked_text("config", config, CONFIG))
         records.commit(change, env.author(actor), {"Svcctl-Op": message.split()[0]})
     return config
 
@@ -187,6 +191,9 @@ def commit_edits(env: Env, message: str) -> list[str]:
             if "D" in status or not (records.root / rel).is_file():
                 raise Refusal(f"{rel} was deleted: records are never deleted (restore it with 'git checkout -- <file>')")
             inner.append(rel)
+        if CONFIG in inner and not _senior_on_record(records, actor.id):
+            raise Refusal(f"svcctl.yaml holds the roster and the policy: recording its changes needs a supervisor "
+                          f"or director: {senior_names(env.office.roster)}")
         errors = [p for p in check_ops.run(env) if p.severity == "error"]
         if errors:
             raise Refusal(f"not recorded: {errors[0]} (run 'svcctl check')")
@@ -195,3 +202,13 @@ def commit_edits(env: Env, message: str) -> list[str]:
             change.write(rel, (records.root / rel).read_text(encoding="utf-8"))
         records.commit(change, env.author(actor), {"Svcctl-Op": "edit"})
     return inner
+
+
+def _senior_on_record(records: Records, staff_id: str) -> bool:
+    """Whether the last committed roster (not the edited file) makes ``staff_id`` senior."""
+    committed = vcs.run(records.top, "show", f"HEAD:{records.rel(CONFIG)}")
+    try:
+        staff = yamlio.parse(committed.stdout).get("staff") or [] if committed.returncode == 0 else []
+    except (yamlio.YamlProblem, AttributeError):
+        return False
+    return any(isinstance(s, dict) and s.get("id") == staff_id and s.get("role") in model.SENIOR_ROLES for s in staff)

@@ -105,7 +105,7 @@ def _sync(env: Env, records: Records, top: Path, remote: str, branch: str, autho
     for attempt in range(1, attempts + 1):
         fetch = vcs.run(top, "fetch", "-q", remote)
         if fetch.returncode != 0:
-            last = (fetch.stderr.strip().splitlines() or ["no answer"])[-1]
+            last = _git_says(fetch.stderr)
             raise SvcError(f"cannot reach remote '{remote}' (offline?): {last}; local records are unchanged")
         with records.lock():
             _require_clean(records)
@@ -113,8 +113,11 @@ def _sync(env: Env, records: Records, top: Path, remote: str, branch: str, autho
             if has_upstream:
                 incoming = int(vcs.git(top, "rev-list", "--count", f"HEAD..{upstream}").strip())
                 if incoming:
+                    journal = txn.MergeJournal(top, records.gdir)
+                    journal.begin(vcs.head(top), vcs.git(top, "rev-parse", upstream).strip())
                     merge = vcs.run(top, "merge", "--no-edit", "-q", "-m",
                                     f"sync: merge {remote}/{branch}", upstream, env=author.env())
+                    journal.end()  # merged, or stopped on a conflict for a person: either way not cut off
                     if merge.returncode != 0:
                         paths = _unmerged(top)
                         if not paths:
@@ -138,9 +141,16 @@ def _sync(env: Env, records: Records, top: Path, remote: str, branch: str, autho
         if "rejected" in text or "fetch first" in text or "non-fast-forward" in text:
             said.append(f"push rejected (another PC pushed first); retrying ({attempt}/{attempts})")
             continue
-        last = (text.strip().splitlines() or ["no answer"])[-1]
+        last = _git_says(text)
         raise SvcError(f"cannot push to '{remote}': {last}; your commits are kept locally")
     raise SvcError(f"gave up after {attempts} rejected pushes; your commits are kept locally, run 'svcctl sync' again")
+
+
+def _git_says(stderr: str) -> str:
+    """The line of git's complaint that names the trouble (its 'fatal:' line, if any)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    return (fatal or lines or ["no answer"])[0]
 
 
 def _merge_author(env: Env) -> vcs.Author:
@@ -179,7 +189,7 @@ def clone(user: str | None, url: str, folder: str, station: str) -> str:
         raise Refusal(f"{target} exists and is not empty: choose a new folder")
     proc = vcs.run(Path.cwd(), "clone", "-q", url, str(target))
     if proc.returncode != 0:
-        last = (proc.stderr.strip().splitlines() or ["no answer"])[-1]
+        last = _git_says(proc.stderr)
         raise SvcError(f"cannot clone {url}: {last}")
     try:
         # Not find_root: it would prefer $SVCCTL_RECORDS (often exported for the first
@@ -199,4 +209,13 @@ def clone(user: str | None, url: str, folder: str, station: str) -> str:
 def _find_config(top: Path) -> Path:
     for candidate in sorted(top.glob(f"*/{CONFIG}")):
         return candidate.parent
+    # A bare repository made with plain 'git init --bare' may point HEAD at a branch
+    # nobody pushed (master), while the records went to main: check that out instead.
+    for branch in ("main", "master"):
+        has_branch = vcs.run(top, "rev-parse", "-q", "--verify", f"refs/remotes/origin/{branch}").returncode == 0
+        if has_branch and vcs.run(top, "checkout", "-q", branch).returncode == 0:
+            if (top / CONFIG).exists():
+                return top
+            for candidate in sorted(top.glob(f"*/{CONFIG}")):
+                return candidate.parent
     raise SvcError(f"the cloned repository has no {CONFIG}: is it an svcctl records repository?")

@@ -1,7 +1,6 @@
 """Intake, the workflow steps, and reading tickets back."""
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from .. import texts, vcs
@@ -11,8 +10,8 @@ from ..core.errors import NotFound, Refusal, UsageError
 from ..core.intake import new_ticket
 from ..core.ticket import STATUS_GROUPS, Ticket, fold
 from ..core.timeutil import iso, short
-from ..core.units import canonical_unit, find_unit, mask_phone, same_unit
-from ..store import txn, yamlio
+from ..core.units import canonical_unit, find_unit, mask_phone, mask_phones_in, same_unit
+from ..store import txn
 from ..store.records import canonical_customer_id, ticket_rel
 from . import customers as customer_ops
 from .env import Env
@@ -78,7 +77,7 @@ def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=Non
         # whose id the clerk never saw (and would enter again).
         sentence = confirmation(env, ticket)
         change.message = f"intake {ticket_id} {model.label('type', ticket_type)} {unit}: {_one_line(ticket.h('summary'))}"
-        change.write(ticket_rel(ticket_id), yamlio.dump(ticket.to_record()))
+        change.write(ticket_rel(ticket_id), records.checked_text("ticket", ticket.to_record(), ticket_id))
         records.commit(change, env.author(actor), {"Svcctl-Ticket": ticket_id, "Svcctl-Op": "intake"})
     return ticket, sentence
 
@@ -136,7 +135,7 @@ def act(env: Env, verb: str, ticket_id: str, at: str | None = None, **options) -
         events = decide(ticket, env.context(actor), when, **options)
         updated = ticket.with_events(*events)
         change = txn.Change(_describe(verb, ticket, events[0]))
-        change.write(ticket_rel(ticket.id), yamlio.dump(updated.to_record()))
+        change.write(ticket_rel(ticket.id), records.checked_text("ticket", updated.to_record(), ticket.id))
         records.commit(change, env.author(actor), {"Svcctl-Ticket": ticket.id, "Svcctl-Op": verb})
     return updated
 
@@ -159,7 +158,7 @@ def _describe(verb: str, ticket: Ticket, event) -> str:
 def _one_line(text, limit: int = 60) -> str:
     """Free text fit for a commit subject: one line, short, and phone numbers masked, since
     ``git log`` is read by more people than the customer file is."""
-    text = re.sub(r"\d{7,}", lambda m: mask_phone(m.group()), " ".join(str(text).split()))
+    text = mask_phones_in(" ".join(str(text).split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -171,13 +170,14 @@ def work_order(env: Env, ticket_id: str, reveal: bool = False) -> str:
         raise Refusal(f"{ticket.id} has not been dispatched: 'svcctl dispatch {ticket.id} --to DEPT' first")
     cust = env.records.customer(ticket.h("customer"))
     phones = [p if reveal else mask_phone(p) for p in cust.get("phones") or ()]
+    text = (lambda value: value) if reveal else mask_phones_in
     dispatch = [e for e in ticket.events if e.kind == "dispatch"][-1]
     tz = env.office.tz
     return texts.render(
         "workorder.txt", env.records.root, office=env.office.name, id=ticket.id, department=state.department,
         assignee=state.assignee or "", unit=ticket.h("unit"),
         customer=cust["name"] if reveal else ticket.h("customer"), phone=", ".join(phones) or "-",
-        summary=ticket.h("summary"), detail=ticket.h("detail") or "",
+        summary=text(ticket.h("summary")), detail=text(ticket.h("detail") or ""),
         appointment=short(dispatch.get("appointment_at"), tz) or "-",
         emergency="是 YES" if (ticket.h("emergency") or dispatch.get("emergency")) else "否 no",
         received_at=short(ticket.received_at, tz), first_responder=ticket.h("first_responder"))
@@ -198,10 +198,22 @@ def deadline_dict(d: dl.Deadline) -> dict:
     }
 
 
-def ticket_dict(env: Env, ticket: Ticket, now: datetime | None = None) -> dict:
+FREE_TEXT = ("summary", "detail", "note", "result", "reason")
+
+
+def _masked(record: dict) -> dict:
+    """A header or event with phone numbers in its free text masked (rules §7)."""
+    return {k: mask_phones_in(v) if k in FREE_TEXT else v for k, v in record.items()}
+
+
+def ticket_dict(env: Env, ticket: Ticket, now: datetime | None = None, reveal: bool = False) -> dict:
+    """The ticket as shown: header, derived state, deadlines, timeline; phone numbers typed
+    into its free text are masked unless ``reveal``."""
     state, deadlines = evaluate(env, ticket, now)
     record = ticket.to_record()
     events = record.pop("events")
+    if not reveal:
+        record, events = _masked(record), [_masked(e) for e in events]
     return {
         **{k: record.get(k) for k in ("id", "type", "grade", "category")},
         "type_zh": model.label("type", ticket.type),
@@ -226,7 +238,7 @@ def row(env: Env, ticket: Ticket, now: datetime | None = None) -> dict:
     return {
         "id": ticket.id, "type": ticket.type, "type_zh": model.label("type", ticket.type),
         "grade": ticket.h("grade"), "status": state.status, "unit": ticket.h("unit"),
-        "customer": ticket.h("customer"), "summary": ticket.h("summary"),
+        "customer": ticket.h("customer"), "summary": mask_phones_in(ticket.h("summary")),
         "received_at": iso(ticket.received_at), "owner": state.owner, "department": state.department,
         "next_deadline": nxt.name if nxt else None, "next_due": iso(nxt.due) if nxt else None,
         "next_state": nxt.state if nxt else None,

@@ -11,12 +11,13 @@ from ..core import model
 from ..core.office import Office
 from ..core.ticket import Ticket, fold
 from ..core.timeutil import human_span, iso
+from ..core.units import mask_phones_in
 
 
 def _row(ticket: Ticket, state, d: dl.Deadline) -> dict:
     return {
         "ticket": ticket.id, "type": ticket.type, "type_zh": model.label("type", ticket.type),
-        "grade": ticket.h("grade"), "unit": ticket.h("unit"), "summary": ticket.h("summary"),
+        "grade": ticket.h("grade"), "unit": ticket.h("unit"), "summary": mask_phones_in(ticket.h("summary")),
         "deadline": d.name, "level": d.level, "state": d.state, "due": iso(d.due),
         "late_by": human_span(d.delta) if d.overdue else "", "minutes_late": d.minutes_late,
         "left": human_span(d.delta) if d.state == "pending" else "", "minutes_left": d.minutes_left,
@@ -53,7 +54,7 @@ def callbacks(tickets: list[Ticket], office: Office, now: datetime, due_only: bo
                 continue
             row = _row(ticket, state, d)
             row["closed_at"] = iso(state.last_close.at)
-            row["result"] = state.last_close.get("result")
+            row["result"] = mask_phones_in(state.last_close.get("result"))
             rows.append(row)
     rows.sort(key=lambda r: (r["due"], r["ticket"]))
     return rows

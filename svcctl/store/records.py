@@ -165,6 +165,23 @@ class Records:
             raise BrokenRecord(self.label(inner), line, message)
         return data
 
+    def checked_text(self, kind: str, record: dict, name: str) -> str:
+        """The canonical text of a record about to be written, refused unless it would pass
+        ``svcctl check``: a value that slipped past a command's own checks (a fee of NaN, say)
+        must never become a file that stops every later command."""
+        text = yamlio.dump(record)
+        data = yamlio.parse(text)
+        if kind == "ticket":
+            office = self.office
+            found = validate.ticket(data, name, set(office.roster), None, office.departments)
+        elif kind == "customer":
+            found = validate.customer(data, name)
+        else:
+            found = validate.config(data)
+        if found:
+            raise UsageError(f"refused, nothing written: {found[0][1]}")
+        return text
+
     # -- office ---------------------------------------------------------------
     @cached_property
     def office(self) -> Office:
@@ -273,8 +290,7 @@ class Records:
         """Finish or roll back a change a killed process left behind (see store.txn)."""
         if self.toplevel is None:
             return  # outside git nothing was ever written by svcctl, so nothing to repair
-        journal = txn.Journal(self.top, self.gdir)
-        if not journal.exists():
+        if not (txn.Journal(self.top, self.gdir).exists() or txn.MergeJournal(self.top, self.gdir).exists()):
             return
         lock = self.lock()
         if not lock.try_acquire():

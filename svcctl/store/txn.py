@@ -81,11 +81,11 @@ class OfficeLock:
         """With the lock held: finish or roll back a change left by a dead holder, saying so."""
         if self._top is None:
             return
-        journal = Journal(self._top, self._gdir)
-        if journal.exists():
-            said = journal.recover()
-            if said:
-                print(f"svcctl: {said}", file=sys.stderr, flush=True)
+        for journal in (Journal(self._top, self._gdir), MergeJournal(self._top, self._gdir)):
+            if journal.exists():
+                said = journal.recover()
+                if said:
+                    print(f"svcctl: {said}", file=sys.stderr, flush=True)
 
     def release(self):
         self._lock.release()
@@ -141,6 +141,56 @@ class Journal:
         vcs.sync_index(self.top, paths)
         self.end()
         return f"rolled back an interrupted change that was never committed: {subject}"
+
+
+class MergeJournal:
+    """A pull being merged by ``svcctl sync``. git writes a merge file by file; if the
+    process dies half-way the records hold part of the other PC's work, uncommitted. The
+    next holder of the lock puts back every path the merge could have touched, as it was
+    at the pre-merge HEAD, and the next sync merges again from the start."""
+
+    FILES = ("MERGE_HEAD", "MERGE_MSG", "MERGE_MODE", "AUTO_MERGE")
+
+    def __init__(self, top: Path, gdir: Path):
+        self.top = top
+        self.gdir = gdir
+        self.path = gdir / "svcctl-merge.json"
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def begin(self, head: str, incoming: str) -> None:
+        atomic_write(self.path, json.dumps({"head": head, "incoming": incoming}))
+
+    def end(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def recover(self) -> str | None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.end()
+            return None
+        head = data["head"]
+        if vcs.head(self.top) != head:
+            self.end()  # the merge commit landed: nothing is half done
+            return None
+        branch = vcs.run(self.top, "symbolic-ref", "-q", "HEAD").stdout.strip()
+        _clear_git_locks(self.gdir, ["index.lock"] + ([branch + ".lock"] if branch else []))
+        touched = vcs.git(self.top, "diff", "--name-only", "--no-renames", "-z", head, data["incoming"]).split("\0")
+        touched = [p for p in touched if p]
+        in_head = set(vcs.git(self.top, "ls-tree", "-r", "--name-only", "-z", head, "--", *touched).split("\0")) if touched else set()
+        for rel in touched:
+            if rel not in in_head:
+                (self.top / rel).unlink(missing_ok=True)
+        if in_head - {""}:
+            vcs.git(self.top, "checkout", "-q", head, "--", *sorted(in_head - {""}))
+        if touched:
+            vcs.sync_index(self.top, touched)
+        for name in self.FILES:
+            (self.gdir / name).unlink(missing_ok=True)
+        self.end()
+        return "rolled back a sync that was cut off while merging; nothing of it was kept: run 'svcctl sync' again"
 
 
 def _landed(top: Path, old_head: str | None, trailer: str) -> bool:
