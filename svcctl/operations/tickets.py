@@ -19,7 +19,7 @@ from .env import Env
 
 def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=None, at=None,
            customer_id=None, unit=None, new_name=None, new_phones=(), grade=None, category=None,
-           emergency=False, appointment=None, due=None, answer=None, force=False) -> Ticket:
+           emergency=False, appointment=None, due=None, answer=None, force=False) -> tuple[Ticket, str]:
     ticket_type = model.normalise("type", ticket_type)
     channel = model.normalise("channel", channel)
     grade = model.normalise("grade", grade) if grade else None
