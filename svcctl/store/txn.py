@@ -94,13 +94,35 @@ class OfficeLock:
         self._lock.release()
 
 
-class Journal:
+class _JournalFile:
+    """A small JSON file in the git directory that exists only while work is half done."""
+
+    NAME = ""
+
     def __init__(self, top: Path, gdir: Path):
         self.top = top
-        self.path = gdir / "svcctl-journal.json"
+        self.gdir = gdir
+        self.path = gdir / self.NAME
 
     def exists(self) -> bool:
         return self.path.exists()
+
+    def end(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def _read(self) -> dict | None:
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            # The journal itself was cut short: nothing after it had been done yet.
+            self.end()
+            return None
+
+
+class Journal(_JournalFile):
+    """One change: the previous content of every path it touches, and its commit's mark."""
+
+    NAME = "svcctl-journal.json"
 
     def begin(self, txn: str, paths: list[str], head: str | None, message: str) -> None:
         previous = {}
@@ -110,20 +132,13 @@ class Journal:
         atomic_write(self.path, json.dumps(
             {"txn": txn, "head": head, "message": message, "previous": previous}, ensure_ascii=False))
 
-    def end(self) -> None:
-        self.path.unlink(missing_ok=True)
-
     def recover(self) -> str | None:
         """Finish or roll back an interrupted change; returns what was done, for stderr."""
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            # The journal itself was cut short: no file had been touched yet.
-            self.end()
+        data = self._read()
+        if data is None:
             return None
-        gdir = self.path.parent
         branch = vcs.run(self.top, "symbolic-ref", "-q", "HEAD").stdout.strip()
-        _clear_git_locks(gdir, ["index.lock", "HEAD.lock", "svcctl-index.lock", "svcctl-index"]
+        _clear_git_locks(self.gdir, ["index.lock", "HEAD.lock", "svcctl-index.lock", "svcctl-index"]
                          + ([branch + ".lock"] if branch else []))
         paths = list(data["previous"])
         _clear_temp_files(self.top, paths)
@@ -143,33 +158,21 @@ class Journal:
         return f"rolled back an interrupted change that was never committed: {subject}"
 
 
-class MergeJournal:
+class MergeJournal(_JournalFile):
     """A pull being merged by ``svcctl sync``. git writes a merge file by file; if the
     process dies half-way the records hold part of the other PC's work, uncommitted. The
     next holder of the lock puts back every path the merge could have touched, as it was
     at the pre-merge HEAD, and the next sync merges again from the start."""
 
+    NAME = "svcctl-merge.json"
     FILES = ("MERGE_HEAD", "MERGE_MSG", "MERGE_MODE", "AUTO_MERGE")
-
-    def __init__(self, top: Path, gdir: Path):
-        self.top = top
-        self.gdir = gdir
-        self.path = gdir / "svcctl-merge.json"
-
-    def exists(self) -> bool:
-        return self.path.exists()
 
     def begin(self, head: str, incoming: str) -> None:
         atomic_write(self.path, json.dumps({"head": head, "incoming": incoming}))
 
-    def end(self) -> None:
-        self.path.unlink(missing_ok=True)
-
     def recover(self) -> str | None:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.end()
+        data = self._read()
+        if data is None:
             return None
         head = data["head"]
         if vcs.head(self.top) != head:
