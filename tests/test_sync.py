@@ -435,3 +435,19 @@ def test_clone_of_a_bare_repository_whose_head_names_another_branch(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "B" / "svcctl.yaml").is_file()
     assert git(tmp_path / "B", "symbolic-ref", "--short", "HEAD").strip() == "main"
+
+
+def test_a_broken_record_pulled_in_stops_the_push_and_names_the_file(net):
+    a, b = net.a, net.clone("B")
+    sync(b)
+    ticket = b.root / "tickets/2026/11" / f"{T}.yaml"  # broken by hand and pushed with plain git
+    ticket.write_text(ticket.read_text(encoding="utf-8").replace("type: complaint", "type: complain"),
+                      encoding="utf-8")
+    git(b.root, "commit", "-qam", "hand edit")
+    git(b.root, "push", "-q", "origin", "HEAD:main")
+    remote_before = net.remote_head()
+    a.run("reply", T, "--note", "甲回复", now="2026-11-20 10:00")
+    proc = a.subprocess("sync")
+    line = one_line(proc)
+    assert proc.returncode == 7 and f"{T}.yaml" in line and "'type' is 'complain'" in line and "nothing was pushed" in line
+    assert net.remote_head() == remote_before

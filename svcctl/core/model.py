@@ -16,6 +16,8 @@ GRADES_BY_SCHEME = {
     "standard": {"simple": "简单投诉", "general": "一般投诉", "complex": "复杂投诉"},
     "alternative": {"minor": "轻微投诉", "important": "重要投诉", "major": "重大投诉"},
 }
+# Every grade of either scheme: tickets keep their grade when an office switches scheme.
+ALL_GRADES = {k: v for grades in GRADES_BY_SCHEME.values() for k, v in grades.items()}
 # The grades whose close needs a supervisor or director (rules §6), in either scheme: an
 # office that switches scheme keeps its old complaints under the same authority.
 TOP_GRADES = ("complex", "major")
@@ -37,7 +39,7 @@ CALLBACK_TYPES = ("repair", "complaint", "paid")
 _ALIASES: dict[str, dict[str, str]] = {
     "type": {**{v: k for k, v in TYPES.items()}, "报修单": "repair", "有偿": "paid", "特约服务": "paid"},
     "grade": {
-        **{v: k for s in GRADES_BY_SCHEME.values() for k, v in s.items()},
+        **{v: k for k, v in ALL_GRADES.items()},
         "简单": "simple", "一般": "general", "复杂": "complex",
         "轻微": "minor", "重要": "important", "重大": "major",
     },
@@ -48,7 +50,7 @@ _ALIASES: dict[str, dict[str, str]] = {
 }
 _CHOICES = {
     "type": TYPES,
-    "grade": {k: v for s in GRADES_BY_SCHEME.values() for k, v in s.items()},
+    "grade": ALL_GRADES,
     "category": REPAIR_CATEGORIES,
     "channel": CHANNELS,
     "role": ROLES,

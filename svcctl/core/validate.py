@@ -35,8 +35,6 @@ DEADLINE_KEYS = frozenset(
     + [f"complaint.{g}" for grades in model.GRADES_BY_SCHEME.values() for g in grades]
     + [f"repair.{c}" for c in model.REPAIR_CATEGORIES]
 )
-ALL_GRADES = {k: v for grades in model.GRADES_BY_SCHEME.values() for k, v in grades.items()}
-# Longer deadlines are a typo; the calendar refuses to count ten years of days.
 
 
 def _text(record, key, problems, required=True, path=()):
@@ -332,7 +330,7 @@ def ticket(record, expected_id: str | None = None, roster=None, customers=None, 
         problems.append((("id",), f"id {tid!r} does not match the file path (expected {expected_id!r})"))
     ttype = _choice(record, "type", model.TYPES, problems)
     if ttype == "complaint":
-        _choice(record, "grade", ALL_GRADES, problems)
+        _choice(record, "grade", model.ALL_GRADES, problems)
     elif ttype and record.get("grade") is not None:
         problems.append((("grade",), "'grade' is for complaints only"))
     if ttype == "repair":

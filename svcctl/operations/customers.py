@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextlib
 
 from ..core.errors import Refusal, UsageError
-from ..core.units import canonical_phone, canonical_unit, find_unit, mask_phone, same_unit
+from ..core.units import canonical_phone, canonical_unit, find_unit, mask_phone, mask_phones_in, same_unit
 from ..store import txn
 from .env import Env
 
@@ -107,7 +107,8 @@ def edit(env: Env, customer_id: str, *, name=None, add_phones=(), remove_phones=
     actor = env.actor()
     records = env.records
     with records.lock():
-        cust = dict(records.customer(customer_id))
+        original = records.customer(customer_id)
+        cust = dict(original)
         customer_id = cust["id"]  # as on file, however it was typed
         if name is not None:
             if not name.strip():
@@ -127,7 +128,7 @@ def edit(env: Env, customer_id: str, *, name=None, add_phones=(), remove_phones=
             raise UsageError("a customer keeps at least one unit")
         if notes is not None:
             cust["notes"] = notes.strip() or None
-        if _record(cust) == _record(records.customer(customer_id)):
+        if _record(cust) == _record(original):
             raise UsageError("nothing to change: give --name, --add-phone, --remove-phone, --add-unit, --remove-unit or --notes")
         change = txn.Change(f"customer edit {customer_id}")
         change.write(records.customer_inner(customer_id), records.checked_text("customer", _record(cust), customer_id))
@@ -136,12 +137,12 @@ def edit(env: Env, customer_id: str, *, name=None, add_phones=(), remove_phones=
 
 
 def public(cust: dict, reveal: bool = False) -> dict:
-    """A customer as shown in listings: phones masked unless ``reveal``."""
+    """A customer as shown in listings: phones masked, in the notes too, unless ``reveal``."""
     phones = cust.get("phones") or []
     return {
         "id": cust["id"],
         "name": cust.get("name", ""),
         "phones": phones if reveal else [mask_phone(p) for p in phones],
         "units": cust.get("units") or [],
-        "notes": cust.get("notes") or "",
+        "notes": (cust.get("notes") or "") if reveal else mask_phones_in(cust.get("notes") or ""),
     }

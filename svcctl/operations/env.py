@@ -57,4 +57,10 @@ class Env:
         return Context(actor or self.actor(), office.roster, office.departments, office.policy.scheme, self.now)
 
     def author(self, actor: Actor) -> vcs.Author:
-        return vcs.Author(actor.name, actor.email or f"{actor.id}@{self.office.code.lower()}.svcctl")
+        return author_for(actor, self.office.code)
+
+
+def author_for(actor: Actor, office_code: str) -> vcs.Author:
+    """The git identity of a member of staff: their own email, else one made from the office
+    code (a fresh machine has no git identity, and commits must still say who acted)."""
+    return vcs.Author(actor.name, actor.email or f"{actor.id}@{office_code.lower()}.svcctl")

@@ -8,10 +8,10 @@ from pathlib import Path
 from .. import vcs
 from ..core import model, validate
 from ..core.errors import Refusal, UsageError
-from ..core.workflow import senior_names
+from ..core.workflow import Actor, senior_names
 from ..store import txn, yamlio
-from ..store.records import CONFIG, Records
-from .env import Env
+from ..store.records import CONFIG, Records, configured_station
+from .env import Env, author_for
 
 GITATTRIBUTES = """\
 # svcctl merges records itself: ticket events are a union, other files field by field.
@@ -34,10 +34,6 @@ def register_clone(top: Path, station: str) -> None:
     """Per-clone settings that git never shares: the station code and the merge driver."""
     vcs.git(top, "config", "svcctl.station", station)
     register_driver(top)
-
-
-def configured_station(top: Path) -> str | None:
-    return vcs.run(top, "config", "--get", "svcctl.station").stdout.strip() or None
 
 
 def check_station(code: str) -> str:
@@ -94,9 +90,8 @@ def init(folder: str, *, office_name: str, office_code: str, director_id: str, d
         change.write(".gitattributes", GITATTRIBUTES)
         change.write("customers/.gitkeep", "")
         change.write("tickets/.gitkeep", "")
-        director = config["staff"][0]
-        records.commit(change, vcs.Author(director["name"], f"{director_id}@{office_code.lower()}.svcctl"),
-                       {"Svcctl-Op": "init"})
+        director = Actor(director_id, config["staff"][0]["name"], "director")
+        records.commit(change, author_for(director, office_code), {"Svcctl-Op": "init"})
     return records
 
 
@@ -122,9 +117,6 @@ def _update_config(env: Env, actor, message: str, mutate) -> dict:
     with records.lock():
         config = records.raw_config()
         mutate(config)
-        problems = validate.config(config)
-        if problems:
-            raise UsageError(problems[0][1])
         change = txn.Change(message)
         change.write(CONFIG, records.checked_text("config", config, CONFIG))
         records.commit(change, env.author(actor), {"Svcctl-Op": message.split()[0]})

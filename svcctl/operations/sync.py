@@ -10,7 +10,7 @@ from .. import vcs
 from ..core.errors import ConflictError, Refusal, SvcError, UsageError
 from ..core.merge import MergeConflict, merge_ticket, merge_values
 from ..store import txn, yamlio
-from ..store.records import CONFIG, Records
+from ..store.records import CONFIG, Records, configured_station
 from . import check as check_ops
 from . import office as office_ops
 from .env import Env
@@ -27,7 +27,7 @@ def merge_files(base: str, ours: str, theirs: str, path: str) -> int:
         b, o, t = read(base), read(ours), read(theirs)
         if not isinstance(o, dict) or not isinstance(t, dict):
             raise MergeConflict(["whole file (not a mapping)"])
-        if Path(path).parts[:1] == ("tickets",) or "/tickets/" in f"/{path}":
+        if "/tickets/" in f"/{path}":  # %P is relative to the repository, records may sit below it
             merged = merge_ticket(b, o, t)
         else:
             merged = merge_values(b or {}, o, t, "")
@@ -97,7 +97,7 @@ def _sync(env: Env, records: Records, top: Path, remote: str, branch: str, autho
             paths = _unmerged(top)
             if paths:
                 raise ConflictError(_conflict_message(paths))
-            _require_valid(env)
+            _require_valid(env, since=())
             vcs.git(top, "commit", "--no-edit", "-q", env=author.env())
             said.append("finished the merge you resolved")
         _require_clean(records)
@@ -109,6 +109,7 @@ def _sync(env: Env, records: Records, top: Path, remote: str, branch: str, autho
             raise SvcError(f"cannot reach remote '{remote}' (offline?): {last}; local records are unchanged")
         with records.lock():
             _require_clean(records)
+            before = vcs.head(top)
             has_upstream = vcs.run(top, "rev-parse", "-q", "--verify", upstream).returncode == 0
             if has_upstream:
                 incoming = int(vcs.git(top, "rev-list", "--count", f"HEAD..{upstream}").strip())
@@ -127,7 +128,9 @@ def _sync(env: Env, records: Records, top: Path, remote: str, branch: str, autho
                 outgoing = int(vcs.git(top, "rev-list", "--count", f"{upstream}..HEAD").strip())
             else:
                 outgoing = int(vcs.git(top, "rev-list", "--count", "HEAD").strip())
-            _require_valid(env)
+            # Checked under the lock: only what the merge brought in or made and what this push
+            # adds, so a sync does not hold up the desk for a check of the whole office.
+            _require_valid(env, since=(before, upstream) if has_upstream else ())
             tip = vcs.head(top)
         if not outgoing:
             said.append("up to date")
@@ -164,7 +167,7 @@ def _merge_author(env: Env) -> vcs.Author:
     except UsageError:
         if env.user or os.environ.get("SVCCTL_USER"):
             raise  # someone was named, and is not on the roster
-    station = office_ops.configured_station(env.records.top) or "?"
+    station = configured_station(env.records.top) or "?"
     return vcs.Author(f"svcctl sync (station {station})", f"sync-{station.lower()}@{env.office.code.lower()}.svcctl")
 
 
@@ -175,9 +178,18 @@ def _require_clean(records: Records) -> None:
                       "commit or discard them before syncing")
 
 
-def _require_valid(env: Env) -> None:
-    fresh = Env(str(env.records.root), env.user, env.now_text)
-    errors = [p for p in check_ops.run(fresh) if p.severity == "error"]
+def _require_valid(env: Env, since: tuple[str, ...]) -> None:
+    """The records pass ``svcctl check``: the files that differ between HEAD and any commit
+    of ``since``, or every file when ``since`` is empty (nothing to compare with)."""
+    records = env.records
+    only = None
+    if since:
+        only = set()
+        for commit in since:
+            changed = vcs.git(records.top, "diff", "--name-only", "-z", commit, "HEAD", "--", str(records.root))
+            only |= {(records.top / p).relative_to(records.root).as_posix() for p in changed.split("\0") if p}
+    fresh = Env(str(records.root), env.user, env.now_text)  # svcctl.yaml may have changed in the merge
+    errors = [p for p in check_ops.run(fresh, only) if p.severity == "error"]
     if errors:
         raise SvcError(f"records fail 'svcctl check' after the merge ({errors[0]}); nothing was pushed")
 

@@ -46,6 +46,11 @@ def find_root(explicit: str | None, start: Path | None = None) -> Path:
 KINDS = ("config", "customer", "ticket")
 
 
+def configured_station(top: Path) -> str | None:
+    """This clone's station code: per PC, in the clone's own git config, never shared."""
+    return vcs.run(top, "config", "--get", "svcctl.station").stdout.strip() or None
+
+
 def ticket_inner(ticket_id: str) -> str | None:
     """Where the ticket with this exact id lives, or None when it is not a ticket id."""
     match = validate.TICKET_ID.match(ticket_id or "")
@@ -263,8 +268,7 @@ class Records:
 
     # -- ids --------------------------------------------------------------------
     def station(self) -> str:
-        proc = vcs.run(self.top, "config", "--get", "svcctl.station")
-        code = proc.stdout.strip()
+        code = configured_station(self.top)
         if not code:
             raise SvcError(
                 "this clone has no station code, so it cannot number new records: "
@@ -290,9 +294,9 @@ class Records:
         """Finish or roll back a change a killed process left behind (see store.txn)."""
         if self.toplevel is None:
             return  # outside git nothing was ever written by svcctl, so nothing to repair
-        if not (txn.Journal(self.top, self.gdir).exists() or txn.MergeJournal(self.top, self.gdir).exists()):
-            return
         lock = self.lock()
+        if not lock.pending():
+            return
         if not lock.try_acquire():
             return  # a live process owns that journal; the lock's next winner repairs it if it dies
         try:

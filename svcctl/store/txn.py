@@ -13,6 +13,7 @@ import os
 import secrets
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from .. import vcs
@@ -44,7 +45,7 @@ class OfficeLock:
     the dead change's half-written files and overwrite its journal with its own.
     """
 
-    def __init__(self, gdir: Path, top: Path | None = None):
+    def __init__(self, gdir: Path, top: Path):
         from filelock import FileLock
 
         self._gdir = gdir
@@ -77,15 +78,17 @@ class OfficeLock:
         except Timeout:
             return False
 
+    def pending(self) -> list:
+        """Journals of work a dead holder left half done (cheap: a stat per kind)."""
+        journals = (Journal(self._top, self._gdir), MergeJournal(self._top, self._gdir))
+        return [journal for journal in journals if journal.exists()]
+
     def repair(self) -> None:
-        """With the lock held: finish or roll back a change left by a dead holder, saying so."""
-        if self._top is None:
-            return
-        for journal in (Journal(self._top, self._gdir), MergeJournal(self._top, self._gdir)):
-            if journal.exists():
-                said = journal.recover()
-                if said:
-                    print(f"svcctl: {said}", file=sys.stderr, flush=True)
+        """With the lock held: finish or roll back work left by a dead holder, saying so."""
+        for journal in self.pending():
+            said = journal.recover()
+            if said:
+                print(f"svcctl: {said}", file=sys.stderr, flush=True)
 
     def release(self):
         self._lock.release()
@@ -214,8 +217,6 @@ def _clear_git_locks(gdir: Path, names: list[str], patience: float = 1.0) -> Non
     moment to finish and drop its lock before deciding it is stale; otherwise the commit
     it is landing could be judged missing and its files rolled back under it.
     """
-    import time
-
     deadline = time.monotonic() + patience
     locks = [gdir / name for name in names if name.endswith(".lock")]
     while any(p.exists() for p in locks) and time.monotonic() < deadline:
