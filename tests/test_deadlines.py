@@ -203,11 +203,11 @@ def test_a_temporary_measure_settles_nothing_until_the_real_close():
     temporary = ev("close", "2026-11-20 16:00", result="临时封堵", temporary=True)
     tk = make("repair", "2026-11-16 09:00", ev("dispatch", "2026-11-16 09:02", to="维修部"), temporary,
               category="leak")
-    assert fold(tk).status == "dispatched" and fold(tk).temporary_measures == 1
+    assert fold(tk, STANDARD).status == "dispatched" and fold(tk, STANDARD).temporary_measures == 1
     assert "callback" not in deadlines(tk, "2026-11-20 16:00")
     done = tk.with_events(ev("close", "2026-11-25 11:00", result="防水层重做",
                              leak_test_at="2026-11-25 10:00"))
-    assert fold(done).status == "closed"
+    assert fold(done, STANDARD).status == "closed"
     assert deadlines(done, "2026-11-25 11:00")["callback"].due == t("2026-11-28 10:00")
 
 

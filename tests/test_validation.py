@@ -95,10 +95,10 @@ def test_a_ticket_filed_in_the_wrong_folder_is_refused_like_check_reports_it(off
 
 @pytest.mark.parametrize("old, new, needle, message", [
     ("within: 2 workdays", "within: forever", "within: forever",
-     "bad deadline length 'forever': write e.g. '15 minutes', '2 hours', '3 days', '1 workday' or 'same day'"),
+     "cannot read the length 'forever': write e.g. '15 minutes', '2h', '3 days', '1 workday', '2 workdays' or 'same day'"),
     ("within: 2 workdays", "within: 9999 days", "within: 9999",
-     "deadline length '9999 days' is longer than a year: write e.g. '15 minutes', '2 hours', '3 days', "
-     "'1 workday' or 'same day'"),
+     "the length '9999 days' is longer than a year: write e.g. '15 minutes', '2h', '3 days', "
+     "'1 workday', '2 workdays' or 'same day'"),
     ("category: leak\n", "category: leak\nemergency: 'yes'\n", "emergency: 'yes'",
      "'emergency' must be true or false, found 'yes'"),
     ("    emergency: true", "    emergency: 1", "emergency: 1", "'emergency' must be true or false, found 1"),
@@ -106,8 +106,9 @@ def test_a_ticket_filed_in_the_wrong_folder_is_refused_like_check_reports_it(off
      "'signed' must be true or false, found 'signed'"),
     ("temporary: true", "temporary: 'true'", "temporary: 'true'", "'temporary' must be true or false, found 'true'"),
     ("unresolved: true", "unresolved: 0", "unresolved: 0", "'unresolved' must be true or false, found 0"),
-    ("fee: 50.0", "fee: -5", "fee: -5", "'fee' must be an amount of 0 or more, found -5"),
-    ("fee: 50.0", "fee: 五十", "fee: 五十", "'fee' must be an amount of 0 or more, found '五十'"),
+    ("fee: '50.00'", "fee: -5", "fee: -5", "'fee' must be an amount of 0 or more with at most two decimals (e.g. '80.50'), found -5"),
+    ("fee: '50.00'", "fee: 五十", "fee: 五十", "'fee' must be an amount of 0 or more with at most two decimals (e.g. '80.50'), found '五十'"),
+    ("fee: '50.00'", "fee: 50.005", "fee: 50.005", "'fee' must be an amount of 0 or more with at most two decimals (e.g. '80.50'), found 50.005"),
     ("method: phone", "method: email", "method: email", "'method' is 'email'; allowed: phone, visit"),
     ("satisfaction: 2", "satisfaction: 6", "satisfaction: 6", "satisfaction must be a whole number 1-5"),
     ("to: 维修部", "to: 财务部", "to: 财务部",
@@ -156,7 +157,7 @@ POLICY = "policy:\n  complaint_scheme: standard\n  deadlines: {}\n"
      "'deadlines' must map kinds of ticket (e.g. complaint.general) to deadlines"),
     (POLICY, "policy: [1]\n", "policy:", "'policy' must be a mapping (complaint_scheme, deadlines)"),
     (POLICY, "policy:\n  deadlines:\n    complaint.general:\n      resolve: forever\n", "resolve: forever",
-     "bad deadline length 'forever': write e.g. '15 minutes', '2 hours', '3 days', '1 workday' or 'same day'"),
+     "cannot read the length 'forever': write e.g. '15 minutes', '2h', '3 days', '1 workday', '2 workdays' or 'same day'"),
     (POLICY, "policy:\n  deadlines:\n    complaint.general: {resolve: {within: 1 day, until: close}}\n",
      "complaint.general", "'until' must list the events that stop the clock (intake, dispatch, arrive, reply, "
      "escalate, pause, resume, close, callback, reopen, cancel, note)"),

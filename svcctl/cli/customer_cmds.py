@@ -42,10 +42,11 @@ def add(obj, name, phones, units, notes, force):
 @pass_obj
 def show(obj, customer_id, reveal, fmt):
     from ..operations import customers, tickets
+    from ..present import rows
 
     env = obj.env()
     data = customers.public(env.records.customer(customer_id), reveal)
-    own = [tickets.row(env, t) for t in tickets.select(env, customer=customer_id)]
+    own = [rows.listing(env.view(t)) for t in tickets.select(env, customer=customer_id)]
     if fmt == "json":
         click.echo(to_json({**data, "tickets": own}))
         return

@@ -9,6 +9,7 @@ import click
 from .. import __version__
 from ..core.errors import SvcError
 from . import customer_cmds, office_cmds, ticket_cmds, workflow_cmds
+from ..present.i18n import LANGUAGES
 from .common import Obj
 
 HELP = """svcctl: the service desk of a property-management office (物业管理处客户服务中心).
@@ -71,10 +72,12 @@ class SvcGroup(click.Group):
 @click.group(cls=SvcGroup, help=HELP, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--records", "records_dir", metavar="DIR", help="Records folder (default: $SVCCTL_RECORDS, else found upwards from here).")
 @click.option("--as", "user", metavar="STAFF", help="Acting staff id (default: $SVCCTL_USER, else git user.name if on the roster).")
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Language of what you read: zh 中文 or en English "
+              "(default: $SVCCTL_LANG, else svcctl.yaml's language:, else zh).")
 @click.version_option(__version__, prog_name="svcctl")
 @click.pass_context
-def cli(ctx: click.Context, records_dir: str | None, user: str | None) -> None:
-    ctx.obj = Obj(records_dir, user)
+def cli(ctx: click.Context, records_dir: str | None, user: str | None, lang: str | None) -> None:
+    ctx.obj = Obj(records_dir, user, lang)
 
 
 for module in (office_cmds, customer_cmds, ticket_cmds, workflow_cmds):
@@ -101,6 +104,9 @@ def _accept_global_options_after(command: click.Command) -> None:
     if "--records" not in names:
         command.params.append(click.Option(["--records", "records_"], metavar="DIR", expose_value=False,
                                            callback=_remember("records_dir"), help="Records folder (as the global --records)."))
+    if "--lang" not in names:
+        command.params.append(click.Option(["--lang", "lang_"], type=click.Choice(LANGUAGES), expose_value=False,
+                                           callback=_remember("lang"), help="zh or en (as the global --lang)."))
 
 
 for _name, _command in cli.commands.items():

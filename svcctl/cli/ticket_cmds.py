@@ -51,11 +51,12 @@ def register(cli: click.Group) -> None:
 @pass_obj
 def intake(obj, fmt, at, **options):
     from ..operations import tickets
+    from ..present import rows
 
     env = obj.env()
     ticket, sentence = tickets.intake(env, at=at, **options)
     if fmt == "json":
-        click.echo(to_json({**tickets.ticket_dict(env, ticket), "confirmation": sentence}))
+        click.echo(to_json({**rows.ticket(env.view(ticket)), "confirmation": sentence}))
     else:
         click.echo(ticket.id)
         click.echo(sentence)
@@ -69,7 +70,7 @@ def intake(obj, fmt, at, **options):
 @format_option(choices=("text", "yaml", "json"), default="text")
 @pass_obj
 def show(obj, ticket_id, now, reveal, fmt):
-    from ..operations import tickets
+    from ..present import rows
     from ..store import yamlio
 
     env = obj.env()
@@ -77,15 +78,13 @@ def show(obj, ticket_id, now, reveal, fmt):
     if fmt == "yaml":  # the record exactly as filed
         click.echo(yamlio.dump(ticket.to_record()), nl=False)
         return
-    data = tickets.ticket_dict(env, ticket, env.time(now) if now else None, reveal)
+    data = rows.ticket(env.view(ticket, env.time(now) if now else None), reveal)
     click.echo(to_json(data) if fmt == "json" else ticket_text(data))
 
 
 def ticket_text(t: dict) -> str:
     """The ticket as a person reads it: header, every deadline, the timeline."""
-    from datetime import timedelta
-
-    from ..core.timeutil import human_span
+    from ..present.words import minutes
 
     when = lambda iso_time: cell(iso_time) or "-"  # noqa: E731
     kind = " ".join(filter(None, [t["type_zh"], model.label("grade", t["grade"]), model.label("category", t["category"]),
@@ -105,10 +104,10 @@ def ticket_text(t: dict) -> str:
         lines += ["", "deadlines:"]
         for d in t["deadlines"]:
             how = {
-                "pending": lambda: f"{human_span(timedelta(minutes=d['minutes_left']))} left",
+                "pending": lambda: f"{minutes(d['minutes_left'])} left",
                 "met": lambda: f"done {when(d['stopped_at'])}",
                 "paused": lambda: "clock held by a pause",
-            }.get(d["state"], lambda: f"late by {human_span(timedelta(minutes=d['minutes_late']))}")()
+            }.get(d["state"], lambda: f"late by {minutes(d['minutes_late'])}")()
             lines.append(f"  {d['name']:<14} due {when(d['due']):<16}  {d['state']:<8} {how}")
     lines += ["", "timeline:"]
     for e in t["events"]:
@@ -133,12 +132,13 @@ def ticket_text(t: dict) -> str:
 @pass_obj
 def list_(obj, status, ticket_type, unit, customer, staff, since, until, fmt):
     from ..operations import tickets
+    from ..present import rows
 
     env = obj.env()
     found = tickets.select(env, status=status, ticket_type=ticket_type, unit=unit, customer=customer,
                            staff=staff, since=since, until=until)
-    rows = sorted((tickets.row(env, t) for t in found), key=lambda r: r["received_at"], reverse=True)
-    emit(rows, fmt, LIST_COLUMNS, empty="no tickets match")
+    listed = sorted((rows.listing(env.view(t)) for t in found), key=lambda r: r["received_at"], reverse=True)
+    emit(listed, fmt, LIST_COLUMNS, empty="no tickets match")
 
 
 @click.command(help="A ticket's history from git: one line per change, with author and date." + examples(
@@ -170,17 +170,21 @@ def workorder(obj, ticket_id, reveal):
                    "svcctl overdue", "svcctl overdue --within 2h --format json",
                    "svcctl overdue --now '2026-10-08 09:00'"))
 @click.option("--now", metavar="TIME", help="Evaluate at this time instead of now.")
-@click.option("--within", metavar="DURATION", help="Also list deadlines due within this span (30m, 2h, 1d).")
+@click.option("--within", metavar="LENGTH", help="Also list deadlines due within this length: 30m, 2h, 3 days, "
+              "1 workday, same day (today).")
 @format_option()
 @pass_obj
 def overdue(obj, now, within, fmt):
-    from ..core.timeutil import parse_duration
-    from ..reports.overdue import overdue as overdue_rows
+    from ..core.deadlines import reach
+    from ..core.policy import parse_within
+    from ..present import rows as present
+    from ..reports.overdue import overdue as overdue_pairs
 
     env = obj.env()
-    span = parse_duration(within) if within else None
+    span = parse_within(within) if within else None
     when = env.time(now) if now else env.now
-    rows = overdue_rows(env.records.tickets(), env.office, when, span)
+    soon_until = reach(env.office.calendar, when, span) if span else None
+    rows = [present.due(v, d) for v, d in overdue_pairs([env.view(t, when) for t in env.records.tickets()], soon_until)]
     if rows or fmt == "json":
         emit(rows, fmt, [("ticket", "Ticket"), ("type_zh", "类型"), ("unit", "Unit"), ("deadline", "Deadline"),
                          ("state", "State"), ("due", "Due"), ("late_by", "Late by"), ("left", "Left"),
@@ -196,11 +200,13 @@ def overdue(obj, now, within, fmt):
 @format_option()
 @pass_obj
 def callbacks(obj, due_only, now, fmt):
-    from ..reports.overdue import callbacks as callback_rows
+    from ..present import rows as present
+    from ..reports.overdue import callbacks as callback_pairs
 
     env = obj.env()
     when = env.time(now) if now else env.now
-    rows = callback_rows(env.records.tickets(), env.office, when, due_only)
+    end = env.office.calendar.end_of_day(when) if due_only else None
+    rows = [present.callback(v, d) for v, d in callback_pairs([env.view(t, when) for t in env.records.tickets()], end)]
     emit(rows, fmt, [("ticket", "Ticket"), ("type_zh", "类型"), ("unit", "Unit"), ("closed_at", "Closed"),
                      ("due", "Callback due"), ("state", "State"), ("late_by", "Late by"), ("owner", "Owner"),
                      ("result", "Result")], empty="no callbacks to make")

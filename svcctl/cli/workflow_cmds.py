@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .common import at_option, examples, format_option, pass_obj
+from .common import Amount, at_option, examples, format_option, pass_obj
 from .render import to_json
 
 
@@ -13,17 +13,18 @@ def register(cli: click.Group) -> None:
 
 
 def _run(obj, verb: str, ticket_id: str, at, fmt: str = "text", **options) -> None:
-    from ..core.ticket import fold
     from ..operations import tickets
+    from ..present import rows
 
     env = obj.env()
     # Options ending in _at are times as typed; they are read in the office's time zone.
     options = {k: env.time(v) if k.endswith("_at") and v is not None else v for k, v in options.items()}
     ticket = tickets.act(env, verb, ticket_id, at=at, **options)
+    view = env.view(ticket)
     if fmt == "json":
-        click.echo(to_json(tickets.ticket_dict(env, ticket)))
+        click.echo(to_json(rows.ticket(view)))
     else:
-        click.echo(f"{ticket.id} {verb}: now {fold(ticket).status}")
+        click.echo(f"{ticket.id} {verb}: now {view.status}")
 
 
 def step(name: str, help_text: str, *example_lines: str):
@@ -92,7 +93,7 @@ def resume(obj, ticket_id, at, fmt, note):
       "svcctl close 202611-A008 --result '防水处理' --leak-test-at '2026-11-22 10:00'",
       "svcctl close 202611-A009 --result '疏通下水道' --fee 80 --receipt R-0012 --signed")
 @click.option("--result", required=True, help="What was done.")
-@click.option("--fee", type=click.FloatRange(min=0), help="Fee collected (paid service).")
+@click.option("--fee", type=Amount(), metavar="AMOUNT", help="Fee collected in yuan, exact to the fen (80 or 80.50; paid service).")
 @click.option("--receipt", help="Receipt number for the fee.")
 @click.option("--signed/--unsigned", default=None, help="Whether the customer signed the work order.")
 @click.option("--leak-test-at", metavar="TIME", help="When the leak test (试漏) was done.")

@@ -11,23 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .calendar import OfficeCalendar
-from .policy import PROMISE_ORDER, Policy, Rule, parse_within
+from .events import KINDS
+from .policy import PROMISE_ORDER, Policy, Rule, Within, parse_within
 from .ticket import Event, State, Ticket, fold
 
-ACTIONS = {
-    "reply": "answer the customer now",
-    "first_reply": "call the customer with a first reply now",
-    "answer": "give the customer a clear answer now",
-    "dispatch": "open the work order: svcctl dispatch",
-    "arrival": "get a technician on site now",
-    "escalate": "escalate to the office director: svcctl escalate",
-    "forward": "pass the suggestion to the office director: svcctl escalate",
-    "appointment": "contact the customer about the agreed appointment",
-    "resolve": "contact the customer proactively with progress (002 第十二条)",
-    "resolve_limit": "contact the customer proactively and escalate (002 第十二条)",
-    "rework": "contact the customer proactively; finish the rework",
-    "callback": "make the callback: svcctl callback",
-}
 OPEN_STATES = ("pending", "warned", "missed", "paused")
 
 
@@ -40,10 +27,12 @@ class Deadline:
     stopped_at: datetime | None
     delta: timedelta | None  # time left when pending, lateness when late/warned/missed
     source: str
+    start: datetime | None = None  # when the clock started
+    until: tuple = ()  # the kinds of event that stop it
 
     @property
-    def action(self) -> str:
-        return ACTIONS.get(self.name, "contact the customer proactively")
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
 
     @property
     def overdue(self) -> bool:
@@ -80,8 +69,7 @@ def _stop(rule: Rule, ticket: Ticket, after: Event | None) -> datetime | None:
     """The first event that stops the rule's clock, counting only events after ``after``."""
     counting = after is None
     for event in ticket.events:
-        # A temporary measure (000 3.3.6) is recorded, but it settles nothing.
-        if counting and event.kind in rule.until and not (event.kind == "close" and event.get("temporary")):
+        if counting and event.kind in rule.until and KINDS[event.kind].settles(event):
             return event.at
         counting = counting or event is after
     return None
@@ -89,7 +77,7 @@ def _stop(rule: Rule, ticket: Ticket, after: Event | None) -> datetime | None:
 
 def evaluate(ticket: Ticket, policy: Policy, calendar: OfficeCalendar, now: datetime,
              state: State | None = None) -> list[Deadline]:
-    state = state or fold(ticket)
+    state = state or fold(ticket, policy)
     out = []
     emergency = bool(ticket.h("emergency")) or state.emergency_since is not None
     rules = policy.rules_for(ticket.type, ticket.h("grade"), ticket.h("category"), emergency)
@@ -98,28 +86,31 @@ def evaluate(ticket: Ticket, policy: Policy, calendar: OfficeCalendar, now: date
         if start is None:
             continue
         stopped = _stop(rule, ticket, anchor)
-        span = parse_within(anchor.get("within")) if rule.name == "rework" and anchor.get("within") else rule.span
-        if span.end_of_day:
-            due = calendar.end_of_day(start)
-        else:
-            pauses = state.pauses if rule.pausable else ()
-            due = calendar.advance(start, span.amount, working_only=span.working_only, pauses=pauses)
-        if rule.name == "resolve" and ticket.h("requested_by"):
-            due = ticket.h("requested_by")
+        # The event that starts the clock may set its own length (reopen --within).
+        span = parse_within(anchor.get("within")) if anchor is not None and anchor.get("within") else rule.span
+        due = reach(calendar, start, span, state.pauses if rule.pausable else ())
+        if rule.customer_date and ticket.h("requested_by"):
+            due = ticket.h("requested_by")  # the date the customer asked for (rules §2, minor complaint)
         if stopped is not None:
             late = stopped - due if due is not None and stopped > due else None
-            out.append(Deadline(rule.name, rule.level, due, "late" if late else "met", stopped, late, rule.source))
+            state_now, delta = ("late", late) if late else ("met", None)
+        elif state.status == "cancelled":
             continue
-        if state.status == "cancelled":
-            continue
-        if due is None:
-            out.append(Deadline(rule.name, rule.level, None, "paused", None, None, rule.source))
+        elif due is None:
+            state_now, delta = "paused", None
         elif now <= due:
-            out.append(Deadline(rule.name, rule.level, due, "pending", None, due - now, rule.source))
+            state_now, delta = "pending", due - now
         else:
-            kind = "warned" if rule.level == "target" else "missed"
-            out.append(Deadline(rule.name, rule.level, due, kind, None, now - due, rule.source))
+            state_now, delta = ("warned" if rule.level == "target" else "missed"), now - due
+        out.append(Deadline(rule.name, rule.level, due, state_now, stopped, delta, rule.source, start, rule.until))
     return out
+
+
+def reach(calendar: OfficeCalendar, start: datetime, span: Within, pauses: tuple = ()) -> datetime | None:
+    """The instant ``span`` after ``start`` on the office calendar (None while a pause holds it)."""
+    if span.end_of_day:
+        return calendar.end_of_day(start)
+    return calendar.advance(start, span.amount, working_only=span.working_only, pauses=pauses)
 
 
 def promised(deadlines: list[Deadline]) -> Deadline | None:

@@ -27,14 +27,8 @@ ROLES = {"agent": "客服专员", "supervisor": "主管", "director": "主任"}
 SENIOR_ROLES = ("supervisor", "director")
 DEFAULT_DEPARTMENTS = ["维修部", "保洁部", "安护部", "绿化", "工程部"]
 CALLBACK_METHODS = {"phone": "电话", "visit": "上门"}
-EVENT_KINDS = (
-    "intake", "dispatch", "arrive", "reply", "escalate", "pause", "resume",
-    "close", "callback", "reopen", "cancel", "note",
-)
 # Types whose work goes to a department as a work order.
 DISPATCHABLE = ("repair", "complaint", "paid", "appointment", "suggestion")
-# Rules §5: callback rate 100% for these.
-CALLBACK_TYPES = ("repair", "complaint", "paid")
 
 _ALIASES: dict[str, dict[str, str]] = {
     "type": {**{v: k for k, v in TYPES.items()}, "报修单": "repair", "有偿": "paid", "特约服务": "paid"},

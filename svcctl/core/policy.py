@@ -2,7 +2,9 @@
 
 A rule names a deadline, when its clock starts (``from``), how long it runs (``within``),
 which events stop it (``until``), whether it is a ``target`` (passing it is a warning) or a
-``limit`` (passing it is overdue), whether a pause stops its clock, and its source.
+``limit`` (passing it is overdue), whether a pause stops its clock, whether the date the
+customer asked for replaces it (``customer_date``), and its source. The event that starts
+a clock may carry its own length (``reopen --within``), which then replaces ``within``.
 Rules are looked up by the ticket's type, then ``type.grade``, ``type.category`` and
 ``repair.emergency``; a later key replaces a rule of the same name. ``*`` applies to all.
 An office overrides any number in ``svcctl.yaml``::
@@ -25,10 +27,21 @@ from .timeutil import LONGEST_SPAN
 
 # "emergency": intake for a repair taken in as an emergency, else the dispatch that made it one.
 START_POINTS = ("intake", "close", "leak_test", "reopen", "appointment", "emergency")
-_WITHIN = re.compile(r"^\s*(\d+)\s*(minutes?|hours?|days?|workdays?)\s*$")
+# One grammar for every length a person writes: deadline lengths in svcctl.yaml, reopen and
+# callback --within, overdue --within. English or Chinese units, short or long.
+_LENGTH = re.compile(r"^\s*(\d+)\s*([a-z\u4e00-\u9fff]+)\s*$", re.IGNORECASE)
+_UNITS = {
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes", "分钟", "分"), ("minute", False)),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours", "小时"), ("hour", False)),
+    **dict.fromkeys(("d", "day", "days", "天", "日"), ("day", False)),
+    **dict.fromkeys(("w", "week", "weeks", "周", "星期"), ("week", False)),
+    **dict.fromkeys(("wd", "workday", "workdays", "工作日", "个工作日"), ("workday", True)),
+}
+_SECONDS = {"minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400, "workday": 86400}
+SAME_DAY = ("same day", "same_day", "当天", "当日")
 IMMEDIATE = "5 minutes"  # "on the spot": the time it takes to write the answer down
 
-LENGTH_FORMS = "write e.g. '15 minutes', '2 hours', '3 days', '1 workday' or 'same day'"
+LENGTH_FORMS = "write e.g. '15 minutes', '2h', '3 days', '1 workday', '2 workdays' or 'same day'"
 
 _R = dict  # a rule is a plain mapping so that svcctl.yaml can hold the same shape
 
@@ -42,29 +55,29 @@ DEFAULT_DEADLINES: dict[str, dict[str, dict]] = {
         "callback": _R(**{"from": "close"}, within="3 days", until=["callback"], source="000 回访工作规程 3.1.1 a"),
     },
     "complaint.simple": {
-        "resolve": _R(within=IMMEDIATE, until=["close"], source="002 第十二条 (answered immediately)"),
+        "resolve": _R(customer_date=True, within=IMMEDIATE, until=["close"], source="002 第十二条 (answered immediately)"),
     },
     "complaint.general": {
-        "resolve": _R(within="1 workday", until=["close"], level="target", pausable=True, source="002 第十二条"),
+        "resolve": _R(customer_date=True, within="1 workday", until=["close"], level="target", pausable=True, source="002 第十二条"),
         "resolve_limit": _R(within="3 workdays", until=["close"], pausable=True, source="002 第十二条"),
     },
     "complaint.complex": {
-        "resolve": _R(within="5 workdays", until=["close"], level="target", pausable=True, source="002 第十二条"),
+        "resolve": _R(customer_date=True, within="5 workdays", until=["close"], level="target", pausable=True, source="002 第十二条"),
         "resolve_limit": _R(within="7 workdays", until=["close"], pausable=True, source="002 第十二条"),
     },
     "complaint.major": {
         "escalate": _R(within="same day", until=["escalate", "close"], source="000 客户服务工作程序与标准 4(5)"),
         "answer": _R(within="2 days", until=["reply", "close"], source="000 4(5)"),
-        "resolve": _R(within="10 days", until=["close"], pausable=True, source="000 4(5)"),
+        "resolve": _R(customer_date=True, within="10 days", until=["close"], pausable=True, source="000 4(5)"),
         "callback": _R(**{"from": "close"}, within="7 days", until=["callback"], source="004 制度5 三.1"),
     },
     "complaint.important": {
-        "escalate": _R(within="1 hours", until=["escalate", "close"], source="000 4(5)"),
-        "resolve": _R(within="3 days", until=["close"], pausable=True, source="000 4(5)"),
+        "escalate": _R(within="1 hour", until=["escalate", "close"], source="000 4(5)"),
+        "resolve": _R(customer_date=True, within="3 days", until=["close"], pausable=True, source="000 4(5)"),
         "callback": _R(**{"from": "close"}, within="14 days", until=["callback"], source="004 制度5 三.1"),
     },
     "complaint.minor": {
-        "resolve": _R(within="2 days", until=["close"], pausable=True, source="000 4(5) (or the date the resident asked for)"),
+        "resolve": _R(customer_date=True, within="2 days", until=["close"], pausable=True, source="000 4(5) (or the date the resident asked for)"),
         "callback": _R(**{"from": "close"}, within="14 days", until=["callback"], source="004 制度5 三.1"),
     },
     "repair": {
@@ -117,6 +130,7 @@ class Rule:
     level: str
     pausable: bool
     source: str
+    customer_date: bool = False  # the date the customer asked for (intake --due) replaces the due time
 
     @cached_property
     def span(self) -> Within:
@@ -124,17 +138,19 @@ class Rule:
 
 
 def parse_within(text: str) -> Within:
-    text = str(text).strip()
-    if text in ("same day", "same_day"):
+    """A length as people write it: ``15 minutes``, ``2h``, ``3 days``, ``1 workday``,
+    ``2 workdays``, ``same day`` (also ``2 working days``, ``3天``, ``1个工作日``, ``当天``)."""
+    raw = " ".join(str(text).split())
+    if raw.lower() in SAME_DAY:
         return Within(timedelta(0), False, end_of_day=True)
-    match = _WITHIN.match(text)
-    if not match:
-        raise UsageError(f"bad deadline length {text!r}: {LENGTH_FORMS}")
-    amount, unit = int(match.group(1)), match.group(2).rstrip("s")
-    seconds = amount * {"minute": 60, "hour": 3600, "day": 86400, "workday": 86400}[unit]
+    match = _LENGTH.match(raw.replace("working day", "workday"))
+    unit = _UNITS.get(match.group(2).lower()) if match else None
+    if unit is None:
+        raise UsageError(f"cannot read the length {text!r}: {LENGTH_FORMS}")
+    seconds = int(match.group(1)) * _SECONDS[unit[0]]
     if seconds > LONGEST_SPAN.total_seconds():
-        raise UsageError(f"deadline length {text!r} is longer than a year: {LENGTH_FORMS}")
-    return Within(timedelta(seconds=seconds), unit == "workday")
+        raise UsageError(f"the length {text!r} is longer than a year: {LENGTH_FORMS}")
+    return Within(timedelta(seconds=seconds), unit[1])
 
 
 def _rule(name: str, raw: dict) -> Rule:
@@ -152,6 +168,7 @@ def _rule(name: str, raw: dict) -> Rule:
         level=level,
         pausable=bool(raw.get("pausable", False)),
         source=str(raw.get("source", "office policy")),
+        customer_date=bool(raw.get("customer_date", False)),
     )
     rule.span  # refuse a bad length when the policy is loaded, not when it is used
     return rule
@@ -183,6 +200,11 @@ class Policy:
             chosen.update(self.table.get(key, {}))
         order = {name: i for i, name in enumerate(DISPLAY_ORDER)}
         return sorted((_rule(n, r) for n, r in chosen.items()), key=lambda r: order.get(r.name, 99))
+
+    def owes_callback(self, ticket_type: str, grade=None, category=None, emergency=False) -> bool:
+        """Whether a handled ticket of this kind waits for a callback (回访): exactly when
+        the policy gives it a deadline that a callback stops (rules §5, overridable)."""
+        return any("callback" in rule.until for rule in self.rules_for(ticket_type, grade, category, emergency))
 
     def rows(self) -> list[dict]:
         out = []

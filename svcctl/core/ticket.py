@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .model import CALLBACK_TYPES
+from .events import KINDS, MONEY, TIME, Fold, money
 from .timeutil import from_iso, iso
 
 HEADER_KEYS = (
@@ -16,22 +16,6 @@ HEADER_KEYS = (
     "summary", "detail", "received_at", "first_responder", "appointment_at", "requested_by",
 )
 HEADER_TIMES = ("received_at", "appointment_at", "requested_by")
-# Per event kind: its fields, in the order they are written.
-EVENT_FIELDS = {
-    "intake": ("note",),
-    "dispatch": ("to", "assignee", "appointment_at", "emergency", "note"),
-    "arrive": ("note",),
-    "reply": ("note",),
-    "escalate": ("to", "note"),
-    "pause": ("reason",),
-    "resume": ("note",),
-    "close": ("result", "fee", "receipt", "signed", "leak_test_at", "temporary"),
-    "callback": ("method", "satisfaction", "note", "unresolved"),
-    "reopen": ("note", "within"),
-    "cancel": ("reason",),
-    "note": ("note",),
-}
-EVENT_TIMES = ("appointment_at", "leak_test_at")
 
 
 @dataclass(frozen=True)
@@ -46,18 +30,25 @@ class Event:
 
     def to_record(self) -> dict:
         out = {"at": iso(self.at), "event": self.kind, "by": self.by}
-        for key in EVENT_FIELDS.get(self.kind, ()):
-            value = self.data.get(key)
+        for f in KINDS[self.kind].fields:  # in the order the kind declares them
+            value = self.data.get(f.name)
             if value is not None:  # False is kept: "unsigned" is not "not stated"
-                out[key] = iso(value) if key in EVENT_TIMES else value
+                if f.type == TIME:
+                    value = iso(value)
+                elif f.type == MONEY:
+                    value = str(money(value))  # text on disk: YAML would read 80.50 as a float
+                out[f.name] = value
         return out
 
     @classmethod
     def from_record(cls, raw: dict) -> "Event":
         data = {k: v for k, v in raw.items() if k not in ("at", "event", "by")}
-        for key in EVENT_TIMES:
-            if data.get(key) is not None:
-                data[key] = from_iso(data[key])
+        for f in KINDS[raw["event"]].fields:
+            if data.get(f.name) is not None:
+                if f.type == TIME:
+                    data[f.name] = from_iso(data[f.name])
+                elif f.type == MONEY:
+                    data[f.name] = money(data[f.name])
         return cls(kind=raw["event"], at=from_iso(raw["at"]), by=raw["by"], data=data)
 
 
@@ -120,6 +111,7 @@ class State:
     last_close: Event | None
     current_close: Event | None  # the last close, unless a reopen came after it
     last_reopen: Event | None
+    last_callback: Event | None
     callback_done: bool
     callback_required: bool
     reopen_count: int
@@ -131,58 +123,39 @@ class State:
         return self.status in ("open", "dispatched", "paused")
 
 
-def fold(ticket: Ticket) -> State:
-    status = "open"
-    owner = ticket.h("first_responder")
-    department = assignee = escalated_to = None
-    paused_since = None
-    pauses: list = []
-    last_close = current_close = last_reopen = None
-    callback_done = False
-    reopen_count = temporary_measures = 0
-    emergency_since = None
-    before_pause = "open"
-    for event in ticket.events:
-        kind = event.kind
-        if kind == "dispatch":
-            department, assignee = event.get("to"), event.get("assignee")
-            if event.get("emergency") and emergency_since is None:
-                emergency_since = event.at
-            if status in ("open", "dispatched"):
-                status = "dispatched"
-            elif status == "paused":
-                before_pause = "dispatched"
-        elif kind == "escalate":
-            escalated_to = owner = event.get("to")
-        elif kind == "pause" and status != "paused":
-            before_pause, status, paused_since = status, "paused", event.at
-        elif kind == "resume" and status == "paused":
-            pauses.append((paused_since, event.at))
-            status, paused_since = before_pause, None
-        elif kind == "close" and event.get("temporary"):
-            temporary_measures += 1  # recorded; the work goes on (000 3.3.6)
-        elif kind == "close":
-            if status == "paused":
-                pauses.append((paused_since, event.at))
-                paused_since = None
-            last_close = current_close = event
-            callback_done, status = False, "closed"
-        elif kind == "callback":
-            callback_done, status = True, "done"
-        elif kind == "reopen":
-            last_reopen, current_close, reopen_count = event, None, reopen_count + 1
-            status, callback_done = ("dispatched" if department else "open"), False
-        elif kind == "cancel":
-            status = "cancelled"
-    if paused_since is not None:
-        pauses.append((paused_since, None))
-    required = ticket.type in CALLBACK_TYPES
+def folding(ticket: Ticket) -> Fold:
+    """A fold ready for the ticket's first event (the owner is the first responder, 首问负责制)."""
+    return Fold(owner=ticket.h("first_responder"))
+
+
+def step(acc: Fold, event: Event) -> None:
+    KINDS[event.kind].apply(acc, event)
+    acc.events_seen += 1
+
+
+def settle(acc: Fold, ticket: Ticket, policy) -> State:
+    """The state once every event is folded. Whether a handled ticket still waits for its
+    callback comes from the policy alone (a deadline that a callback stops)."""
+    pauses = list(acc.pauses)
+    if acc.paused_since is not None:
+        pauses.append((acc.paused_since, None))
+    emergency = bool(ticket.h("emergency")) or acc.emergency_since is not None
+    required = policy.owes_callback(ticket.type, ticket.h("grade"), ticket.h("category"), emergency)
+    status = acc.status
     if status == "closed" and not required:
         status = "done"
     return State(
-        status=status, owner=owner, department=department, assignee=assignee,
-        escalated_to=escalated_to, paused_since=paused_since, pauses=tuple(pauses),
-        last_close=last_close, current_close=current_close, last_reopen=last_reopen, callback_done=callback_done,
-        callback_required=required, reopen_count=reopen_count, emergency_since=emergency_since,
-        temporary_measures=temporary_measures,
+        status=status, owner=acc.owner, department=acc.department, assignee=acc.assignee,
+        escalated_to=acc.escalated_to, paused_since=acc.paused_since, pauses=tuple(pauses),
+        last_close=acc.last_close, current_close=acc.current_close, last_reopen=acc.last_reopen,
+        last_callback=acc.last_callback, callback_done=acc.callback_done, callback_required=required,
+        reopen_count=acc.reopen_count, emergency_since=acc.emergency_since,
+        temporary_measures=acc.temporary_measures,
     )
+
+
+def fold(ticket: Ticket, policy) -> State:
+    acc = folding(ticket)
+    for event in ticket.events:
+        step(acc, event)
+    return settle(acc, ticket, policy)

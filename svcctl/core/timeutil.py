@@ -6,11 +6,6 @@ from datetime import datetime, timedelta, tzinfo
 
 from .errors import UsageError
 
-_DURATION = re.compile(
-    r"^\s*(\d+(?:\.\d+)?)\s*(m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks)\s*$",
-    re.IGNORECASE,
-)
-_UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
 _DATE = r"(?P<y>\d{4})[-/年](?P<mo>\d{1,2})[-/月](?P<d>\d{1,2})日?"
@@ -59,17 +54,6 @@ def parse_time(text: str, tz: tzinfo, *, now: datetime | None = None) -> datetim
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
     return value.astimezone(tz)
-
-
-def parse_duration(text: str) -> timedelta:
-    """``30m``, ``2h``, ``1d``, ``2 hours``: a plain span of clock time."""
-    match = _DURATION.match(text or "")
-    if not match:
-        raise UsageError(f"cannot read duration {text!r}: use a form like 30m, 2h or 1d")
-    seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()[0]]
-    if seconds > LONGEST_SPAN.total_seconds():
-        raise UsageError(f"duration {text!r} is longer than a year")
-    return timedelta(seconds=seconds)
 
 
 def iso(value: datetime | None) -> str | None:

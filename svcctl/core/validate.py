@@ -7,14 +7,15 @@ can be folded, evaluated against the deadline policy and acted on without surpri
 """
 from __future__ import annotations
 
-import math
 import re
 from datetime import date
+from decimal import Decimal
 
 from . import model
-from .errors import SvcError
+from .errors import Refusal, SvcError
 from .policy import DEFAULT_DEADLINES, LENGTH_FORMS, START_POINTS, build_policy, parse_within
-from .ticket import EVENT_FIELDS, HEADER_KEYS
+from . import events as ev
+from .ticket import HEADER_KEYS, Ticket, folding, step
 from .timeutil import from_iso
 from .units import canonical_phone, is_canonical_unit
 
@@ -27,7 +28,7 @@ Problems = list
 
 CUSTOMER_KEYS = ("id", "name", "phones", "units", "notes")
 POLICY_KEYS = ("complaint_scheme", "deadlines")
-RULE_KEYS = ("within", "from", "until", "level", "pausable", "source")
+RULE_KEYS = ("within", "from", "until", "level", "pausable", "source", "customer_date")
 CALENDAR_KEYS = ("holidays", "workdays", "schedule_years")
 # The ticket kinds a deadline override may name (see policy.Policy.rules_for).
 DEADLINE_KEYS = frozenset(
@@ -247,9 +248,10 @@ def _rule(path, name, value, has_default, problems) -> None:
             problems.append((path + ("level",), f"'level' is {value['level']!r}; allowed: target, limit"))
         until = value.get("until")
         if until is not None and (not isinstance(until, list) or not until
-                                  or not all(isinstance(k, str) and k in model.EVENT_KINDS for k in until)):
-            problems.append((path + ("until",), f"'until' must list the events that stop the clock ({', '.join(model.EVENT_KINDS)})"))
+                                  or not all(isinstance(k, str) and k in ev.KINDS for k in until)):
+            problems.append((path + ("until",), f"'until' must list the events that stop the clock ({', '.join(ev.KINDS)})"))
         _flag(value, "pausable", problems, path)
+        _flag(value, "customer_date", problems, path)
         _text(value, "source", problems, required=False, path=path)
     if "within" not in value:
         if not has_default:
@@ -364,7 +366,7 @@ def ticket(record, expected_id: str | None = None, roster=None, customers=None, 
         if not isinstance(event, dict):
             problems.append((path, "an event must be a mapping"))
             continue
-        kind = _choice(event, "event", model.EVENT_KINDS, problems, path=path)
+        kind = _choice(event, "event", ev.KINDS, problems, path=path)
         if i == 0 and kind and kind != "intake":
             problems.append((path + ("event",), "the first event must be the intake"))
         at = _time(event, "at", problems, path=path)
@@ -375,7 +377,29 @@ def ticket(record, expected_id: str | None = None, roster=None, customers=None, 
         previous = at or previous
         if kind:
             _event(kind, event, path, roster, departments, problems)
+    if not problems:
+        _replay(record, roster, departments, problems)
     return problems
+
+
+def _replay(record, roster, departments, problems) -> None:
+    """Every event judged by the guards the commands use, against the state before it: a
+    history from a hand edit or a merge that no sequence of commands could have made is
+    refused, so no command ever shows a state that cannot be. Authority is judged where
+    ``roster`` maps staff ids to their roles."""
+    ticket = Ticket.from_record(record)
+    roles = roster if isinstance(roster, dict) else {}
+    acc = folding(ticket)
+    for i, event in enumerate(ticket.events):
+        member = roles.get(event.by)
+        guard = ev.Guard(event.by, member.role if member is not None else None, roles, departments)
+        try:
+            ev.KINDS[event.kind].check(ticket, acc, event, guard)
+        except Refusal as exc:
+            problems.append((("events", i, "event"), f"impossible history: '{event.kind}' by {event.by} "
+                                                     f"at {event.at.isoformat()}: {exc.message}"))
+            return  # every later state would be a guess
+        step(acc, event)
 
 
 def _on_roster(staff_id, roster, path, problems) -> None:
@@ -384,34 +408,49 @@ def _on_roster(staff_id, roster, path, problems) -> None:
 
 
 def _event(kind, event, path, roster, departments, problems) -> None:
-    _unknown(event, {*EVENT_FIELDS[kind], "at", "event", "by"}, problems, path, f" for a {kind} event")
-    for key in ("note", "reason", "result", "receipt"):
-        if key in EVENT_FIELDS[kind]:
-            _text(event, key, problems, required=False, path=path)
-    for key in ("emergency", "signed", "temporary", "unresolved"):
-        if key in EVENT_FIELDS[kind]:
-            _flag(event, key, problems, path)
-    for key in ("appointment_at", "leak_test_at"):
-        if key in EVENT_FIELDS[kind]:
-            _time(event, key, problems, required=False, path=path)
-    if kind == "dispatch":
-        to = _text(event, "to", problems, path=path)
-        if to and departments is not None and to not in departments:
-            problems.append((path + ("to",), f"department {to!r} is not one of the office departments ({', '.join(departments)})"))
-        _on_roster(_text(event, "assignee", problems, required=False, path=path), roster, path + ("assignee",), problems)
-    elif kind == "escalate":
-        _on_roster(_text(event, "to", problems, path=path), roster, path + ("to",), problems)
-    elif kind == "close":
-        fee = event.get("fee")
-        if fee is not None and (isinstance(fee, bool) or not isinstance(fee, (int, float))
-                                or not math.isfinite(fee) or fee < 0):
-            problems.append((path + ("fee",), f"'fee' must be an amount of 0 or more, found {fee!r}"))
-    elif kind == "callback":
-        _choice(event, "method", model.CALLBACK_METHODS, problems, path=path)
-        sat = event.get("satisfaction")
-        if not isinstance(sat, int) or isinstance(sat, bool) or not 1 <= sat <= 5:
-            problems.append((path + ("satisfaction",), "satisfaction must be a whole number 1-5"))
-    elif kind == "reopen" and event.get("within") is not None:
-        problem = within_problem(event["within"])
-        if problem:
-            problems.append((path + ("within",), problem))
+    """An event's fields, each checked by the type its kind declares (core.events)."""
+    declared = ev.KINDS[kind].fields
+    _unknown(event, {*(f.name for f in declared), "at", "event", "by"}, problems, path, f" for a {kind} event")
+    for f in declared:
+        if f.type == ev.TEXT:
+            _text(event, f.name, problems, required=f.required, path=path)
+        elif f.type == ev.FLAG:
+            _flag(event, f.name, problems, path)
+        elif f.type == ev.TIME:
+            _time(event, f.name, problems, required=f.required, path=path)
+        elif f.type == ev.STAFF:
+            _on_roster(_text(event, f.name, problems, required=f.required, path=path), roster, path + (f.name,), problems)
+        elif f.type == ev.DEPARTMENT:
+            to = _text(event, f.name, problems, required=f.required, path=path)
+            if to and departments is not None and to not in departments:
+                problems.append((path + (f.name,), f"department {to!r} is not one of the office departments "
+                                                   f"({', '.join(departments)})"))
+        elif f.type == ev.METHOD:
+            _choice(event, f.name, model.CALLBACK_METHODS, problems, required=f.required, path=path)
+        elif f.type == ev.SCORE:
+            score = event.get(f.name)
+            if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+                problems.append((path + (f.name,), f"{f.name} must be a whole number 1-5"))
+        elif f.type == ev.MONEY:
+            _money(event, f.name, problems, path)
+        elif f.type == ev.LENGTH and event.get(f.name) is not None:
+            problem = within_problem(event[f.name])
+            if problem:
+                problems.append((path + (f.name,), problem))
+
+
+def _money(record, key, problems, path) -> None:
+    """An amount in yuan, exact to the fen: '80.50' (text, as svcctl writes it) or a plain number."""
+    value = record.get(key)
+    if value is None:
+        return
+    bad = isinstance(value, bool) or not isinstance(value, (int, float, str))
+    if not bad:
+        try:
+            amount = ev.money(value)
+            bad = amount < 0 or amount != Decimal(str(value)) or len(amount.as_tuple().digits) > 15
+        except (ValueError, ArithmeticError):
+            bad = True
+    if bad:
+        problems.append((path + (key,), f"'{key}' must be an amount of 0 or more with at most two decimals "
+                                        f"(e.g. '80.50'), found {value!r}"))

@@ -18,6 +18,7 @@ class Env:
     records_dir: str | None = None
     user: str | None = None
     now_text: str | None = field(default_factory=lambda: os.environ.get("SVCCTL_NOW"))
+    lang: str | None = None  # --lang; else SVCCTL_LANG, else the office's language:, else Chinese
 
     @cached_property
     def records(self) -> Records:
@@ -36,6 +37,19 @@ class Env:
             return parse_time(self.now_text, tz)
         return datetime.now(tz).replace(microsecond=0)
 
+    @cached_property
+    def language(self) -> str:
+        """The reader's language: --lang, SVCCTL_LANG, svcctl.yaml's language:, else Chinese."""
+        from ..present.i18n import DEFAULT, LANGUAGES
+
+        for value in (self.lang, os.environ.get("SVCCTL_LANG")):
+            if value:
+                if value not in LANGUAGES:
+                    raise UsageError(f"unknown language {value!r}: use zh (中文) or en (English)")
+                return value
+        configured = self.office.config.get("language")
+        return configured if configured in LANGUAGES else DEFAULT
+
     def time(self, text: str | None, default: datetime | None = None) -> datetime:
         """A time the user typed, in office time; ``default`` (now) when not given."""
         if text is None:
@@ -51,6 +65,13 @@ class Env:
         if not staff_id:
             raise UsageError("who is acting? give --as STAFF or set SVCCTL_USER (see 'svcctl staff list')")
         return self.office.actor(staff_id)
+
+    def view(self, ticket, now: datetime | None = None):
+        """The read model of ``ticket`` at ``now`` (default: the command's clock)."""
+        from ..core.view import build
+
+        office = self.office
+        return build(ticket, office.policy, office.calendar, now or self.now)
 
     def context(self, actor: Actor | None = None) -> Context:
         office = self.office

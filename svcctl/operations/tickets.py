@@ -9,8 +9,8 @@ from ..core import model, workflow
 from ..core.errors import NotFound, Refusal, UsageError
 from ..core.intake import new_ticket
 from ..core.ticket import STATUS_GROUPS, Ticket, fold
-from ..core.timeutil import iso, short
-from ..core.units import canonical_unit, find_unit, mask_phone, mask_phones_in, same_unit
+from ..core.timeutil import short
+from ..core.units import canonical_unit, find_unit, mask_phones_in, same_unit
 from ..store import txn
 from ..store.records import canonical_customer_id, ticket_rel
 from . import customers as customer_ops
@@ -71,7 +71,7 @@ def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=Non
             requested_by=requested_by, answer=answer,
         )
         if requested_by is not None and not any(
-                r.name == "resolve" for r in env.office.policy.rules_for(ticket_type, grade, category, emergency)):
+                r.customer_date for r in env.office.policy.rules_for(ticket_type, grade, category, emergency)):
             raise UsageError(f"--due replaces the resolve deadline, and a {ticket_type} has none here")
         # Rendered before the commit: a broken office template must not leave a ticket
         # whose id the clerk never saw (and would enter again).
@@ -84,8 +84,7 @@ def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=Non
 
 def confirmation(env: Env, ticket: Ticket) -> str:
     """The standard sentence read to the customer after intake (rules §11)."""
-    _, deadlines = evaluate(env, ticket)
-    promise = dl.promised(deadlines)
+    promise = dl.promised(env.view(ticket).deadlines)
     kind = model.label("type", ticket.type)
     if promise is None:
         return texts.render("confirmation-no-date.txt", env.records.root, kind=kind)
@@ -164,85 +163,24 @@ def _one_line(text, limit: int = 60) -> str:
 
 def work_order(env: Env, ticket_id: str, reveal: bool = False) -> str:
     """The 维修工作单 for the technician: the customer by id and masked phone unless ``reveal``."""
-    ticket = env.records.ticket(ticket_id)
-    state = fold(ticket)
+    from ..present import privacy
+
+    view = env.view(env.records.ticket(ticket_id))
+    state = view.state
     if state.department is None:
-        raise Refusal(f"{ticket.id} has not been dispatched: 'svcctl dispatch {ticket.id} --to DEPT' first")
-    cust = env.records.customer(ticket.h("customer"))
-    phones = [p if reveal else mask_phone(p) for p in cust.get("phones") or ()]
-    text = (lambda value: value) if reveal else mask_phones_in
-    dispatch = [e for e in ticket.events if e.kind == "dispatch"][-1]
+        raise Refusal(f"{view.id} has not been dispatched: 'svcctl dispatch {view.id} --to DEPT' first")
+    cust = env.records.customer(view.customer)
+    dispatch = [e for e in view.events if e.kind == "dispatch"][-1]
     tz = env.office.tz
     return texts.render(
-        "workorder.txt", env.records.root, office=env.office.name, id=ticket.id, department=state.department,
-        assignee=state.assignee or "", unit=ticket.h("unit"),
-        customer=cust["name"] if reveal else ticket.h("customer"), phone=", ".join(phones) or "-",
-        summary=text(ticket.h("summary")), detail=text(ticket.h("detail") or ""),
+        "workorder.txt", env.records.root, office=env.office.name, id=view.id, department=state.department,
+        assignee=state.assignee or "", unit=view.unit,
+        customer=cust["name"] if reveal else view.customer,
+        phone=", ".join(privacy.phones(cust.get("phones"), reveal)) or "-",
+        summary=privacy.text(view.summary, reveal), detail=privacy.text(view.detail or "", reveal),
         appointment=short(dispatch.get("appointment_at"), tz) or "-",
-        emergency="是 YES" if (ticket.h("emergency") or dispatch.get("emergency")) else "否 no",
-        received_at=short(ticket.received_at, tz), first_responder=ticket.h("first_responder"))
-
-
-def evaluate(env: Env, ticket: Ticket, now: datetime | None = None):
-    office = env.office
-    state = fold(ticket)
-    return state, dl.evaluate(ticket, office.policy, office.calendar, now or env.now, state)
-
-
-def deadline_dict(d: dl.Deadline) -> dict:
-    return {
-        "name": d.name, "level": d.level, "due": iso(d.due), "state": d.state,
-        "stopped_at": iso(d.stopped_at),
-        "minutes_left": d.minutes_left, "minutes_late": d.minutes_late,
-        "source": d.source, "action": d.action if d.overdue else None,
-    }
-
-
-FREE_TEXT = ("summary", "detail", "note", "result", "reason")
-
-
-def _masked(record: dict) -> dict:
-    """A header or event with phone numbers in its free text masked (rules §7)."""
-    return {k: mask_phones_in(v) if k in FREE_TEXT else v for k, v in record.items()}
-
-
-def ticket_dict(env: Env, ticket: Ticket, now: datetime | None = None, reveal: bool = False) -> dict:
-    """The ticket as shown: header, derived state, deadlines, timeline; phone numbers typed
-    into its free text are masked unless ``reveal``."""
-    state, deadlines = evaluate(env, ticket, now)
-    record = ticket.to_record()
-    events = record.pop("events")
-    if not reveal:
-        record, events = _masked(record), [_masked(e) for e in events]
-    return {
-        **{k: record.get(k) for k in ("id", "type", "grade", "category")},
-        "type_zh": model.label("type", ticket.type),
-        "emergency": bool(ticket.h("emergency")),
-        **{k: record.get(k) for k in ("channel", "customer", "unit", "summary", "detail", "received_at",
-                                      "first_responder", "appointment_at", "requested_by")},
-        "status": state.status, "owner": state.owner, "department": state.department,
-        "assignee": state.assignee, "escalated_to": state.escalated_to,
-        "callback_required": state.callback_required, "callback_done": state.callback_done,
-        "reopened": state.reopen_count,
-        "deadlines": [deadline_dict(d) for d in deadlines],
-        "events": events,
-    }
-
-
-def row(env: Env, ticket: Ticket, now: datetime | None = None) -> dict:
-    """One line of ``svcctl list``: no names or phones (rules §7)."""
-    state, deadlines = evaluate(env, ticket, now)
-    open_ones = [d for d in deadlines if d.state in dl.OPEN_STATES]
-    # The most pressing open deadline; a paused one (no due time while held) comes last.
-    nxt = min(open_ones, key=lambda d: (d.due is None, d.due or now or env.now), default=None)
-    return {
-        "id": ticket.id, "type": ticket.type, "type_zh": model.label("type", ticket.type),
-        "grade": ticket.h("grade"), "status": state.status, "unit": ticket.h("unit"),
-        "customer": ticket.h("customer"), "summary": mask_phones_in(ticket.h("summary")),
-        "received_at": iso(ticket.received_at), "owner": state.owner, "department": state.department,
-        "next_deadline": nxt.name if nxt else None, "next_due": iso(nxt.due) if nxt else None,
-        "next_state": nxt.state if nxt else None,
-    }
+        emergency="是 YES" if view.emergency else "否 no",
+        received_at=short(view.received_at, tz), first_responder=view.first_responder)
 
 
 def select(env: Env, *, status=None, ticket_type=None, unit=None, customer=None, staff=None,
@@ -264,15 +202,13 @@ def select(env: Env, *, status=None, ticket_type=None, unit=None, customer=None,
         if until_t and ticket.received_at > until_t:
             continue
         if status or staff:
-            state = fold(ticket)
+            state = fold(ticket, env.office.policy)
             if status and state.status not in _statuses(status):
                 continue
             if staff and staff not in {ticket.h("first_responder"), state.owner, state.assignee}:
                 continue
         out.append(ticket)
     return out
-
-
 
 
 def _statuses(wanted) -> set:

@@ -154,7 +154,7 @@ class Records:
         elif kind == "customer":
             found = validate.customer(data, stem)
         else:
-            roster = set(office.roster) if office is not None else None
+            roster = office.roster if office is not None else None
             departments = office.departments if office is not None else None
             found = validate.ticket(data, stem, roster, customers, departments)
             found += _ticket_file_problems(inner)
@@ -178,7 +178,7 @@ class Records:
         data = yamlio.parse(text)
         if kind == "ticket":
             office = self.office
-            found = validate.ticket(data, name, set(office.roster), None, office.departments)
+            found = validate.ticket(data, name, office.roster, None, office.departments)
         elif kind == "customer":
             found = validate.customer(data, name)
         else:

@@ -1,0 +1,70 @@
+"""Views as the rows of the documented JSON contract (README, "JSON output").
+
+Keys and stored values are stable English keys; times are ISO 8601; the few human strings
+the contract carries (``late_by``, ``left``, ``action``) are rendered here from numbers.
+"""
+from __future__ import annotations
+
+from ..core import model
+from ..core.deadlines import Deadline
+from ..core.timeutil import iso
+from ..core.view import TicketView
+from . import privacy, words
+
+
+def deadline(d: Deadline) -> dict:
+    return {
+        "name": d.name, "level": d.level, "due": iso(d.due), "state": d.state,
+        "stopped_at": iso(d.stopped_at), "minutes_left": d.minutes_left, "minutes_late": d.minutes_late,
+        "source": d.source, "action": words.action(d.name) if d.overdue else None,
+    }
+
+
+def ticket(view: TicketView, reveal: bool = False) -> dict:
+    """The ticket as ``show`` gives it: header, derived state, deadlines, timeline."""
+    record = view.ticket.to_record()
+    events = record.pop("events")
+    record = privacy.record(record, reveal)
+    return {
+        **{k: record.get(k) for k in ("id", "type", "grade", "category")},
+        "type_zh": model.label("type", view.type),
+        "emergency": view.emergency,
+        **{k: record.get(k) for k in ("channel", "customer", "unit", "summary", "detail", "received_at",
+                                      "first_responder", "appointment_at", "requested_by")},
+        "status": view.status, "owner": view.state.owner, "department": view.state.department,
+        "assignee": view.state.assignee, "escalated_to": view.state.escalated_to,
+        "callback_required": view.state.callback_required, "callback_done": view.state.callback_done,
+        "reopened": view.state.reopen_count,
+        "deadlines": [deadline(d) for d in view.deadlines],
+        "events": [privacy.record(e, reveal) for e in events],
+    }
+
+
+def listing(view: TicketView) -> dict:
+    """One line of ``svcctl list``: no names or phones (rules §7)."""
+    nxt = view.next_deadline
+    return {
+        "id": view.id, "type": view.type, "type_zh": model.label("type", view.type),
+        "grade": view.grade, "status": view.status, "unit": view.unit,
+        "customer": view.customer, "summary": privacy.text(view.summary),
+        "received_at": iso(view.received_at), "owner": view.state.owner, "department": view.state.department,
+        "next_deadline": nxt.name if nxt else None, "next_due": iso(nxt.due) if nxt else None,
+        "next_state": nxt.state if nxt else None,
+    }
+
+
+def due(view: TicketView, d: Deadline) -> dict:
+    """One deadline of one ticket, as ``overdue`` and ``callbacks`` list it."""
+    return {
+        "ticket": view.id, "type": view.type, "type_zh": model.label("type", view.type),
+        "grade": view.grade, "unit": view.unit, "summary": privacy.text(view.summary),
+        "deadline": d.name, "level": d.level, "state": d.state, "due": iso(d.due),
+        "late_by": words.minutes(d.minutes_late) if d.overdue else "", "minutes_late": d.minutes_late,
+        "left": words.minutes(d.minutes_left), "minutes_left": d.minutes_left,
+        "owner": view.state.owner, "department": view.state.department or "",
+        "action": words.action(d.name) if d.overdue else f"due soon: {words.action(d.name)}",
+    }
+
+
+def callback(view: TicketView, d: Deadline) -> dict:
+    return {**due(view, d), "closed_at": iso(view.closed_at), "result": privacy.text(view.result)}
