@@ -94,6 +94,13 @@ class Kind:
         """Whether the event stops the clock of a deadline whose ``until`` names its kind."""
         return True
 
+    def subject(self, event) -> str:
+        """What the commit subject says after the ticket (``git log --oneline``)."""
+        for name in ("result", "reason", "note"):
+            if event.get(name):
+                return event.get(name)
+        return ""
+
     def check(self, ticket, state: Fold, event, guard: Guard) -> None:
         """Every rule on appending ``event`` to a ticket now in ``state``."""
         if state.status == "cancelled" and self.judged_on_cancelled:
@@ -126,6 +133,9 @@ class Dispatch(Kind):
         if ticket.type not in DISPATCHABLE:
             raise Refusal(f"a {ticket.type} ({label('type', ticket.type)}) is answered by the service centre, "
                           "not dispatched")
+
+    def subject(self, event):
+        return f"→ {event.get('to')}" + (f" ({event.get('assignee')})" if event.get("assignee") else "")
 
     def apply(self, state, event):
         state.department, state.assignee = event.get("to"), event.get("assignee")
@@ -165,6 +175,9 @@ class Escalate(Kind):
             raise Refusal(f"{to} is an agent: escalate to a supervisor or director ({guard.senior_names()})")
         if to == state.escalated_to:
             raise Refusal(f"{ticket.id} is already escalated to {to}")
+
+    def subject(self, event):
+        return f"→ {event.get('to')}"
 
     def apply(self, state, event):
         state.escalated_to = state.owner = event.get("to")
@@ -249,6 +262,9 @@ class Callback(Kind):
             raise Refusal(f"{ticket.id} has had its callback already")
         if state.status not in ("closed", "done"):
             raise Refusal(f"{ticket.id} is {state.status}: a callback (回访) follows the close (svcctl close first)")
+
+    def subject(self, event):
+        return f"{event.get('satisfaction')}/5" + (" unresolved, reopened" if event.get("unresolved") else "")
 
     def apply(self, state, event):
         state.callback_done, state.status, state.last_callback = True, "done", event

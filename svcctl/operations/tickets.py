@@ -7,6 +7,7 @@ from .. import texts, vcs
 from ..core import deadlines as dl
 from ..core import model, workflow
 from ..core.errors import NotFound, Refusal, UsageError
+from ..core.events import KINDS
 from ..core.intake import new_ticket
 from ..core.ticket import STATUS_GROUPS, Ticket, fold
 from ..core.timeutil import short
@@ -108,24 +109,12 @@ def _end_of_day_if_date(env: Env, text: str) -> datetime:
     return when
 
 
-# verb -> the pure decision that turns the request into events (core.workflow)
-STEPS = {
-    "dispatch": workflow.dispatch,
-    "arrive": workflow.arrive,
-    "reply": workflow.reply,
-    "escalate": workflow.escalate,
-    "pause": workflow.pause,
-    "resume": workflow.resume,
-    "close": workflow.close,
-    "callback": workflow.callback,
-    "reopen": workflow.reopen,
-    "cancel": workflow.cancel,
-}
-
-
 def act(env: Env, verb: str, ticket_id: str, at: str | None = None, **options) -> Ticket:
-    """Append the events of one workflow step to a ticket, as one commit."""
-    decide = STEPS[verb]
+    """Append the events of one workflow step to a ticket, as one commit. ``verb`` names the
+    pure decision in core.workflow that turns the request into events."""
+    if verb not in KINDS or not hasattr(workflow, verb):
+        raise UsageError(f"unknown workflow step {verb!r}")
+    decide = getattr(workflow, verb)
     actor = env.actor()
     records = env.records
     with records.lock():
@@ -140,16 +129,7 @@ def act(env: Env, verb: str, ticket_id: str, at: str | None = None, **options) -
 
 
 def _describe(verb: str, ticket: Ticket, event) -> str:
-    detail = {
-        "dispatch": lambda e: f"→ {e.get('to')}" + (f" ({e.get('assignee')})" if e.get("assignee") else ""),
-        "escalate": lambda e: f"→ {e.get('to')}",
-        "callback": lambda e: f"{e.get('satisfaction')}/5" + (" unresolved, reopened" if e.get("unresolved") else ""),
-        "close": lambda e: e.get("result"),
-        "pause": lambda e: e.get("reason"),
-        "cancel": lambda e: e.get("reason"),
-        "reply": lambda e: e.get("note"),
-        "reopen": lambda e: e.get("note"),
-    }.get(verb, lambda e: "")(event)
+    detail = KINDS[event.kind].subject(event)
     head = f"{verb} {ticket.id} {model.label('type', ticket.type)} {ticket.h('unit')}"
     return f"{head}: {_one_line(detail)}" if detail else head
 
