@@ -82,7 +82,8 @@ def commit_paths(top: Path, paths: list[str], message: str, author: Author, expe
         git(top, "read-tree", "--empty", env=env)
     lines = []
     if present:
-        shas = git(top, "hash-object", "-w", "--", *present).split()
+        # Paths on stdin: an import commits tens of thousands, more than a command line holds.
+        shas = git(top, "hash-object", "-w", "--stdin-paths", input="\n".join(present) + "\n").split()
         lines += [f"100644 {sha}\t{p}" for sha, p in zip(shas, present)]
     lines += [f"0 {EMPTY}\t{p}" for p in removed]
     git(top, "update-index", "--index-info", input="\n".join(lines) + "\n", env=env)
@@ -97,7 +98,7 @@ def commit_paths(top: Path, paths: list[str], message: str, author: Author, expe
 
 def sync_index(top: Path, paths: list[str]) -> None:
     """Bring the shared index in line with HEAD for ``paths`` so ``git status`` stays clean."""
-    git(top, "reset", "-q", "HEAD", "--", *paths)
+    git(top, "reset", "-q", "--pathspec-from-file=-", "--pathspec-file-nul", "HEAD", input="\0".join(paths))
 
 
 def file_log(top: Path, path: str) -> list[dict]:

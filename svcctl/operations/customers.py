@@ -11,7 +11,8 @@ from .env import Env
 KEYS = ("id", "name", "phones", "units", "notes")
 
 
-def _record(data: dict) -> dict:
+def record(data: dict) -> dict:
+    """The fields of a customer file, in file order, empty ones left out."""
     return {k: data[k] for k in KEYS if data.get(k) not in (None, [], "")}
 
 
@@ -46,20 +47,51 @@ def _matches_text(cust: dict, text: str) -> bool:
     return text in cust.get("name", "") or text == cust.get("id")
 
 
+class Index:
+    """Customers by id, phone and flat, so that many rows (an import) are matched without
+    reading every file again per row. Entries are added as files are staged."""
+
+    def __init__(self, customers=()):
+        self.by_id: dict = {}
+        self._phones: dict = {}
+        self._flats: dict = {}  # "3-2-1502" -> [(unit as on file, customer id)]
+        for cust in customers:
+            self.add(cust)
+
+    def add(self, cust: dict) -> None:
+        cid = cust["id"]
+        self.by_id[cid] = cust
+        for phone in cust.get("phones") or ():
+            self._phones.setdefault(phone, cid)
+        for unit in cust.get("units") or ():
+            holders = self._flats.setdefault(unit.rpartition("/")[2], [])
+            if (unit, cid) not in holders:
+                holders.append((unit, cid))
+
+    def phone_holder(self, phone: str) -> str | None:
+        return self._phones.get(phone)
+
+    def unit_holders(self, unit: str) -> list[tuple[str, str]]:
+        """(unit as on file, customer id) of every file holding the flat ``unit`` names."""
+        return [(u, cid) for u, cid in self._flats.get(unit.rpartition("/")[2], ()) if same_unit(unit, u)]
+
+    def clashes(self, phones, units, exclude: str | None = None) -> list[tuple[str, str]]:
+        """(customer id, reason) for every phone or unit already on another file."""
+        found = []
+        for phone in phones:
+            cid = self._phones.get(phone)
+            if cid and cid != exclude:
+                found.append((cid, f"phone {mask_phone(phone)} already belongs to {cid}"))
+        for unit in units:
+            for on_file, cid in self.unit_holders(unit):
+                if cid != exclude:
+                    found.append((cid, f"unit {on_file} is already on file for {cid}"))
+        return found
+
+
 def clashes(env: Env, phones: list[str], units: list[str], exclude: str | None = None) -> list[str]:
     """Why a new or edited customer would duplicate an existing file (rules §7)."""
-    reasons = []
-    for cust in env.records.customers():
-        if cust["id"] == exclude:
-            continue
-        for phone in phones:
-            if phone in (cust.get("phones") or ()):
-                reasons.append(f"phone {mask_phone(phone)} already belongs to {cust['id']}")
-        for unit in units:
-            on_file = find_unit(unit, cust.get("units") or ())
-            if on_file:
-                reasons.append(f"unit {on_file} is already on file for {cust['id']}")
-    return reasons
+    return [reason for _, reason in Index(env.records.customers()).clashes(phones, units, exclude)]
 
 
 def build(name: str, phones: list[str], units: list[str], notes: str | None = None) -> dict:
@@ -86,8 +118,13 @@ def stage_new(env: Env, change: txn.Change, data: dict, force: bool) -> dict:
         raise Refusal(f"{reasons[0]}: use that customer (svcctl customer show), or add --force if this is really another person")
     records = env.records
     data = {"id": records.next_customer_id(records.station()), **data}
-    change.write(records.customer_inner(data["id"]), records.checked_text("customer", _record(data), data["id"]))
+    stage(records, change, data)
     return data
+
+
+def stage(records, change: txn.Change, cust: dict) -> None:
+    """Add a customer file to ``change``, refused unless it would pass ``svcctl check``."""
+    change.write(records.customer_inner(cust["id"]), records.checked_text("customer", record(cust), cust["id"]))
 
 
 def add(env: Env, *, name: str, phones: list[str], units: list[str], notes: str | None, force: bool) -> dict:
@@ -128,10 +165,10 @@ def edit(env: Env, customer_id: str, *, name=None, add_phones=(), remove_phones=
             raise UsageError("a customer keeps at least one unit")
         if notes is not None:
             cust["notes"] = notes.strip() or None
-        if _record(cust) == _record(original):
+        if record(cust) == record(original):
             raise UsageError("nothing to change: give --name, --add-phone, --remove-phone, --add-unit, --remove-unit or --notes")
         change = txn.Change(f"customer edit {customer_id}")
-        change.write(records.customer_inner(customer_id), records.checked_text("customer", _record(cust), customer_id))
+        stage(records, change, cust)
         records.commit(change, env.author(actor), {"Svcctl-Customer": customer_id, "Svcctl-Op": "customer-edit"})
     return cust
 

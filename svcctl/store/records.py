@@ -285,6 +285,9 @@ class Records:
         prefix = f"C-{station}"
         return prefix + f"{_next_serial(self.root / 'customers', prefix):03d}"
 
+    def numbering(self, station: str) -> "Numbering":
+        return Numbering(self, station)
+
     # -- writing ------------------------------------------------------------------
     def lock(self) -> txn.OfficeLock:
         """The office lock; winning it first repairs a change a killed holder left behind."""
@@ -304,12 +307,37 @@ class Records:
         finally:
             lock.release()
 
-    def commit(self, change: txn.Change, author: vcs.Author, trailers: dict | None = None) -> str:
-        """Apply ``change`` (paths relative to the records root); caller holds the lock."""
+    def commit(self, change: txn.Change, author: vcs.Author, trailers: dict | None = None, progress=None) -> str:
+        """Apply ``change`` (paths relative to the records root); caller holds the lock.
+        ``progress`` is called once per file written (an import shows a progress bar)."""
         at_top = txn.Change(change.message)
         for inner, text in change.files.items():
             at_top.write(self.rel(inner), text)
-        return txn.apply(self.top, self.gdir, at_top, author, trailers)
+        return txn.apply(self.top, self.gdir, at_top, author, trailers, progress)
+
+
+class Numbering:
+    """Ids for many new records in one change (an import): each folder is listed once,
+    then serials count on, instead of a folder scan per id."""
+
+    def __init__(self, records: Records, station: str):
+        self._records = records
+        self._station = station
+        self._next: dict = {}
+
+    def _take(self, prefix: str, first) -> str:
+        serial = self._next.get(prefix) or first()
+        self._next[prefix] = serial + 1
+        return f"{prefix}{serial:03d}"
+
+    def customer_id(self) -> str:
+        prefix = f"C-{self._station}"
+        return self._take(prefix, lambda: _next_serial(self._records.root / "customers", prefix))
+
+    def ticket_id(self, received: datetime) -> str:
+        prefix = f"{received:%Y%m}-{self._station}"
+        folder = self._records.root / "tickets" / f"{received:%Y}" / f"{received:%m}"
+        return self._take(prefix, lambda: _next_serial(folder, prefix))
 
 
 def _locate(index: dict, path: tuple) -> int | None:

@@ -2,6 +2,8 @@
 reader that rejects duplicate keys and remembers where every value sits in the file."""
 from __future__ import annotations
 
+import re
+
 import yaml
 
 try:
@@ -103,7 +105,77 @@ _CanonicalDumper.yaml_implicit_resolvers = {
 
 def dump(data) -> str:
     """Block style, keys in the order given, Chinese left readable."""
+    fast = _fast_dump(data)
+    if fast is not None:
+        return fast
     return yaml.dump(
         data, Dumper=_CanonicalDumper, allow_unicode=True, sort_keys=False,
         default_flow_style=False, width=1000,
     )
+
+
+# The pure-Python emitter costs about a millisecond per record, which an import of 20,000
+# tickets cannot afford. Records are shallow (scalars, and lists of scalars or of flat
+# mappings), so they are written directly when every value is one the emitter would write
+# unquoted, or single-quoted because it reads as a number or a flag; anything else (line
+# breaks, indicators, odd spacing, floats) goes through the emitter. Tests check that both
+# ways give the same bytes.
+_STR = "tag:yaml.org,2002:str"
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`. ~=<")
+_PRINTABLE = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]+")
+_SIMPLE = re.compile(r"[0-9A-Za-z.+_-]+")
+_resolve = _CanonicalDumper(None).resolve
+
+
+def _fast_scalar(value) -> str | None:
+    kind = type(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if kind is not str or not value or len(value) > 400 or not _PRINTABLE.fullmatch(value) or value.strip() != value:
+        return None
+    plain = value[0] not in _INDICATORS and ": " not in value and " #" not in value and value[-1] != ":"
+    if _resolve(yaml.ScalarNode, value, (True, False)) == _STR:
+        return value if plain else None
+    return f"'{value}'" if _SIMPLE.fullmatch(value) else None
+
+
+def _fast_key(key) -> bool:
+    return type(key) is str and _SIMPLE.fullmatch(key) is not None and key[0] not in _INDICATORS \
+        and _resolve(yaml.ScalarNode, key, (True, False)) == _STR
+
+
+def _fast_dump(data) -> str | None:
+    if type(data) is not dict or not data:
+        return None
+    out = []
+    for key, value in data.items():
+        if not _fast_key(key):
+            return None
+        if type(value) is not list:
+            text = _fast_scalar(value)
+            if text is None:
+                return None
+            out.append(f"{key}: {text}\n")
+            continue
+        if not value:
+            return None
+        out.append(f"{key}:\n")
+        for item in value:
+            if type(item) is not dict:
+                text = _fast_scalar(item)
+                if text is None:
+                    return None
+                out.append(f"  - {text}\n")
+                continue
+            if not item:
+                return None
+            lead = "  - "
+            for sub, sub_value in item.items():
+                text = _fast_scalar(sub_value)
+                if text is None or not _fast_key(sub):
+                    return None
+                out.append(f"{lead}{sub}: {text}\n")
+                lead = "    "
+    return "".join(out)

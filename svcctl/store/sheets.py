@@ -1,0 +1,159 @@
+"""Spreadsheets in and out: ``.xlsx`` through openpyxl, ``.csv`` as Chinese Excel saves it.
+
+Excel on a Chinese Windows saves "CSV" in GBK unless told "CSV UTF-8", and opens a UTF-8
+file correctly only when it starts with a byte-order mark; so reading tries UTF-8 (with or
+without the mark), then GB18030 (a superset of GBK), and writing puts the mark in.
+openpyxl is imported only here, and only when a workbook is read or written.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..core.errors import UsageError
+
+SUFFIXES = (".xlsx", ".csv")
+
+
+@dataclass
+class Table:
+    """Every row of the sheet, numbered as a person sees it in Excel (from 1)."""
+
+    name: str
+    rows: list  # [(row number, [cell values])]
+    encoding: str | None = None
+
+
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise UsageError(f"{path.name} is an old .xls workbook: open it in Excel and save it as .xlsx or .csv")
+    if suffix not in SUFFIXES:
+        raise UsageError(f"{path.name}: give an .xlsx or .csv file")
+    return suffix
+
+
+def read(path: Path, encoding: str | None = None, sheet: str | None = None) -> Table:
+    suffix = _kind(path)
+    if not path.is_file():
+        raise UsageError(f"no file {path}")
+    if suffix == ".xlsx":
+        if encoding:
+            raise UsageError("--encoding is for .csv files: a workbook says its own encoding")
+        return _read_xlsx(path, sheet)
+    if sheet:
+        raise UsageError("--sheet is for .xlsx workbooks")
+    return _read_csv(path, encoding)
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> Table:
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise UsageError(f"cannot read {path.name} as an Excel workbook ({exc}): save it again as .xlsx or .csv") from None
+    try:
+        if sheet is not None:
+            if sheet not in book.sheetnames:
+                raise UsageError(f"{path.name} has no sheet {sheet!r}: its sheets are {', '.join(book.sheetnames)}")
+            ws = book[sheet]
+        else:
+            ws = book.worksheets[0]
+        rows = [(number, list(values)) for number, values in enumerate(ws.iter_rows(values_only=True), 1)]
+    finally:
+        book.close()
+    return Table(path.name, rows)
+
+
+def decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was read with."""
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except LookupError:
+            raise UsageError(f"--encoding {encoding!r} is not an encoding Python knows (try utf-8 or gbk)") from None
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"{name} is not {encoding} text (byte {exc.start}): try another --encoding") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+    for candidate in ("utf-8", "gb18030"):
+        try:
+            return data.decode(candidate), candidate
+        except UnicodeDecodeError:
+            continue
+    raise UsageError(f"cannot tell the encoding of {name} (neither UTF-8 nor GBK): give --encoding")
+
+
+def _read_csv(path: Path, encoding: str | None) -> Table:
+    text, used = decode(path.read_bytes(), encoding, path.name)
+    try:
+        rows = [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), 1)]
+    except csv.Error as exc:
+        raise UsageError(f"{path.name} is not a readable CSV file: {exc}") from None
+    return Table(path.name, rows, used)
+
+
+def write(path: Path, headers: list[str], rows: list[list], encoding: str | None = None) -> None:
+    """Write a sheet whole or not at all: a temp file renamed into place."""
+    suffix = _kind(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=str(path.parent))
+    os.close(fd)
+    try:
+        if suffix == ".xlsx":
+            if encoding:
+                raise UsageError("--encoding is for .csv files")
+            _write_xlsx(Path(tmp), headers, rows)
+        else:
+            _write_csv(Path(tmp), headers, rows, encoding or "utf-8-sig")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_csv(path: Path, headers, rows, encoding: str) -> None:
+    try:
+        with path.open("w", encoding=encoding, newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\r\n")
+            writer.writerow(headers)
+            for row in rows:
+                writer.writerow(["" if v is None else (v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v)
+                                 for v in row])
+    except LookupError:
+        raise UsageError(f"--encoding {encoding!r} is not an encoding Python knows (try utf-8-sig or gbk)") from None
+    except UnicodeEncodeError as exc:
+        raise UsageError(f"{exc.object[exc.start:exc.end]!r} cannot be written in {encoding}: use utf-8-sig") from None
+
+
+def _write_xlsx(path: Path, headers, rows) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet()
+    ws.append(headers)
+    for row in rows:
+        out = []
+        for value in row:
+            if isinstance(value, datetime):
+                # Excel has no time zones: office time, shown to the minute.
+                c = WriteOnlyCell(ws, value=value.replace(tzinfo=None))
+                c.number_format = "yyyy-mm-dd hh:mm"
+                out.append(c)
+            else:
+                out.append(value)
+        ws.append(out)
+    book.save(path)
