@@ -135,7 +135,8 @@ def import_customers(env: Env, path, *, encoding=None, maps=(), sheet=None, skip
 
 
 def _skipped(outcome: Outcome) -> str:
-    return f" ({len(outcome.bad)} rows skipped)" if outcome.bad else ""
+    count = len(outcome.bad)
+    return f" (skipped {count} bad row{'s' if count != 1 else ''})" if count else ""
 
 
 def _file_owner(index: customer_ops.Index, numbering, number: int, cells: list, columns: dict) -> str:
