@@ -78,6 +78,23 @@ def _table(path, encoding, sheet, fields, maps, required):
     return table, columns, table.rows[head + 1:]
 
 
+def _read_rows(rows, outcome: Outcome, progress, label_: str, read) -> list:
+    """(row number, ``read(number, cells)``) for every row that is not blank; a row ``read``
+    refuses is listed as bad with its reason."""
+    out = []
+    with progress(label_, len(rows)) as tick:
+        for number, cells in rows:
+            tick()
+            if all(ledger.blank(c) for c in cells):
+                outcome.blank += 1
+                continue
+            try:
+                out.append((number, read(number, cells)))
+            except SvcError as problem:
+                outcome.bad.append((number, problem.message))
+    return out
+
+
 def _finish(env: Env, records, change: txn.Change, outcome: Outcome, actor, skip_bad: bool, trailers: dict,
             progress) -> Outcome:
     """Refuse, stop at the plan, or write everything in one commit."""
@@ -105,18 +122,10 @@ def import_customers(env: Env, path, *, encoding=None, maps=(), sheet=None, skip
         index = customer_ops.Index(dict(c) for c in on_file)
         numbering = records.numbering(records.station())
         touched: dict = {}  # customer id -> rows that touched it
-        with progress("checking", len(rows)) as tick:
-            for number, cells in rows:
-                tick()
-                if all(ledger.blank(c) for c in cells):
-                    outcome.blank += 1
-                    continue
-                try:
-                    cid = _file_owner(index, numbering, number, cells, columns)
-                except SvcError as problem:
-                    outcome.bad.append((number, problem.message))
-                    continue
-                touched.setdefault(cid, []).append(number)
+        filed = _read_rows(rows, outcome, progress, "checking",
+                           lambda number, cells: _file_owner(index, numbering, number, cells, columns))
+        for number, cid in filed:
+            touched.setdefault(cid, []).append(number)
         change = txn.Change("")
         for cid in touched:
             cust = index.by_id[cid]
@@ -236,18 +245,9 @@ def import_tickets(env: Env, path, *, encoding=None, maps=(), sheet=None, skip_b
     with records.lock():
         index = customer_ops.Index(records.customers())
         numbering = records.numbering(records.station())
-        read: list = []
-        with progress("reading", len(rows)) as tick:
-            for number, cells in rows:
-                tick()
-                if all(ledger.blank(c) for c in cells):
-                    outcome.blank += 1
-                    continue
-                try:
-                    read.append(ledger.ledger_row(number, cells, columns, mapping, office.tz, default_type=default_type,
-                                                  departments=office.departments, roster=office.roster))
-                except SvcError as problem:
-                    outcome.bad.append((number, problem.message))
+        read = [entry for _, entry in _read_rows(rows, outcome, progress, "reading", lambda number, cells: ledger.ledger_row(
+            number, cells, columns, mapping, office.tz, default_type=default_type, departments=office.departments,
+            roster=office.roster))]
         # Oldest first, so that serials within a month follow the order requests came in.
         read.sort(key=lambda r: (r.received, r.row))
         change = txn.Change("")
