@@ -292,15 +292,12 @@ def flag(value, what: str) -> bool:
     raise UsageError(f"{what} {text(value)!r}: write 是 or 否")
 
 
-def amount(value, what: str) -> float:
+def amount(value, what: str) -> str:
+    """An amount as written (80, 80.50, ¥80元), for the close to read exactly."""
     raw = text(value).replace("元", "").replace("¥", "").replace(",", "").strip()
-    try:
-        number = float(raw)
-    except ValueError:
-        raise UsageError(f"{what} {text(value)!r} is not an amount") from None
-    if not number >= 0 or number == float("inf"):
-        raise UsageError(f"{what} {text(value)!r}: give an amount of 0 or more")
-    return int(number) if number.is_integer() else number
+    if not re.fullmatch(r"\d+(?:\.\d+)?", raw):
+        raise UsageError(f"{what} {text(value)!r} is not an amount of 0 or more")
+    return raw
 
 
 def mapped(maps: Maps, name: str, value: str) -> str:
@@ -357,7 +354,7 @@ class LedgerRow:
     appointment: datetime | None = None
     closed: tuple | None = None
     result: str | None = None
-    fee: float | None = None
+    fee: str | None = None
     receipt: str | None = None
     leak_test: datetime | None = None
     callback_at: tuple | None = None

@@ -56,7 +56,7 @@ def export_tickets(env: Env, path, *, reveal=False, encoding=None, since=None, u
     local = lambda moment: moment.astimezone(tz) if moment is not None else None  # noqa: E731
     rows = []
     for ticket in sorted(ticket_ops.select(env, since=since, until=until), key=lambda t: t.id):
-        state = fold(ticket)
+        state = fold(ticket, env.office.policy)
         dispatch = next((e for e in reversed(ticket.events) if e.kind == "dispatch"), None)
         close = state.current_close
         callback = next((e for e in reversed(ticket.events) if e.kind == "callback"), None)

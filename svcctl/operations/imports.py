@@ -272,7 +272,7 @@ def import_tickets(env: Env, path, *, encoding=None, maps=(), sheet=None, skip_b
                 except SvcError as problem:
                     outcome.bad.append((entry.row, problem.message))
                     continue
-                outcome.tickets.append((ticket.id, ticket.type, fold(ticket).status))
+                outcome.tickets.append((ticket.id, ticket.type, fold(ticket, env.office.policy).status))
         for cust in new_customers:
             customer_ops.stage(records, change, cust)
             outcome.new.append(cust["id"])
