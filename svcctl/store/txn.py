@@ -267,7 +267,14 @@ def apply(top: Path, gdir: Path, change: Change, author: vcs.Author, trailers: d
     _crash_point("after-journal")
     each = len(paths) < SYNC_ONCE_FROM or not hasattr(os, "sync")  # Windows has no sync()
     for rel in paths:
-        atomic_write(top / rel, change.files[rel], durable=each)
+        path = top / rel
+        if each or path.exists():
+            atomic_write(path, change.files[rel], durable=each)
+        else:
+            # A new file in a large change is written in place: the journal deletes it again
+            # if the change is cut short, and a temp file plus rename costs twice the time.
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(change.files[rel], encoding="utf-8", newline="\n")
         if progress is not None:
             progress()
         _crash_point("between-files")
