@@ -2,12 +2,18 @@
 
 Git runs with no global or system configuration, as on a fresh CI machine: svcctl must
 set every identity it needs itself. Tests that call git directly pass ``GIT_IDENTITY``.
+
+The sample office (init, three staff, two customers: six commits) is built through the CLI
+once per session and station; each test gets its own copy of that folder, git repository
+included, so a test starts from exactly what those commands produce without paying for them.
 """
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +41,20 @@ def bare_machine(mp: pytest.MonkeyPatch, home: Path) -> None:
 @pytest.fixture(autouse=True)
 def fresh_machine(monkeypatch, tmp_path_factory):
     bare_machine(monkeypatch, tmp_path_factory.mktemp("home"))
+
+
+def wait_for(condition, what: str, timeout: float = 30.0, interval: float = 0.01):
+    """Poll ``condition`` until it returns something true and return that; fail naming
+    ``what`` when ``timeout`` seconds pass first. For waiting on another process's progress
+    (a file appearing, a process blocking) instead of sleeping a guessed time."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up after {timeout:.0f}s waiting for {what}")
+        time.sleep(interval)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -95,7 +115,48 @@ class Office:
                               text=True, env=env, timeout=timeout)
 
 
+_templates: dict[str, Path] = {}
+_template_dir: list[Path] = []  # set once per session by the fixture below
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _office_templates(tmp_path_factory):
+    _template_dir.append(tmp_path_factory.mktemp("office-templates"))
+    yield
+    _template_dir.clear()
+    _templates.clear()
+
+
+def _in_a_repository(root: Path) -> bool:
+    return any((folder / ".git").exists() for folder in (root, *root.parents))
+
+
 def make_office(root: Path, station: str = "A") -> Office:
+    """The sample office at ``root`` (see the ``office`` fixture): a copy of the one built
+    for this session, or built here when ``root`` lies inside another git repository (the
+    office then shares that repository, which a copy cannot reproduce)."""
+    root = Path(root)
+    if not _template_dir or _in_a_repository(root):
+        return build_office(root, station)
+    template = _templates.get(station)
+    if template is None:
+        template = _template_dir[0] / station / "office"
+        (template.parent / "home").mkdir(parents=True)
+        with pytest.MonkeyPatch.context() as mp:  # built the same way whichever test asks first
+            bare_machine(mp, template.parent / "home")
+            build_office(template, station)
+        _templates[station] = template
+    shutil.copytree(template, root, symlinks=True)
+    # Per-clone settings live in .git/config; none may point into the template's folder.
+    config = root / ".git" / "config"
+    text = config.read_text(encoding="utf-8")
+    if str(template) in text:
+        config.write_text(text.replace(str(template), str(root)), encoding="utf-8")
+    return Office(root)
+
+
+def build_office(root: Path, station: str = "A") -> Office:
+    """The sample office made through the CLI: init and five commits."""
     result = CliRunner().invoke(cli, ["init", str(root), "--name", "翠苑物业管理处", "--code", "CY",
                                       "--director", "wang", "--director-name", "王主任", "--station", station],
                                 env={"SVCCTL_NOW": "2026-11-01 09:00"}, catch_exceptions=False)
