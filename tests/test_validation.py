@@ -151,7 +151,7 @@ POLICY = "policy:\n  complaint_scheme: standard\n  deadlines: {}\n"
     (CALENDAR, "calendar:\n  holidays: 2026-10-10\n", "holidays:",
      "'holidays' must be a list of dates like 2026-10-10"),
     (CALENDAR, "calendar:\n  holidays: [2026-10-32]\n", "holidays:", "'2026-10-32' is not a date like 2026-10-10"),
-    (CALENDAR, "calendar:\n  holiday: [2026-10-10]\n", "holiday:", "unknown field 'holiday' in 'calendar'"),
+    (CALENDAR, "calendar:\n  holiday: [2026-10-10]\n", "holiday:", "unknown field 'holiday' in 'calendar' (did you mean 'holidays'?)"),
     (CALENDAR, "calendar:\n  schedule_years: [next]\n", "schedule_years", "'next' is not a year like 2027"),
     (POLICY, "policy:\n  deadlines: [1]\n", "deadlines:",
      "'deadlines' must map kinds of ticket (e.g. complaint.general) to deadlines"),
@@ -164,8 +164,8 @@ POLICY = "policy:\n  complaint_scheme: standard\n  deadlines: {}\n"
     (POLICY, "policy:\n  deadlines:\n    complaint.general:\n      resolve: {within: 1 day, pausable: 'no'}\n",
      "resolve:", "'pausable' must be true or false, found 'no'"),
     (POLICY, "policy:\n  deadlines:\n    complaint.genral:\n      resolve: 1 day\n", "complaint.genral",
-     "no ticket is of kind 'complaint.genral': use *, a type (complaint), complaint.GRADE, repair.CATEGORY "
-     "or repair.emergency"),
+     "no ticket is of kind 'complaint.genral' (did you mean 'complaint.general'?): use *, a type (complaint), "
+     "complaint.GRADE, repair.CATEGORY or repair.emergency"),
     ("stations:\n  A: first PC\n", "stations: [A]\n", "stations:",
      "'stations' must map station codes to the PC that uses each (A: first PC)"),
     ("departments:\n  - 维修部\n  - 保洁部\n  - 安护部\n  - 绿化\n  - 工程部\n", "departments: 5\n", "departments: 5",

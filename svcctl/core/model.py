@@ -27,6 +27,9 @@ ROLES = {"agent": "客服专员", "supervisor": "主管", "director": "主任"}
 SENIOR_ROLES = ("supervisor", "director")
 DEFAULT_DEPARTMENTS = ["维修部", "保洁部", "安护部", "绿化", "工程部"]
 CALLBACK_METHODS = {"phone": "电话", "visit": "上门"}
+# What svcctl speaks (svcctl.yaml language:, --lang); an office is Chinese unless it says otherwise.
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
 # Types whose work goes to a department as a work order.
 DISPATCHABLE = ("repair", "complaint", "paid", "appointment", "suggestion")
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
+from . import model
 from .calendar import OfficeCalendar
 from .errors import UsageError
 from .policy import Policy, build_policy
@@ -26,6 +27,11 @@ class Office:
     @property
     def code(self) -> str:
         return self.config["office"]["code"]
+
+    @property
+    def language(self) -> str:
+        """The office's language (zh or en): the default for what svcctl prints."""
+        return self.config.get("language") or model.DEFAULT_LANGUAGE
 
     @cached_property
     def tz(self):

@@ -7,6 +7,7 @@ can be folded, evaluated against the deadline policy and acted on without surpri
 """
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import date
 from decimal import Decimal
@@ -27,6 +28,9 @@ OFFICE_CODE = re.compile(r"^[A-Za-z0-9]{1,10}$")
 Problems = list
 
 CUSTOMER_KEYS = ("id", "name", "phones", "units", "notes")
+CONFIG_KEYS = ("office", "timezone", "language", "departments", "staff", "stations", "policy", "calendar")
+OFFICE_KEYS = ("name", "code")
+STAFF_KEYS = ("id", "name", "role", "department", "email")
 POLICY_KEYS = ("complaint_scheme", "deadlines")
 RULE_KEYS = ("within", "from", "until", "level", "pausable", "source", "customer_date")
 CALENDAR_KEYS = ("holidays", "workdays", "schedule_years")
@@ -102,7 +106,13 @@ def _list(record, key, problems, what, path=()):
 def _unknown(record, allowed, problems, path=(), where=""):
     for key in record:
         if key not in allowed:
-            problems.append((path + (key,), f"unknown field '{key}'{where}"))
+            problems.append((path + (key,), f"unknown field '{key}'{where}{did_you_mean(key, allowed)}"))
+
+
+def did_you_mean(key, allowed) -> str:
+    """`` (did you mean 'calendar'?)`` for a misspelt key, else nothing."""
+    close = difflib.get_close_matches(str(key), [str(a) for a in allowed], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def within_problem(value) -> str | None:
@@ -131,10 +141,13 @@ def config(record) -> Problems:
     problems = _mapping(record, "svcctl.yaml")
     if problems:
         return problems
+    # A misspelt key is never ignored: 'calender:' would silently drop the office's holidays.
+    _unknown(record, CONFIG_KEYS, problems, where=" in svcctl.yaml")
     office = record.get("office")
     if not isinstance(office, dict):
         problems.append((("office",), "'office' must be a mapping with the office's name and code"))
     else:
+        _unknown(office, OFFICE_KEYS, problems, ("office",), " in 'office'")
         _text(office, "name", problems, path=("office",))
         code = _text(office, "code", problems, path=("office",))
         if code and not OFFICE_CODE.match(code):
@@ -148,6 +161,7 @@ def config(record) -> Problems:
         ZoneInfo(tz)
     except Exception:
         problems.append((("timezone",), f"unknown time zone {tz!r}"))
+    _choice(record, "language", model.LANGUAGES, problems, required=False)
     departments = record.get("departments")
     if not isinstance(departments, list) or not all(isinstance(d, str) and d.strip() for d in departments):
         problems.append((("departments",), "'departments' must be a list of names"))
@@ -170,6 +184,7 @@ def _staff(record, departments, problems) -> None:
         if not isinstance(member, dict):
             problems.append((path, "a staff entry must be a mapping (id, name, role)"))
             continue
+        _unknown(member, STAFF_KEYS, problems, path, " in a staff entry")
         sid = _text(member, "id", problems, path=path)
         if sid and not STAFF_ID.match(sid):
             problems.append((path + ("id",), f"staff id {sid!r} must be lower-case letters, digits, . _ -"))
@@ -219,8 +234,8 @@ def _policy(policy, problems) -> None:
     for key, overrides in (table or {}).items():
         path = ("policy", "deadlines", key)
         if key not in DEADLINE_KEYS:
-            problems.append((path, f"no ticket is of kind {key!r}: use *, a type (complaint), "
-                                   "complaint.GRADE, repair.CATEGORY or repair.emergency"))
+            problems.append((path, f"no ticket is of kind {key!r}{did_you_mean(key, sorted(DEADLINE_KEYS))}: use *, "
+                                   "a type (complaint), complaint.GRADE, repair.CATEGORY or repair.emergency"))
         if not isinstance(overrides, dict):
             problems.append((path, f"policy.deadlines.{key} must map deadline names to lengths"))
             continue

@@ -40,15 +40,14 @@ class Env:
     @cached_property
     def language(self) -> str:
         """The reader's language: --lang, SVCCTL_LANG, svcctl.yaml's language:, else Chinese."""
-        from ..present.i18n import DEFAULT, LANGUAGES
+        from ..present.i18n import LANGUAGES
 
         for value in (self.lang, os.environ.get("SVCCTL_LANG")):
             if value:
                 if value not in LANGUAGES:
                     raise UsageError(f"unknown language {value!r}: use zh (中文) or en (English)")
                 return value
-        configured = self.office.config.get("language")
-        return configured if configured in LANGUAGES else DEFAULT
+        return self.office.language  # checked to be one of LANGUAGES when svcctl.yaml was read
 
     def time(self, text: str | None, default: datetime | None = None) -> datetime:
         """A time the user typed, in office time; ``default`` (now) when not given."""

@@ -50,7 +50,7 @@ def check_staff_id(staff_id: str) -> str:
 
 
 def init(folder: str, *, office_name: str, office_code: str, director_id: str, director_name: str,
-         station: str | None = None, timezone: str = "Asia/Shanghai", language: str = "zh-CN") -> Records:
+         station: str | None = None, timezone: str = "Asia/Shanghai", language: str = "zh") -> Records:
     root = Path(folder).expanduser().resolve()
     check_staff_id(director_id)
     if (root / CONFIG).exists():
@@ -118,7 +118,7 @@ def _update_config(env: Env, actor, message: str, mutate) -> dict:
         config = records.raw_config()
         mutate(config)
         change = txn.Change(message)
-        change.write(CONFIG, records.checked_text("config", config, CONFIG))
+        change.write(CONFIG, records.config_text(config))
         records.commit(change, env.author(actor), {"Svcctl-Op": message.split()[0]})
     return config
 
@@ -191,7 +191,7 @@ def commit_edits(env: Env, message: str) -> list[str]:
             raise Refusal(f"not recorded: {errors[0]} (run 'svcctl check')")
         change = txn.Change(f"edit {', '.join(inner)}: {message.strip()}")
         for rel in inner:
-            change.write(rel, (records.root / rel).read_text(encoding="utf-8"))
+            change.write(rel, (records.root / rel).read_bytes().decode("utf-8"))  # as edited, line ends too
         records.commit(change, env.author(actor), {"Svcctl-Op": "edit"})
     return inner
 

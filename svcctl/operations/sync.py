@@ -20,11 +20,14 @@ def merge_files(base: str, ours: str, theirs: str, path: str) -> int:
     """git merge driver: merge into ``ours``; 0 when clean, 1 when a person must decide."""
     def read(name):
         file = Path(name)
-        text = file.read_text(encoding="utf-8") if file.exists() else ""
+        return file.read_bytes().decode("utf-8") if file.exists() else ""  # line ends as they are
+
+    def parse(text):
         return yamlio.parse(text) if text.strip() else None
 
     try:
-        b, o, t = read(base), read(ours), read(theirs)
+        ours_text = read(ours)
+        b, o, t = parse(read(base)), parse(ours_text), parse(read(theirs))
         if not isinstance(o, dict) or not isinstance(t, dict):
             raise MergeConflict(["whole file (not a mapping)"])
         if "/tickets/" in f"/{path}":  # %P is relative to the repository, records may sit below it
@@ -36,8 +39,21 @@ def merge_files(base: str, ours: str, theirs: str, path: str) -> int:
         print(f"svcctl: conflict in {path}: changed differently on both sides: {', '.join(fields)}", file=sys.stderr)
         vcs.run(Path.cwd(), "merge-file", "-L", "this PC", "-L", "common", "-L", "other PC", ours, base, theirs)
         return 1
-    txn.atomic_write(Path(ours), yamlio.dump(merged))
+    txn.atomic_write(Path(ours), _merged_text(path, ours_text, merged))
     return 0
+
+
+def _merged_text(path: str, ours_text: str, merged: dict) -> str:
+    """svcctl.yaml keeps this PC's comments and layout (changed in place to the merged values);
+    other records are written canonically."""
+    if Path(path).name == CONFIG:
+        from ..store import roundtrip
+
+        try:
+            return roundtrip.rewrite(ours_text, merged)
+        except roundtrip.LayoutLost:
+            pass  # the merged values matter more than the layout
+    return yamlio.dump(merged)
 
 
 def _unmerged(top: Path) -> list[str]:

@@ -10,8 +10,8 @@ import gettext
 from functools import lru_cache
 from importlib import resources
 
-LANGUAGES = ("zh", "en")
-DEFAULT = "zh"
+from ..core.model import DEFAULT_LANGUAGE as DEFAULT
+from ..core.model import LANGUAGES
 
 
 @lru_cache(maxsize=None)

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from .. import vcs
 from ..core import validate
-from ..core.errors import BrokenRecord, NotFound, SvcError, UsageError
+from ..core.errors import BrokenRecord, NotFound, Refusal, SvcError, UsageError
 from ..core.office import Office
 from ..core.ticket import Ticket
 from . import txn, yamlio
@@ -171,10 +171,25 @@ class Records:
         return data
 
     def checked_text(self, kind: str, record: dict, name: str) -> str:
-        """The canonical text of a record about to be written, refused unless it would pass
-        ``svcctl check``: a value that slipped past a command's own checks (a fee of NaN, say)
-        must never become a file that stops every later command."""
-        text = yamlio.dump(record)
+        """The canonical text of a ticket or customer about to be written, refused unless it
+        would pass ``svcctl check``: a value that slipped past a command's own checks (a fee of
+        NaN, say) must never become a file that stops every later command."""
+        return self._checked(kind, yamlio.dump(record), name)
+
+    def config_text(self, config: dict) -> str:
+        """svcctl.yaml as it stands with only what differs from ``config`` edited in place:
+        the office's comments, key order and layout are kept (the file is not canonical, and
+        ``check`` never asks it to be). Refused unless it would pass ``svcctl check``."""
+        from . import roundtrip
+
+        try:
+            text = roundtrip.rewrite((self.root / CONFIG).read_bytes().decode("utf-8"), config)
+        except roundtrip.LayoutLost as lost:
+            raise Refusal(f"{self.label(CONFIG)} could not be changed without rewriting what was written there by "
+                          f"hand ({lost}): make the change in the file and record it with 'svcctl commit'") from None
+        return self._checked("config", text, CONFIG)
+
+    def _checked(self, kind: str, text: str, name: str) -> str:
         data = yamlio.parse(text)
         if kind == "ticket":
             office = self.office
