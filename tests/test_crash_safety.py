@@ -14,11 +14,10 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
-from conftest import Office, bare_machine, git, make_office
+from conftest import Office, bare_machine, git, make_office, wait_for
 
 TICKET = "202611-A001"
 NEW_TICKET = "202611-A002"
@@ -125,7 +124,7 @@ def test_a_read_only_command_also_repairs_and_says_so(desk):
 def test_kill_9_at_random_moments_leaves_a_consistent_repo(desk):
     """A loop of real commands, each killed with SIGKILL somewhere in its run."""
     office = desk
-    seed = int(os.environ.get("SVCCTL_TEST_SEED", time.time_ns() % 100000))
+    seed = int(os.environ.get("SVCCTL_TEST_SEED") or random.SystemRandom().randrange(100000))
     rng = random.Random(seed)
     env = {**os.environ, "SVCCTL_RECORDS": str(office.root), "SVCCTL_NOW": office.now, "SVCCTL_USER": "li"}
 
@@ -135,32 +134,46 @@ def test_kill_9_at_random_moments_leaves_a_consistent_repo(desk):
         return ["intake", "--type", "repair", "--name", f"住户{i}", "--phone", f"1360000{i:04d}",
                 "--unit", f"6-6-{601 + i}", "--summary", f"报修{i}"]
 
-    # How long an uninterrupted command takes here, so the kills land inside the run.
-    started = time.monotonic()
-    calm = subprocess.run([sys.executable, "-m", "svcctl", *command(0)], env=env, capture_output=True, text=True,
-                          timeout=60)
-    assert calm.returncode == 0, calm.stderr
-    span = time.monotonic() - started
-
     journal = office.root / ".git" / "svcctl-journal.json"
+    branch = office.root / ".git" / "refs" / "heads" / "main"
+    ticket_file = office.root / "tickets" / "2026" / "11" / f"{TICKET}.yaml"
+    customers = office.root / "customers"
+
+    def written(i):
+        """The command has written its first file (not yet committed, maybe)."""
+        if i % 2:
+            before = ticket_file.read_bytes()
+            return lambda: ticket_file.read_bytes() != before
+        count = len(list(customers.iterdir()))
+        return lambda: len(list(customers.iterdir())) != count
+
+    def committed():
+        before = branch.read_text()
+        return lambda: branch.read_text() != before
+
+    # The moments a kill lands on, each one observed in the records rather than timed:
+    # while starting up, as the change begins (journal written), once a file is written,
+    # once the commit has landed (the journal not yet cleared, or just cleared).
+    moments = {
+        "starting": lambda i: lambda: True,
+        "journalled": lambda i: journal.exists,
+        "written": written,
+        "committed": lambda i: committed(),
+    }
     iterations = 10
     repaired = 0
     for i in range(1, iterations + 1):
+        moment = rng.choice(sorted(moments))
+        reached = moments[moment](i)
         proc = subprocess.Popen([sys.executable, "-m", "svcctl", *command(i)], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if i % 2:  # anywhere in the run
-            time.sleep(rng.uniform(0.3, 1.0) * span)
-        else:  # inside the write: once the change has started, a few milliseconds in
-            deadline = time.monotonic() + 30
-            while proc.poll() is None and not journal.exists() and time.monotonic() < deadline:
-                time.sleep(0.001)
-            time.sleep(rng.uniform(0, 0.05))
+        wait_for(lambda: proc.poll() is not None or reached(), f"the command to be {moment}", interval=0.001)
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
         check = office.subprocess("check")
-        assert check.returncode == 0, f"seed {seed}, iteration {i}: {check.stdout}{check.stderr}"
-        assert status(office) == "", f"seed {seed}, iteration {i}: {status(office)}"
+        assert check.returncode == 0, f"seed {seed}, iteration {i} ({moment}): {check.stdout}{check.stderr}"
+        assert status(office) == "", f"seed {seed}, iteration {i} ({moment}): {status(office)}"
         repaired += "interrupted change" in check.stderr
         assert not journal.exists()
 
