@@ -1,30 +1,42 @@
-"""The sample office shipped in records/ is valid and shows the main job at work."""
+"""The sample office shipped in records/ is valid and shows the main job at work.
+
+Each test reads a copy of records/ outside any git repository: reading the folder in place
+would leave svcctl's read cache in the project's own git directory."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from svcctl.cli.main import cli
 
-SAMPLE = Path(__file__).resolve().parent.parent / "records"
+SHIPPED = Path(__file__).resolve().parent.parent / "records"
 
 
-def run(*args, now="2026-11-23 16:00"):
-    return CliRunner().invoke(cli, ["--records", str(SAMPLE), *args], env={"SVCCTL_NOW": now})
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Path:
+    copy = tmp_path_factory.mktemp("sample") / "records"
+    shutil.copytree(SHIPPED, copy)
+    return copy
 
 
-def test_sample_records_are_valid():
-    result = run("check")
+def run(sample, *args, now="2026-11-23 16:00"):
+    return CliRunner().invoke(cli, ["--records", str(sample), *args], env={"SVCCTL_NOW": now})
+
+
+def test_sample_records_are_valid(sample):
+    result = run(sample, "check")
     assert result.exit_code == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "all records are valid"
 
 
-def test_overdue_on_the_sample_office_matches_the_rules():
-    result = run("overdue", "--format", "json")
+def test_overdue_on_the_sample_office_matches_the_rules(sample):
+    result = run(sample, "overdue", "--format", "json")
     assert result.exit_code == 1
     got = [(r["ticket"], r["deadline"], r["state"], r["due"]) for r in json.loads(result.stdout)]
     assert got == [
@@ -41,15 +53,15 @@ def test_overdue_on_the_sample_office_matches_the_rules():
     ]
 
 
-def test_nothing_overdue_is_silent_with_exit_0():
+def test_nothing_overdue_is_silent_with_exit_0(sample):
     # Monday 11-16 09:30: the only ticket so far was answered on the spot at 09:05.
-    result = run("overdue", now="2026-11-16 09:30")
+    result = run(sample, "overdue", now="2026-11-16 09:30")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
 
 
-def test_console_script_runs_the_readme_quick_start():
+def test_console_script_runs_the_readme_quick_start(sample):
     proc = subprocess.run(
-        [sys.executable, "-m", "svcctl", "--records", str(SAMPLE), "overdue", "--now", "2026-11-23 16:00"],
+        [sys.executable, "-m", "svcctl", "--records", str(sample), "overdue", "--now", "2026-11-23 16:00"],
         capture_output=True, text=True)
     assert proc.returncode == 1 and proc.stderr == ""
     lines = proc.stdout.splitlines()
