@@ -178,6 +178,17 @@ POLICY = "policy:\n  complaint_scheme: standard\n  deadlines: {}\n"
     ("    department: 维修部\n", "    department: 维修部\n    email: 5\n", "email: 5", "'email' must be text, found 5"),
     ("    department: 维修部\n", "    department: 财务部\n", "财务部", "department '财务部' is not in 'departments'"),
     ("timezone: Asia/Shanghai", "timezone: [8]", "timezone:", "unknown time zone [8]"),
+    # a key svcctl does not know, at any depth, is named with the key probably meant
+    ("calendar:\n", "calender:\n", "calender:", "unknown field 'calender' in svcctl.yaml (did you mean 'calendar'?)"),
+    ("  code: CY\n", "  code: CY\n  nmae: 翠苑\n", "nmae:", "unknown field 'nmae' in 'office' (did you mean 'name'?)"),
+    ("    department: 维修部\n", "    departmnet: 维修部\n", "departmnet:",
+     "unknown field 'departmnet' in a staff entry (did you mean 'department'?)"),
+    ("    role: director\n", "    role: director\n    phone: '13800138000'\n", "phone:",
+     "unknown field 'phone' in a staff entry"),
+    (POLICY, "policy:\n  deadline: {}\n", "deadline:", "unknown field 'deadline' in 'policy' (did you mean 'deadlines'?)"),
+    (POLICY, "policy:\n  deadlines:\n    complaint.general:\n      resolve: {withn: 2 workdays}\n", "resolve:",
+     "unknown field 'withn' in deadline 'resolve' (did you mean 'within'?)"),
+    ("language: zh\n", "language: zh-CN\n", "language:", "'language' is 'zh-CN'; allowed: zh, en"),
 ])
 def test_a_malformed_svcctl_yaml_is_a_problem_with_a_line_never_a_crash(office, old, new, needle, message):
     config = office.root / "svcctl.yaml"
