@@ -29,6 +29,8 @@ DEFAULT_DEPARTMENTS = ["维修部", "保洁部", "安护部", "绿化", "工程�
 CALLBACK_METHODS = {"phone": "电话", "visit": "上门"}
 # What svcctl speaks (svcctl.yaml language:, --lang); an office is Chinese unless it says otherwise.
 LANGUAGES = ("zh", "en")
+# Locale tags an office may have written (older offices were set up with zh-CN).
+LANGUAGE_TAGS = {"zh-CN": "zh", "zh_CN": "zh", "zh-Hans": "zh", "en-US": "en", "en_US": "en", "en-GB": "en"}
 DEFAULT_LANGUAGE = "zh"
 # Types whose work goes to a department as a work order.
 DISPATCHABLE = ("repair", "complaint", "paid", "appointment", "suggestion")

@@ -31,7 +31,8 @@ class Office:
     @property
     def language(self) -> str:
         """The office's language (zh or en): the default for what svcctl prints."""
-        return self.config.get("language") or model.DEFAULT_LANGUAGE
+        value = self.config.get("language") or model.DEFAULT_LANGUAGE
+        return model.LANGUAGE_TAGS.get(value, value)
 
     @cached_property
     def tz(self):

@@ -161,7 +161,7 @@ def config(record) -> Problems:
         ZoneInfo(tz)
     except Exception:
         problems.append((("timezone",), f"unknown time zone {tz!r}"))
-    _choice(record, "language", model.LANGUAGES, problems, required=False)
+    _choice(record, "language", (*model.LANGUAGES, *model.LANGUAGE_TAGS), problems, required=False)
     departments = record.get("departments")
     if not isinstance(departments, list) or not all(isinstance(d, str) and d.strip() for d in departments):
         problems.append((("departments",), "'departments' must be a list of names"))
