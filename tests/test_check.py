@@ -48,9 +48,9 @@ def test_yaml_syntax_error_names_the_line_and_the_opener(office, ticket):
     edit(ticket, "summary: 电梯噪音", "summary: [电梯噪音")
     out = office.fails("check").stdout.strip()
     opener = line_of(ticket, "summary: [")
-    # YAML finds the missing ']' on the next line; the message points back at the '['.
-    assert out.endswith(f"202611-A001.yaml:{opener + 1}: YAML syntax: did not find expected ',' or ']' "
-                        f"(while parsing a flow sequence at line {opener})")
+    # YAML finds the missing ']' on the next line; the message names the line of the '['.
+    assert out.endswith(f"202611-A001.yaml:{opener}: YAML syntax: did not find expected ',' or ']' "
+                        "(while parsing a flow sequence)")
 
 
 def test_conflict_markers_left_in_a_file_are_reported(office, ticket):

@@ -393,11 +393,13 @@ def test_a_cron_sync_without_a_named_person_signs_merges_as_the_station(net):
     assert git(b.root, "log", "-1", "--merges", "--format=%an <%ae>").strip() == "svcctl sync (station B) <sync-b@cy.svcctl>"
 
 
-def test_a_sync_cut_off_while_merging_is_rolled_back_by_the_next_command(net):
-    """git writes a merge file by file: a sync killed half-way leaves the other PC's work
-    in the working tree, uncommitted. The next command puts it all back and says so."""
-    from svcctl.store import txn
-
+@pytest.mark.parametrize("step,said", [
+    ("sync-journal", "rolled back a sync that was cut off while merging"),
+    ("sync-moved", "finished a sync that was cut off after its merge was recorded"),
+])
+def test_a_sync_cut_off_while_applying_its_merge_is_finished_or_rolled_back(net, step, said):
+    """The merge is made and checked in a private index; a sync killed while it moves the
+    branch and writes the files is finished (the branch had moved) or undone (it had not)."""
     a, b = net.a, net.clone("B")
     sync(b)
     b.intake("--type", "query", "--unit", "5-1-301", "--summary", "乙站登记", now="2026-11-20 10:00")
@@ -405,21 +407,21 @@ def test_a_sync_cut_off_while_merging_is_rolled_back_by_the_next_command(net):
     sync(b)
     a.run("reply", T, "--note", "甲回复", now="2026-11-20 10:10")
     before = head(a)
-    git(a.root, "fetch", "-q", "origin")
-    incoming = git(a.root, "rev-parse", "origin/main").strip()
-    # the state a killed 'svcctl sync' leaves: journal written, merge applied, never committed
-    txn.MergeJournal(a.root, a.root / ".git").begin(before, incoming)
-    git(a.root, "-c", f"merge.svcctl.driver={sys.executable} -m svcctl merge-driver %O %A %B %P",
-        "merge", "--no-commit", "--no-ff", "-q", "origin/main")
-    assert git(a.root, "status", "--porcelain") != ""
+    cut = a.subprocess("sync", extra_env={"SVCCTL_CRASH_AT": step})
+    assert cut.returncode == 137
     listed = a.subprocess("list", "--format", "json")
     assert listed.returncode == 0, listed.stderr
-    assert "rolled back a sync that was cut off while merging" in listed.stderr
-    assert head(a) == before and git(a.root, "status", "--porcelain") == ""
+    assert said in listed.stderr
+    assert git(a.root, "status", "--porcelain", "--untracked-files=all") == ""
     assert not (a.root / ".git" / "MERGE_HEAD").exists()
-    assert [r["id"] for r in json.loads(listed.stdout)] == [T]  # B's intake is not half-present
+    ids = [r["id"] for r in json.loads(listed.stdout)]
+    if step == "sync-journal":
+        assert head(a) == before and ids == [T]  # B's intake is not half-present
+    else:
+        assert head(a) != before and sorted(ids) == [T, "202611-B001"]
     sync(a)
     assert {r["id"] for r in json.loads(a.run("list", "--format", "json").stdout)} == {T, "202611-B001"}
+    assert_event_list(a, ["乙回复", "甲回复"])
     assert_healthy(a)
 
 

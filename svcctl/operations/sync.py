@@ -8,52 +8,32 @@ from pathlib import Path
 
 from .. import vcs
 from ..core.errors import ConflictError, Refusal, SvcError, UsageError
-from ..core.merge import MergeConflict, merge_ticket, merge_values
+from ..core.merge import MergeConflict
 from ..store import txn, yamlio
 from ..store.records import CONFIG, Records, configured_station
 from . import check as check_ops
 from . import office as office_ops
+from . import pull
 from .env import Env
 
 
 def merge_files(base: str, ours: str, theirs: str, path: str) -> int:
-    """git merge driver: merge into ``ours``; 0 when clean, 1 when a person must decide."""
+    """git merge driver, for merges made with plain git: merge into ``ours``; 0 when clean,
+    1 when a person must decide. ``svcctl sync`` merges in-process (operations.pull)."""
     def read(name):
         file = Path(name)
-        return file.read_bytes().decode("utf-8") if file.exists() else ""  # line ends as they are
+        return file.read_bytes() if file.exists() else None
 
-    def parse(text):
-        return yamlio.parse(text) if text.strip() else None
-
+    b, o, t = read(base), read(ours), read(theirs)
     try:
-        ours_text = read(ours)
-        b, o, t = parse(read(base)), parse(ours_text), parse(read(theirs))
-        if not isinstance(o, dict) or not isinstance(t, dict):
-            raise MergeConflict(["whole file (not a mapping)"])
-        if "/tickets/" in f"/{path}":  # %P is relative to the repository, records may sit below it
-            merged = merge_ticket(b, o, t)
-        else:
-            merged = merge_values(b or {}, o, t, "")
-    except (MergeConflict, yamlio.YamlProblem, ValueError, KeyError, TypeError) as problem:
-        fields = problem.fields if isinstance(problem, MergeConflict) else [str(problem)]
+        merged = pull.merge_record(path, b, o or b"", t or b"")
+    except (MergeConflict, yamlio.YamlProblem, UnicodeDecodeError) as problem:
+        fields = problem.fields if isinstance(problem, MergeConflict) else ["a version cannot be read as YAML"]
         print(f"svcctl: conflict in {path}: changed differently on both sides: {', '.join(fields)}", file=sys.stderr)
         vcs.run(Path.cwd(), "merge-file", "-L", "this PC", "-L", "common", "-L", "other PC", ours, base, theirs)
         return 1
-    txn.atomic_write(Path(ours), _merged_text(path, ours_text, merged))
+    txn.atomic_write(Path(ours), merged)
     return 0
-
-
-def _merged_text(path: str, ours_text: str, merged: dict) -> str:
-    """svcctl.yaml keeps this PC's comments and layout (changed in place to the merged values);
-    other records are written canonically."""
-    if Path(path).name == CONFIG:
-        from ..store import roundtrip
-
-        try:
-            return roundtrip.rewrite(ours_text, merged)
-        except roundtrip.LayoutLost:
-            pass  # the merged values matter more than the layout
-    return yamlio.dump(merged)
 
 
 def _unmerged(top: Path) -> list[str]:
@@ -64,14 +44,8 @@ def _in_merge(records: Records) -> bool:
     return (records.gdir / "MERGE_HEAD").exists()
 
 
-def _conflict_message(paths: list[str], said: str = "") -> str:
-    """``said``: the merge driver's stderr, whose lines name the fields in conflict."""
-    fields = {}
-    for line in said.splitlines():
-        head, sep, what = line.partition(": changed differently on both sides: ")
-        if sep and head.startswith("svcctl: conflict in "):
-            fields[head[len("svcctl: conflict in "):]] = what.strip()
-    named = [f"{p} ({fields[p]})" if fields.get(p) else p for p in paths]
+def _conflict_message(paths: list[str], fields: dict | None = None) -> str:
+    named = [f"{p} ({', '.join(fields[p])})" if (fields or {}).get(p) else p for p in paths]
     return (f"sync stopped: {', '.join(named)} changed differently on two PCs; edit the file to keep the right "
             "values (remove the <<<<<<< ======= >>>>>>> lines), run 'git add' on it, then 'svcctl sync' again "
             "(or 'git merge --abort' to undo the pull)")
@@ -87,18 +61,14 @@ def sync(env: Env, remote: str = "origin", attempts: int = 5) -> list[str]:
     records = env.records
     top = records.top
     if vcs.run(top, "remote", "get-url", remote).returncode != 0:
-        raise SvcError(f"no remote '{remote}' to sync with: add one with 'git remote add {remote} URL' (see README)")
+        raise SvcError(f"no remote {remote!r} to sync with: add one with 'git remote add NAME URL' (see README)")
     author = _merge_author(env)
     branch = vcs.run(top, "symbolic-ref", "--short", "-q", "HEAD").stdout.strip()
     if not branch:
         raise SvcError("HEAD is detached: check out the records branch (git switch main) before syncing")
-    from filelock import FileLock, Timeout
-
-    one_sync = FileLock(str(records.gdir / "svcctl-sync.lock"))
-    try:
-        one_sync.acquire(timeout=0)
-    except Timeout:
-        raise Refusal("another 'svcctl sync' is running for these records: let it finish, then try again") from None
+    one_sync = txn.HeldLock(records.gdir / "svcctl-sync.lock")
+    if not one_sync.acquire(0):
+        raise Refusal("another 'svcctl sync' is running for these records: let it finish, then try again")
     try:
         return _sync(env, records, top, remote, branch, author, attempts)
     finally:
@@ -113,7 +83,7 @@ def _sync(env: Env, records: Records, top: Path, remote: str, branch: str, autho
             paths = _unmerged(top)
             if paths:
                 raise ConflictError(_conflict_message(paths))
-            _require_valid(env, since=())
+            _require_valid(env)
             vcs.git(top, "commit", "--no-edit", "-q", env=author.env())
             said.append("finished the merge you resolved")
         _require_clean(records)
@@ -122,31 +92,23 @@ def _sync(env: Env, records: Records, top: Path, remote: str, branch: str, autho
         fetch = vcs.run(top, "fetch", "-q", remote)
         if fetch.returncode != 0:
             last = _git_says(fetch.stderr)
-            raise SvcError(f"cannot reach remote '{remote}' (offline?): {last}; local records are unchanged")
+            raise SvcError(f"cannot reach remote {remote!r} (offline?): {last}; local records are unchanged")
         with records.lock():
             _require_clean(records)
             before = vcs.head(top)
-            has_upstream = vcs.run(top, "rev-parse", "-q", "--verify", upstream).returncode == 0
-            if has_upstream:
-                incoming = int(vcs.git(top, "rev-list", "--count", f"HEAD..{upstream}").strip())
-                if incoming:
-                    journal = txn.MergeJournal(top, records.gdir)
-                    journal.begin(vcs.head(top), vcs.git(top, "rev-parse", upstream).strip())
-                    merge = vcs.run(top, "merge", "--no-edit", "-q", "-m",
-                                    f"sync: merge {remote}/{branch}", upstream, env=author.env())
-                    journal.end()  # merged, or stopped on a conflict for a person: either way not cut off
-                    if merge.returncode != 0:
-                        paths = _unmerged(top)
-                        if not paths:
-                            raise SvcError(f"git merge failed: {(merge.stderr or merge.stdout).strip().splitlines()[-1]}")
-                        raise ConflictError(_conflict_message(paths, merge.stderr))
-                    said.append(f"pulled {incoming} change(s) from {remote}")
+            theirs = vcs.run(top, "rev-parse", "-q", "--verify", upstream + "^{commit}").stdout.strip()
+            if theirs and before:
+                incoming = pull.plan(top, before, theirs)
+                if incoming is None:  # nothing new there: check only what this push adds
+                    incoming = pull.Pull(before, theirs, theirs, False, local=vcs.tree_changes(top, theirs, before))
+                _pull(env, records, incoming, f"sync: merge {remote}/{branch}", author)
+                if incoming.changes or incoming.fast_forward:
+                    count = int(vcs.git(top, "rev-list", "--count", f"{before}..{theirs}").strip())
+                    said.append(f"pulled {count} change(s) from {remote}")
                 outgoing = int(vcs.git(top, "rev-list", "--count", f"{upstream}..HEAD").strip())
             else:
-                outgoing = int(vcs.git(top, "rev-list", "--count", "HEAD").strip())
-            # Checked under the lock: only what the merge brought in or made and what this push
-            # adds, so a sync does not hold up the desk for a check of the whole office.
-            _require_valid(env, since=(before, upstream) if has_upstream else ())
+                outgoing = int(vcs.git(top, "rev-list", "--count", "HEAD").strip()) if before else 0
+                _require_valid(env)
             tip = vcs.head(top)
         if not outgoing:
             said.append("up to date")
@@ -161,8 +123,42 @@ def _sync(env: Env, records: Records, top: Path, remote: str, branch: str, autho
             said.append(f"push rejected (another PC pushed first); retrying ({attempt}/{attempts})")
             continue
         last = _git_says(text)
-        raise SvcError(f"cannot push to '{remote}': {last}; your commits are kept locally")
+        raise SvcError(f"cannot push to {remote!r}: {last}; your commits are kept locally")
     raise SvcError(f"gave up after {attempts} rejected pushes; your commits are kept locally, run 'svcctl sync' again")
+
+
+def _pull(env: Env, records: Records, incoming: pull.Pull, message: str, author: vcs.Author) -> None:
+    """Check the merge, then apply it, or lay out its conflicts for a person; under the lock."""
+    top, gdir = records.top, records.gdir
+    found = pull.problems(records, incoming)
+    if found:
+        path, line, problem = found[0]
+        where = f"{path}:{line}" if line else path
+        more = f" (and {len(found) - 1} more problem(s))" if len(found) > 1 else ""
+        raise pull.IncomingBroken(
+            f"sync refused, nothing here changed and nothing was pushed: {where}: {problem}{more}; "
+            f"it comes from {pull.origin(records, incoming, path)}: have it repaired on that PC "
+            "(README: Repairing a broken record), then sync again")
+    if not incoming.changes and not incoming.conflicts and not incoming.fast_forward:
+        return
+    _require_untouched(records, incoming.paths)
+    if incoming.conflicts:
+        pull.lay_out_conflict(top, gdir, incoming, message)
+        fields = {p: f for p, (f, _, _) in incoming.conflicts.items()}
+        raise ConflictError(_conflict_message(sorted(incoming.conflicts), fields))
+    pull.apply(top, gdir, incoming, pull.merge_commit(top, gdir, incoming, message, author))
+
+
+def _require_untouched(records: Records, paths: list[str]) -> None:
+    """No file the merge writes holds work of its own (an untracked file in the way, say)."""
+    for start in range(0, len(paths), 500):
+        out = vcs.git(records.top, "status", "--porcelain", "-z", "--untracked-files=all", "--",
+                      *paths[start:start + 500], env={"GIT_LITERAL_PATHSPECS": "1"})
+        entry = next((e for e in out.split("\0") if e), None)
+        if not entry:
+            continue
+        raise Refusal(f"{entry[3:]} is not committed and the pull would overwrite it: commit, move or "
+                      "remove it, then sync again")
 
 
 def _git_says(stderr: str) -> str:
@@ -194,18 +190,11 @@ def _require_clean(records: Records) -> None:
                       "commit or discard them before syncing")
 
 
-def _require_valid(env: Env, since: tuple[str, ...]) -> None:
-    """The records pass ``svcctl check``: the files that differ between HEAD and any commit
-    of ``since``, or every file when ``since`` is empty (nothing to compare with)."""
+def _require_valid(env: Env) -> None:
+    """Every record passes ``svcctl check`` (a merge a person settled, or a first push)."""
     records = env.records
-    only = None
-    if since:
-        only = set()
-        for commit in since:
-            changed = vcs.git(records.top, "diff", "--name-only", "-z", commit, "HEAD", "--", str(records.root))
-            only |= {(records.top / p).relative_to(records.root).as_posix() for p in changed.split("\0") if p}
     fresh = Env(str(records.root), env.user, env.now_text)  # svcctl.yaml may have changed in the merge
-    errors = [p for p in check_ops.run(fresh, only) if p.severity == "error"]
+    errors = [p for p in check_ops.run(fresh) if p.severity == "error"]
     if errors:
         raise SvcError(f"records fail 'svcctl check' after the merge ({errors[0]}); nothing was pushed")
 

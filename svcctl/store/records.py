@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -135,15 +136,21 @@ class Records:
         validation path: ``svcctl check`` reports every problem, the loaders below refuse
         on the first.
         """
+        raw = read_file(self.root, inner)
+        if isinstance(raw, str):
+            return None, None, [(None, raw)]
+        return self.check_bytes(kind, inner, raw, office=office, customers=customers)
+
+    def check_bytes(self, kind: str, inner: str, raw: bytes, *, office: Office | None = None, customers=None):
+        """``read`` for a record's bytes from anywhere (a file, or a commit not yet checked out)."""
         if kind not in KINDS:
             raise ValueError(f"unknown kind of record {kind!r}")
-        path = self.root / inner
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            return None, None, [(None, "not UTF-8 text")]
-        except OSError as exc:
-            return None, None, [(None, f"cannot read the file: {exc.strerror or exc}")]
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            return None, None, [(line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}): "
+                                       "save the file as UTF-8")]
         try:
             data = yamlio.parse(text)
         except yamlio.YamlProblem as problem:
@@ -191,6 +198,8 @@ class Records:
 
     def _checked(self, kind: str, text: str, name: str) -> str:
         data = yamlio.parse(text)
+        if yamlio.dump(data) != text:
+            raise UsageError("refused, nothing written: the text would not read back exactly as typed")
         if kind == "ticket":
             office = self.office
             found = validate.ticket(data, name, office.roster, None, office.departments)
@@ -226,7 +235,7 @@ class Records:
     def customer(self, customer_id: str) -> dict:
         cid = canonical_customer_id(customer_id)
         inner = self.customer_inner(cid)
-        if not (self.root / inner).is_file():
+        if not os.path.lexists(self.root / inner):
             raise NotFound(f"no customer {cid!r}: see 'svcctl customer list' or 'svcctl customer find'")
         return self._load("customer", inner)
 
@@ -240,7 +249,7 @@ class Records:
 
     def ticket(self, ticket_id: str) -> Ticket:
         inner = ticket_rel(ticket_id)
-        if not (self.root / inner).is_file():
+        if not os.path.lexists(self.root / inner):
             raise NotFound(f"no ticket {PurePosixPath(inner).stem}: see 'svcctl list'")
         return self._load_ticket(inner)
 
@@ -353,6 +362,38 @@ class Numbering:
         prefix = f"{received:%Y%m}-{self._station}"
         folder = self._records.root / "tickets" / f"{received:%Y}" / f"{received:%m}"
         return self._take(prefix, lambda: _next_serial(folder, prefix))
+
+
+def read_file(root: Path, inner: str) -> bytes | str:
+    """The bytes of a record file, or what is wrong with it instead. Only a regular file is
+    read: a FIFO would hang every listing, a link out of the records folder would show
+    another file as a record, and a file larger than any record is not one."""
+    path = root / inner
+    try:
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            try:
+                target = path.resolve(strict=True)
+            except FileNotFoundError:
+                return f"a symbolic link to a missing file ({os.readlink(path)}): records are plain files"
+            except (RuntimeError, OSError):
+                return "a symbolic link that loops back on itself: records are plain files"
+            if not target.is_relative_to(root.resolve()):
+                return f"a symbolic link out of the records folder ({target}): records are plain files"
+            info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            return "a folder, not a record file"
+        if not stat.S_ISREG(info.st_mode):
+            return "not a regular file (a pipe, socket or device): records are plain files"
+        if info.st_size > yamlio.MAX_BYTES:
+            return f"{info.st_size} bytes is more than a record can be ({yamlio.MAX_BYTES // 1024 // 1024} MB)"
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return "not a regular file (a pipe, socket or device): records are plain files"
+            return handle.read(yamlio.MAX_BYTES + 1)
+    except OSError as exc:
+        return f"cannot read the file: {exc.strerror or exc}"
 
 
 def _locate(index: dict, path: tuple) -> int | None:

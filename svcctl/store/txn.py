@@ -19,8 +19,8 @@ from pathlib import Path
 from .. import vcs
 from ..core.errors import SvcError
 
-LOCK_TIMEOUT = float(os.environ.get("SVCCTL_LOCK_TIMEOUT", "120"))
 TXN_TRAILER = "Svcctl-Txn"
+DEFAULT_LOCK_TIMEOUT = 120.0
 
 
 # Above this many files a change syncs the disk once before its commit instead of once per
@@ -28,12 +28,39 @@ TXN_TRAILER = "Svcctl-Txn"
 SYNC_ONCE_FROM = 50
 
 
-def atomic_write(path: Path, text: str, durable: bool = True) -> None:
+def lock_timeout() -> float:
+    """Seconds to wait for the office lock: ``SVCCTL_LOCK_TIMEOUT``, else two minutes."""
+    raw = os.environ.get("SVCCTL_LOCK_TIMEOUT")
+    if raw is None or not raw.strip():
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 0 <= value <= 86400:  # also refuses nan and inf
+        raise SvcError(f"SVCCTL_LOCK_TIMEOUT={raw!r} is not a number of seconds from 0 to 86400: "
+                       "fix or unset the variable")
+    return value
+
+
+def _file_mode() -> int:
+    """What ``open()`` would give a new file: 0666 less the umask, as git's own checkout does."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def atomic_write(path: Path, text: str | bytes, mode: int | None = None, durable: bool = True) -> None:
+    """Replace ``path`` with ``text`` in one step: readers see the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        # mkstemp makes a private file (0600); the office shares records with cron jobs and
+        # other accounts, so they get the mode any new file gets on this PC.
+        os.fchmod(fd, _file_mode() if mode is None else mode)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
@@ -41,6 +68,36 @@ def atomic_write(path: Path, text: str, durable: bool = True) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class HeldLock:
+    """An OS file lock whose descriptor every git child inherits while it is held (see
+    ``vcs.HELD_LOCKS``): a git process svcctl started keeps the lock until it ends."""
+
+    def __init__(self, path: Path):
+        from filelock import FileLock
+
+        self._lock = FileLock(str(path))
+        self._fd: int | None = None
+
+    def acquire(self, timeout: float) -> bool:
+        from filelock import Timeout
+
+        try:
+            self._lock.acquire(timeout=timeout)
+        except Timeout:
+            return False
+        context = getattr(self._lock, "_context", None)
+        self._fd = getattr(context, "lock_file_fd", None)
+        if self._fd is not None:
+            vcs.HELD_LOCKS.add(self._fd)
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            vcs.HELD_LOCKS.discard(self._fd)
+            self._fd = None
+        self._lock.release()
 
 
 class OfficeLock:
@@ -52,22 +109,17 @@ class OfficeLock:
     """
 
     def __init__(self, gdir: Path, top: Path):
-        from filelock import FileLock
-
         self._gdir = gdir
         self._top = top
-        self._lock = FileLock(str(gdir / "svcctl.lock"))
+        self._lock = HeldLock(gdir / "svcctl.lock")
 
     def __enter__(self):
-        from filelock import Timeout
-
-        try:
-            self._lock.acquire(timeout=LOCK_TIMEOUT)
-        except Timeout:
+        timeout = lock_timeout()
+        if not self._lock.acquire(timeout):
             raise SvcError(
-                f"records are busy: another svcctl command has held the lock for {LOCK_TIMEOUT:.0f}s; "
+                f"records are busy: another svcctl command has held the lock for {timeout:.0f}s; "
                 "try again shortly"
-            ) from None
+            )
         try:
             self.repair()
         except BaseException:
@@ -76,13 +128,7 @@ class OfficeLock:
         return self
 
     def try_acquire(self) -> bool:
-        from filelock import Timeout
-
-        try:
-            self._lock.acquire(timeout=0)
-            return True
-        except Timeout:
-            return False
+        return self._lock.acquire(0)
 
     def pending(self) -> list:
         """Journals of work a dead holder left half done (cheap: a stat per kind)."""
@@ -92,7 +138,10 @@ class OfficeLock:
     def repair(self) -> None:
         """With the lock held: finish or roll back work left by a dead holder, saying so."""
         for journal in self.pending():
-            said = journal.recover()
+            try:
+                said = journal.recover()
+            except DamagedJournal as damaged:
+                said = damaged.set_aside()
             if said:
                 print(f"svcctl: {said}", file=sys.stderr, flush=True)
 
@@ -107,6 +156,7 @@ class _JournalFile:
     """A small JSON file in the git directory that exists only while work is half done."""
 
     NAME = ""
+    SHAPE: dict = {}  # key -> the types its value may have
 
     def __init__(self, top: Path, gdir: Path):
         self.top = top
@@ -121,17 +171,35 @@ class _JournalFile:
 
     def _read(self) -> dict | None:
         try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             # The journal itself was cut short: nothing after it had been done yet.
             self.end()
             return None
+        if not isinstance(data, dict) or any(not isinstance(data.get(k), t) for k, t in self.SHAPE.items()):
+            raise DamagedJournal(self.path)
+        return data
+
+
+class DamagedJournal(Exception):
+    """A journal svcctl did not write (edited or damaged by hand): it says nothing reliable."""
+
+    def __init__(self, path: Path):
+        super().__init__(str(path))
+        self.path = path
+
+    def set_aside(self) -> str:
+        aside = self.path.with_name(self.path.name + ".damaged")
+        os.replace(self.path, aside)
+        return (f"set aside a damaged journal ({aside}): if a change was cut off, 'git status' shows "
+                "what it left; 'git checkout -- FILE' restores a file")
 
 
 class Journal(_JournalFile):
     """One change: the previous content of every path it touches, and its commit's mark."""
 
     NAME = "svcctl-journal.json"
+    SHAPE = {"txn": str, "head": (str, type(None)), "message": str, "previous": dict}
 
     def begin(self, txn: str, paths: list[str], head: str | None, message: str) -> None:
         previous = {}
@@ -146,63 +214,106 @@ class Journal(_JournalFile):
         data = self._read()
         if data is None:
             return None
-        branch = vcs.run(self.top, "symbolic-ref", "-q", "HEAD").stdout.strip()
-        _clear_git_locks(self.gdir, ["index.lock", "HEAD.lock", "svcctl-index.lock", "svcctl-index"]
-                         + ([branch + ".lock"] if branch else []))
+        if not all(isinstance(k, str) and isinstance(v, (str, type(None))) for k, v in data["previous"].items()):
+            raise DamagedJournal(self.path)
+        _clear_git_locks(self.top, self.gdir, ["svcctl-index.lock", "svcctl-index"])
         paths = list(data["previous"])
         _clear_temp_files(self.top, paths)
-        subject = data["message"].splitlines()[0]
+        subject = data["message"].splitlines()[0] if data["message"] else "a change"
         if _landed(self.top, data["head"], f"{TXN_TRAILER}: {data['txn']}"):
             vcs.sync_index(self.top, paths)
             self.end()
             return f"finished an interrupted change that had been committed: {subject}"
+        self.roll_back(data)
+        return f"rolled back an interrupted change that was never committed: {subject}"
+
+    def roll_back(self, data: dict | None = None) -> None:
+        """Put every path back as it was before the change (its commit never landed)."""
+        data = data or self._read()
         for rel, text in data["previous"].items():
             file = self.top / rel
             if text is None:
                 file.unlink(missing_ok=True)
             else:
                 atomic_write(file, text)
-        vcs.sync_index(self.top, paths)
+        vcs.sync_index(self.top, list(data["previous"]))
         self.end()
-        return f"rolled back an interrupted change that was never committed: {subject}"
 
 
 class MergeJournal(_JournalFile):
-    """A pull being merged by ``svcctl sync``. git writes a merge file by file; if the
-    process dies half-way the records hold part of the other PC's work, uncommitted. The
-    next holder of the lock puts back every path the merge could have touched, as it was
-    at the pre-merge HEAD, and the next sync merges again from the start."""
+    """A pull being applied by ``svcctl sync``. The merge itself is made in a private index
+    and checked before anything moves; this journal covers only the last steps, moving the
+    branch from ``head`` to ``target`` and writing the changed ``paths``. The next holder of
+    the lock finishes them when the branch had moved, and otherwise puts every path back as
+    HEAD has it. ``conflict`` marks a merge left for a person to settle: cut off while it was
+    being laid out, it is undone entirely (the next sync starts it again)."""
 
     NAME = "svcctl-merge.json"
     FILES = ("MERGE_HEAD", "MERGE_MSG", "MERGE_MODE", "AUTO_MERGE")
+    SHAPE = {"head": str, "target": str, "paths": list, "conflict": bool}
 
-    def begin(self, head: str, incoming: str) -> None:
-        atomic_write(self.path, json.dumps({"head": head, "incoming": incoming}))
+    def begin(self, head: str, target: str, paths: list[str], conflict: bool = False) -> None:
+        atomic_write(self.path, json.dumps({"head": head, "target": target, "paths": paths, "conflict": conflict},
+                                           ensure_ascii=False))
 
     def recover(self) -> str | None:
         data = self._read()
         if data is None:
             return None
-        head = data["head"]
-        if vcs.head(self.top) != head:
-            self.end()  # the merge commit landed: nothing is half done
-            return None
-        branch = vcs.run(self.top, "symbolic-ref", "-q", "HEAD").stdout.strip()
-        _clear_git_locks(self.gdir, ["index.lock"] + ([branch + ".lock"] if branch else []))
-        touched = vcs.git(self.top, "diff", "--name-only", "--no-renames", "-z", head, data["incoming"]).split("\0")
-        touched = [p for p in touched if p]
-        in_head = set(vcs.git(self.top, "ls-tree", "-r", "--name-only", "-z", head, "--", *touched).split("\0")) if touched else set()
-        for rel in touched:
-            if rel not in in_head:
-                (self.top / rel).unlink(missing_ok=True)
-        if in_head - {""}:
-            vcs.git(self.top, "checkout", "-q", head, "--", *sorted(in_head - {""}))
-        if touched:
-            vcs.sync_index(self.top, touched)
+        if not all(isinstance(p, str) for p in data["paths"]):
+            raise DamagedJournal(self.path)
+        _clear_git_locks(self.top, self.gdir, ["svcctl-merge-index.lock", "svcctl-merge-index"])
+        paths = data["paths"]
+        _clear_temp_files(self.top, paths)
+        now = vcs.head(self.top)
+        if not data["conflict"] and now == data["target"]:
+            write_from_commit(self.top, now, paths)
+            vcs.sync_index(self.top, paths)
+            self.end()
+            return "finished a sync that was cut off after its merge was recorded"
+        self.undo(paths, now)
+        return "rolled back a sync that was cut off while merging; nothing of it was kept: run 'svcctl sync' again"
+
+    def undo(self, paths: list[str], head: str | None = None) -> None:
+        """Every path as ``head`` has it, and no merge in progress."""
+        head = head or vcs.head(self.top)
         for name in self.FILES:
             (self.gdir / name).unlink(missing_ok=True)
+        write_from_commit(self.top, head, paths)
+        vcs.sync_index(self.top, paths)
         self.end()
-        return "rolled back a sync that was cut off while merging; nothing of it was kept: run 'svcctl sync' again"
+
+
+def write_from_commit(top: Path, commit: str | None, paths: list[str]) -> None:
+    """Make the working-tree files at ``paths`` what ``commit`` (or a tree) holds; absent ones removed."""
+    entries = vcs.entries(top, commit, paths) if commit and paths else {}
+    contents = vcs.blobs(top, [sha for _, sha in entries.values()])
+    for rel in paths:
+        file = top / rel
+        if rel not in entries:
+            if file.is_symlink() or file.is_file():
+                file.unlink()
+            continue
+        mode, sha = entries[rel]
+        if file.is_symlink() or (file.exists() and not file.is_file()):
+            _remove(file)
+        if mode == "120000":
+            file.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(contents[sha].decode("utf-8", "surrogateescape"), file)
+        else:
+            bits = _file_mode()
+            if mode == "100755":
+                bits |= (bits & 0o444) >> 2  # executable for whoever may read it, as git does
+            atomic_write(file, contents[sha], bits)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or not path.is_dir():
+        path.unlink(missing_ok=True)
+    else:
+        import shutil
+
+        shutil.rmtree(path)
 
 
 def _landed(top: Path, old_head: str | None, trailer: str) -> bool:
@@ -215,18 +326,20 @@ def _landed(top: Path, old_head: str | None, trailer: str) -> bool:
     return proc.returncode == 0 and bool(proc.stdout.strip())
 
 
-def _clear_git_locks(gdir: Path, names: list[str], patience: float = 1.0) -> None:
-    """Remove git lock files a killed change left behind.
+def _clear_git_locks(top: Path, gdir: Path, extra: list[str]) -> None:
+    """Remove git lock files a killed change left behind, with the office lock held.
 
-    A ``kill -9`` of svcctl does not kill a git child it was waiting for (update-ref,
-    reset): that child finishes on its own within milliseconds. Give such an orphan a
-    moment to finish and drop its lock before deciding it is stale; otherwise the commit
-    it is landing could be judged missing and its files rolled back under it.
+    Every git process svcctl starts under the office lock inherits it (``HeldLock``), so
+    once this process has won the lock no git child of the dead holder is alive: a lock
+    file left now is stale, never one a running git still holds. (On Windows, where
+    descriptors are not passed on, a moment is given for such a child to finish.)
     """
-    deadline = time.monotonic() + patience
-    locks = [gdir / name for name in names if name.endswith(".lock")]
-    while any(p.exists() for p in locks) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    branch = vcs.run(top, "symbolic-ref", "-q", "HEAD").stdout.strip()
+    names = ["index.lock", "HEAD.lock", *([branch + ".lock"] if branch else []), *extra]
+    if sys.platform == "win32":
+        deadline = time.monotonic() + 1.0
+        while any((gdir / n).exists() for n in names if n.endswith(".lock")) and time.monotonic() < deadline:
+            time.sleep(0.05)
     for name in names:
         (gdir / name).unlink(missing_ok=True)
 
@@ -281,7 +394,16 @@ def apply(top: Path, gdir: Path, change: Change, author: vcs.Author, trailers: d
     if not each:
         os.sync()  # the files are on disk before the commit that records them
     _crash_point("before-commit")
-    commit = vcs.commit_paths(top, paths, message, author, head)
+    try:
+        commit = vcs.commit_paths(top, paths, message, author, head)
+    except vcs.GitError:
+        # git refused the commit (an author name it will not take, a full disk): the
+        # files go back at once, so nothing is left for the next command to roll back.
+        if not _landed(top, head, f"{TXN_TRAILER}: {txn}"):
+            journal.roll_back()
+            raise
+        commit = vcs.head(top)
+        vcs.sync_index(top, paths)
     _crash_point("after-commit")
     journal.end()
     return commit

@@ -42,33 +42,110 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _s
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _keep_timestamps_as_text)
 
 
+# A record is a few kilobytes; these bounds keep a hostile or broken file pulled from another
+# PC (a nested-alias "bomb" expanding to billions of values, thousands of nesting levels)
+# from stopping an office: it is refused as broken instead of read.
+MAX_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_VALUES = 200_000
+
+
 def parse(text: str):
     """Data from YAML text; ``YamlProblem`` with a 1-based line on any defect."""
+    if len(text) > MAX_BYTES:
+        raise YamlProblem(None, f"{len(text)} characters is more than a record can be ({MAX_BYTES // 1024 // 1024} MB)")
+    loader = _StrictLoader(text)
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a safe loader subclass
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_shape(node)
+        return loader.construct_document(node)
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = f"YAML syntax: {exc.problem or exc}"
-        context = exc.context_mark
-        if exc.context and context is not None and mark is not None and context.line != mark.line:
-            # YAML notices a defect where parsing fails, often a line after the real mistake.
-            message += f" ({exc.context} at line {context.line + 1})"
-        raise YamlProblem(mark.line + 1 if mark else None, message) from None
+        raise YamlProblem(*_where(text, exc)) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise YamlProblem(line, f"character #x{code:04x} is not allowed in YAML text: "
+                                "write it escaped inside double quotes") from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(None, f"YAML: {exc}") from None
+        raise YamlProblem(None, f"YAML: {' '.join(str(exc).split())}") from None
+    except RecursionError:
+        raise YamlProblem(None, f"values nested more than {MAX_DEPTH} levels deep") from None
+    finally:
+        loader.dispose()
+
+
+def _where(text: str, exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
+    """The line of the mistake and what it is. YAML notices many mistakes only on the line
+    after (a key without ':' is found out when the next key starts); the line named is then
+    the one where the unfinished thing began, when that is the line just before."""
+    mark, context = exc.problem_mark, exc.context_mark
+    problem = " ".join(str(exc.problem or "").split()) or "cannot be read"
+    if context is not None and exc.context:
+        problem += f" ({' '.join(exc.context.split())})"
+    if mark is None:
+        return (context.line + 1 if context else None), f"YAML syntax: {problem}"
+    line = mark.line
+    if context is not None and (exc.context or "").startswith(("while scanning", "while parsing a flow")) and context.line < mark.line:
+        line = context.line  # what began there (a key, a quoted text, a [ list) was never finished
+    return line + 1, f"YAML syntax: {problem}"
+
+
+def _check_shape(root) -> None:
+    """Refuse what no record holds and what would make reading it explode: keys that are
+    lists or mappings, nesting deeper than ``MAX_DEPTH``, aliases expanding past ``MAX_VALUES``."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        line = node.start_mark.line + 1
+        if key in open_nodes:
+            raise YamlProblem(line, "an alias refers to the value that contains it (a loop)")
+        if depth > MAX_DEPTH:
+            raise YamlProblem(line, f"values nested more than {MAX_DEPTH} levels deep")
+        total = 1
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            open_nodes.add(key)
+            if isinstance(node, yaml.MappingNode):
+                children = []
+                for key_node, value_node in node.value:
+                    if not isinstance(key_node, yaml.ScalarNode):
+                        raise YamlProblem(key_node.start_mark.line + 1,
+                                          "a list or mapping is used as a key: keys are plain words")
+                    children.append(value_node)
+            else:
+                children = node.value
+            for child in children:
+                total += size(child, depth + 1)
+                if total > MAX_VALUES:
+                    raise YamlProblem(line, f"more than {MAX_VALUES} values once its aliases are expanded")
+            open_nodes.discard(key)
+        sizes[key] = total
+        return total
+
+    size(root, 0)
 
 
 def line_index(text: str) -> dict:
-    """Map of value paths (``('events', 2, 'at')``) to 1-based lines, for messages."""
+    """Map of value paths (``('events', 2, 'at')``) to 1-based lines, for messages (of a
+    text ``parse`` accepted: its shape is bounded)."""
     try:
         root = yaml.compose(text, Loader=_BaseLoader)
-    except yaml.YAMLError:
+        if root is not None:
+            _check_shape(root)
+    except (yaml.YAMLError, YamlProblem, RecursionError):
         return {}
     index: dict = {}
 
     def walk(node, path):
+        if path in index:
+            return
         index[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
@@ -88,9 +165,22 @@ class _CanonicalDumper(yaml.SafeDumper):
     def increase_indent(self, flow=False, indentless=False):
         return super().increase_indent(flow, False)
 
+    def ignore_aliases(self, data):
+        return True  # a record spells every value out: no anchors, nothing to expand
+
+
+# Characters YAML reads as line breaks or folds away in plain and block text: a value with
+# one of them is written double-quoted, where each is escaped and read back exactly.
+_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
 
 def _str_presenter(dumper, data):
-    style = "|" if "\n" in data else None
+    if any(ch in data for ch in _BREAKS) or any(ord(ch) < 32 and ch not in "\n\t" for ch in data):
+        style = '"'
+    elif "\n" in data:
+        style = "|"
+    else:
+        style = None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
