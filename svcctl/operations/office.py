@@ -159,48 +159,79 @@ def staff_rows(env: Env) -> list[dict]:
 def commit_edits(env: Env, message: str) -> list[str]:
     """Record hand edits of svcctl.yaml, templates/ or customer files as one commit.
 
-    Ticket files are refused: their events are corrected by new events, never by editing.
-    Nothing is committed while ``svcctl check`` finds an error.
+    Ticket files change only through new events, with one exception: a ticket whose
+    committed version fails ``svcctl check`` (broken by hand or by another program, and
+    already in the office's history) may be repaired by hand and recorded by a supervisor
+    or director. Nothing is committed while ``svcctl check`` finds an error.
     """
     from . import check as check_ops
 
     if not (message or "").strip():
         raise UsageError("say what was changed: --message TEXT")
-    actor = env.actor()
     records = env.records
+    records.require_no_pending_merge()
+    actor = env.actor()
     with records.lock():
         out = vcs.git(records.top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", str(records.root))
         entries = [e for e in out.split("\0") if e]
         if not entries:
             raise UsageError("nothing to record: no file in the records folder differs from the last commit")
-        inner = []
+        inner, repairs = [], []
         for entry in entries:
             status, path = entry[:2], entry[3:]
             rel = (records.top / path).resolve().relative_to(records.root).as_posix()
-            if rel.startswith("tickets/"):
-                raise Refusal(f"{rel} was edited by hand: tickets change only through svcctl commands "
-                              "(restore it with 'git checkout -- <file>' and record a new event instead)")
             if "D" in status or not (records.root / rel).is_file():
                 raise Refusal(f"{rel} was deleted: records are never deleted (restore it with 'git checkout -- <file>')")
+            if rel.startswith("tickets/"):
+                if not _committed_broken(records, rel):
+                    raise Refusal(f"{rel} was edited by hand: tickets change only through svcctl commands "
+                                  "(restore it with 'git checkout -- <file>' and record a new event instead)")
+                repairs.append(rel)
             inner.append(rel)
-        if CONFIG in inner and not _senior_on_record(records, actor.id):
+        senior = _senior_on_record(records, actor.id)
+        if repairs and not senior:
+            raise Refusal(f"{repairs[0]} is broken in the office's history: repairing it needs a supervisor or "
+                          f"director: {senior_names(env.office.roster)}")
+        if CONFIG in inner and not senior:
             raise Refusal(f"svcctl.yaml holds the roster and the policy: recording its changes needs a supervisor "
                           f"or director: {senior_names(env.office.roster)}")
         errors = [p for p in check_ops.run(env) if p.severity == "error"]
         if errors:
             raise Refusal(f"not recorded: {errors[0]} (run 'svcctl check')")
-        change = txn.Change(f"edit {', '.join(inner)}: {message.strip()}")
+        verb = "repair" if repairs else "edit"
+        change = txn.Change(f"{verb} {', '.join(inner)}: {message.strip()}")
         for rel in inner:
             change.write(rel, (records.root / rel).read_bytes().decode("utf-8"))  # as edited, line ends too
-        records.commit(change, env.author(actor), {"Svcctl-Op": "edit"})
+        records.commit(change, env.author(actor), {"Svcctl-Op": verb})
     return inner
 
 
-def _senior_on_record(records: Records, staff_id: str) -> bool:
-    """Whether the last committed roster (not the edited file) makes ``staff_id`` senior."""
-    committed = vcs.run(records.top, "show", f"HEAD:{records.rel(CONFIG)}")
-    try:
-        staff = yamlio.parse(committed.stdout).get("staff") or [] if committed.returncode == 0 else []
-    except (yamlio.YamlProblem, AttributeError):
+def _committed(records: Records, rel: str, commit: str = "HEAD") -> bytes | None:
+    proc = vcs.run_bytes(records.top, "cat-file", "blob", f"{commit}:{records.rel(rel)}")
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def _committed_broken(records: Records, rel: str) -> bool:
+    """Whether the last committed version of a ticket fails ``svcctl check``."""
+    raw = _committed(records, rel)
+    if raw is None:
         return False
-    return any(isinstance(s, dict) and s.get("id") == staff_id and s.get("role") in model.SENIOR_ROLES for s in staff)
+    _, _, problems = records.check_bytes("ticket", rel, raw, office=records.office, customers=set(records.customer_ids()))
+    return bool(problems)
+
+
+def _senior_on_record(records: Records, staff_id: str) -> bool:
+    """Whether the committed roster (not the edited file) makes ``staff_id`` senior: the
+    roster of the last commit whose svcctl.yaml can be read, so a broken one in the last
+    commit can still be repaired by the people the office had trusted."""
+    log = vcs.run(records.top, "log", "-n", "50", "--format=%H", "--", records.rel(CONFIG)).stdout.split()
+    for commit in log:
+        raw = _committed(records, CONFIG, commit)
+        if raw is None:
+            continue
+        data, _, problems = records.check_bytes("config", CONFIG, raw)
+        if data is None or problems:
+            continue
+        staff = data.get("staff") or []
+        return any(s.get("id") == staff_id and s.get("role") in model.SENIOR_ROLES for s in staff)
+    return False

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from .. import vcs
 from ..core import validate
-from ..core.errors import BrokenRecord, NotFound, Refusal, SvcError, UsageError
+from ..core.errors import BrokenRecord, ConflictError, NotFound, Refusal, SvcError, UsageError
 from ..core.office import Office
 from ..core.ticket import Ticket
 from . import txn, yamlio
@@ -173,15 +173,39 @@ class Records:
     def _load(self, kind: str, inner: str, **context):
         data, _, problems = self.read(kind, inner, **context)
         if problems:
+            pending = self.pending_merge()
+            if pending and self.rel(inner) in pending[1]:
+                raise ConflictError(f"{self.label(inner)}: {pending[0]}")
             line, message = problems[0]
             raise BrokenRecord(self.label(inner), line, message)
         return data
+
+    def pending_merge(self) -> tuple[str, list[str]] | None:
+        """What a sync left waiting for a person (its conflicts), and how to go on; None when
+        no merge is in progress."""
+        if self.toplevel is None or not (self.gdir / "MERGE_HEAD").exists():
+            return None
+        unmerged = vcs.git(self.top, "diff", "--name-only", "-z", "--diff-filter=U").split("\0")
+        unmerged = [p for p in unmerged if p]
+        if unmerged:
+            return (f"a sync is waiting for a conflict to be settled in {', '.join(unmerged)}: edit it to keep the "
+                    "right values (remove the <<<<<<< ======= >>>>>>> lines), run 'git add' on it, then "
+                    "'svcctl sync' (or 'git merge --abort' to drop the pull)"), unmerged
+        return "a sync is waiting to be finished: run 'svcctl sync' (or 'git merge --abort' to drop the pull)", []
+
+    def require_no_pending_merge(self) -> None:
+        pending = self.pending_merge()
+        if pending:
+            raise ConflictError(f"nothing was changed: {pending[0]}")
 
     def checked_text(self, kind: str, record: dict, name: str) -> str:
         """The canonical text of a ticket or customer about to be written, refused unless it
         would pass ``svcctl check``: a value that slipped past a command's own checks (a fee of
         NaN, say) must never become a file that stops every later command."""
-        return self._checked(kind, yamlio.dump(record), name)
+        text = yamlio.dump(record)
+        if yamlio.dump(yamlio.parse(text)) != text:
+            raise UsageError("refused, nothing written: the text would not read back exactly as typed")
+        return self._checked(kind, text, name)
 
     def config_text(self, config: dict) -> str:
         """svcctl.yaml as it stands with only what differs from ``config`` edited in place:
@@ -198,8 +222,6 @@ class Records:
 
     def _checked(self, kind: str, text: str, name: str) -> str:
         data = yamlio.parse(text)
-        if yamlio.dump(data) != text:
-            raise UsageError("refused, nothing written: the text would not read back exactly as typed")
         if kind == "ticket":
             office = self.office
             found = validate.ticket(data, name, office.roster, None, office.departments)
@@ -334,6 +356,7 @@ class Records:
     def commit(self, change: txn.Change, author: vcs.Author, trailers: dict | None = None, progress=None) -> str:
         """Apply ``change`` (paths relative to the records root); caller holds the lock.
         ``progress`` is called once per file written (an import shows a progress bar)."""
+        self.require_no_pending_merge()
         at_top = txn.Change(change.message)
         for inner, text in change.files.items():
             at_top.write(self.rel(inner), text)

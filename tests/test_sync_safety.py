@@ -1,0 +1,293 @@
+"""A sync keeps a merge only if it passes, and a sync killed at any moment leaves nothing half done.
+
+Two PCs share a bare remote. The other PC pushes broken records with plain git; this PC's
+sync must refuse them and stay exactly as it was, in every file, sync after sync, until the
+record is repaired where it came from. Syncs of many tickets changed on both PCs are killed
+with SIGKILL at random moments; whatever the moment, the next command leaves a clean tree
+whose later commits carry no event of the other PC's, and the next sync completes.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import Office, bare_machine, git, make_office
+from test_sync import MARKERS, T, Net, assert_event_list, assert_healthy, head, one_line, sync
+
+TICKET = f"tickets/2026/11/{T}.yaml"
+
+
+@pytest.fixture(scope="module")
+def pair_template(tmp_path_factory) -> Net:
+    home = tmp_path_factory.mktemp("pair-home")
+    with pytest.MonkeyPatch.context() as mp:
+        bare_machine(mp, home)
+        net = Net.build(tmp_path_factory.mktemp("pair-template"))
+        net.clone("B")
+        return net
+
+
+@pytest.fixture
+def pair(pair_template, tmp_path):
+    net = pair_template.copy(tmp_path / "net")
+    b = Office(net.tmp / "B", user="wang")
+    git(b.root, "remote", "set-url", "origin", net.url)
+    net.clones["B"] = b
+    return net, net.a, b
+
+
+def snapshot(office: Office) -> dict:
+    """Everything a person or svcctl could see of a clone: refs, index, files and their modes."""
+    root = office.root
+    files = {}
+    for path in sorted(root.rglob("*")):
+        if ".git" in path.relative_to(root).parts:
+            continue
+        rel = path.relative_to(root).as_posix()
+        files[rel] = (path.stat().st_mode, path.read_bytes()) if path.is_file() else None
+    refs = git(root, "for-each-ref", "--format=%(refname) %(objectname)", "refs/heads", "refs/tags")
+    return {"head": head(office), "refs": refs, "index": git(root, "ls-files", "-s"), "files": files,
+            "merge": (root / ".git" / "MERGE_HEAD").exists(), "status": git(root, "status", "--porcelain")}
+
+
+def push_by_hand(b: Office, rel: str, new_text: str | None = None, *, link_to: str | None = None) -> str:
+    """What another PC does with a text editor and plain git: commit a record and push it."""
+    path = b.root / rel
+    if link_to is not None:
+        path.unlink(missing_ok=True)
+        os.symlink(link_to, path)
+    else:
+        path.write_bytes(new_text.encode("utf-8") if isinstance(new_text, str) else new_text)
+    git(b.root, "add", rel)
+    git(b.root, "commit", "-qm", f"hand edit of {rel}")
+    git(b.root, "push", "-q", "origin", "HEAD:main")
+    return git(b.root, "rev-parse", "--short", "HEAD").strip()
+
+
+def text_of(office: Office, rel: str) -> str:
+    return (office.root / rel).read_text(encoding="utf-8")
+
+
+BROKEN = {
+    "ticket YAML": (TICKET, lambda t: t.replace("type: complaint", "type complaint"), "YAML syntax"),
+    "ticket value": (TICKET, lambda t: t.replace("type: complaint", "type: complain"), "'type' is 'complain'"),
+    "customer": ("customers/C-A001.yaml", lambda t: t.replace("name: 陈先生", "name: [陈先生"), "YAML syntax"),
+    "svcctl.yaml": ("svcctl.yaml", lambda t: t.replace("staff:", "staff:\n- id: [x\n"), "YAML syntax"),
+    "alias bomb": (TICKET, lambda t: t + "x: &a [1,1,1,1,1,1,1,1,1,1]\n" + "".join(
+        f"x{i}: &a{i} [{', '.join(['*a' if i == 0 else f'*a{i - 1}'] * 10)}]\n" for i in range(7)), "aliases"),
+    "not UTF-8": (TICKET, lambda t: t.replace("电梯噪音", "电梯噪音").encode("utf-8").replace(
+        "电梯噪音".encode(), "电梯噪音".encode("gbk")), "not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("kind", list(BROKEN))
+def test_a_broken_record_from_the_other_pc_leaves_this_pc_exactly_as_it_was(pair, kind):
+    net, a, b = pair
+    rel, breaking, said = BROKEN[kind]
+    a.run("reply", T, "--note", "甲回复", now="2026-11-20 10:00")  # local work waiting to be pushed
+    bad = push_by_hand(b, rel, breaking(text_of(b, rel)))
+    remote = net.remote_head()
+    before = snapshot(a)
+    for _ in range(2):  # refused again at the next sync: nothing of it was kept
+        proc = a.subprocess("sync")
+        line = one_line(proc)
+        assert proc.returncode == 7, proc.stderr
+        assert rel in line and said in line and bad in line and "by Test" in line and "changed differently" not in line
+        assert "nothing here changed" in line and "Repairing a broken record" in line
+        assert snapshot(a) == before
+        assert net.remote_head() == remote
+    assert a.subprocess("list").returncode == 0
+    assert a.subprocess("overdue").returncode in (0, 1)
+    assert a.run("check").exit_code == 0
+
+
+def test_a_record_repaired_where_it_broke_is_then_pulled(pair):
+    net, a, b = pair
+    a.run("reply", T, "--note", "甲回复", now="2026-11-20 10:00")
+    good = text_of(b, "svcctl.yaml")
+    push_by_hand(b, "svcctl.yaml", good.replace("staff:", "staff: [\n"))
+    assert a.subprocess("sync").returncode == 7
+    # On B every command stops on its broken svcctl.yaml; the director repairs it by hand
+    # and records the repair with svcctl (the last committed roster that can be read says
+    # who may), then B's sync pushes it.
+    assert b.fails("list").exit_code == 5
+    (b.root / "svcctl.yaml").write_text(good, encoding="utf-8")
+    refused = b.fails("commit", "-m", "修复配置", user="li")
+    assert refused.exit_code == 3 and "supervisor or director" in refused.stderr
+    b.run("commit", "-m", "修复配置", user="wang")
+    sync(b)
+    done = sync(a)
+    assert "pulled 3 change(s)" in done.stdout and "pushed" in done.stdout
+    assert head(a) == net.remote_head()
+    assert_healthy(a)
+    assert_event_list(a, ["甲回复"])
+
+
+def test_a_broken_ticket_already_in_history_is_repaired_by_a_supervisor(pair):
+    """The documented way out when a broken ticket got into an office's history (plain git,
+    an older svcctl): a supervisor fixes the file and records it with 'svcctl commit'."""
+    _, a, _ = pair
+    ticket = a.root / TICKET
+    good = ticket.read_text(encoding="utf-8")
+    ticket.write_text(good.replace("type: complaint", "type: complain"), encoding="utf-8")
+    git(a.root, "commit", "-qam", "broken by hand")
+    assert a.fails("show", T).exit_code == 5
+    ticket.write_text(good.replace("电梯噪音", "电梯噪音（修复）"), encoding="utf-8")
+    agent = a.fails("commit", "-m", "修复工单", user="li")
+    assert agent.exit_code == 3 and "broken in the office's history" in agent.stderr
+    a.run("commit", "-m", "修复工单", user="zhao")
+    assert a.json("show", T)["summary"] == "电梯噪音（修复）"
+    assert git(a.root, "log", "-1", "--format=%s%n%b").startswith(f"repair {TICKET}: 修复工单")
+    # a ticket whose committed version is fine is still never edited by hand
+    ticket.write_text(ticket.read_text(encoding="utf-8").replace("（修复）", "（再改）"), encoding="utf-8")
+    assert "tickets change only through svcctl commands" in a.fails("commit", "-m", "x", user="zhao").stderr
+    git(a.root, "checkout", "--", TICKET)
+    assert_healthy(a)
+
+
+def test_a_broken_ticket_both_pcs_changed_is_named_broken_not_a_conflict(pair):
+    net, a, b = pair
+    a.run("reply", T, "--note", "甲回复", now="2026-11-20 10:00")
+    b.run("reply", T, "--note", "乙回复", now="2026-11-20 10:05")
+    ticket = b.root / TICKET
+    ticket.write_text(ticket.read_text(encoding="utf-8").replace("note: 乙回复", "note: \"乙回复"), encoding="utf-8")
+    git(b.root, "commit", "-qam", "hand edit")
+    git(b.root, "push", "-q", "origin", "HEAD:main")
+    before = snapshot(a)
+    line = one_line(a.subprocess("sync"))
+    assert "cannot be read, so it cannot be merged" in line and TICKET in line and "line " in line
+    assert "changed differently" not in line and "<<<<<<<" not in line
+    assert snapshot(a) == before
+
+
+def test_a_symlink_named_like_a_ticket_is_refused(pair, tmp_path):
+    net, a, b = pair
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("id: 202611-B009\n", encoding="utf-8")
+    push_by_hand(b, "tickets/2026/11/202611-B009.yaml", link_to=str(secret))
+    before = snapshot(a)
+    line = one_line(a.subprocess("sync"))
+    assert "202611-B009.yaml" in line and "symbolic link" in line
+    assert snapshot(a) == before
+
+
+def test_a_waiting_conflict_is_named_by_every_command_it_blocks(pair):
+    net, a, b = pair
+    a.run("customer", "edit", "C-A001", "--notes", "老人独居")
+    b.run("customer", "edit", "C-A001", "--notes", "出租给租户")
+    sync(a)
+    stop = b.subprocess("sync")
+    assert stop.returncode == 6 and "customers/C-A001.yaml (notes)" in one_line(stop)
+    for args in (["intake", "--type", "repair", "--category", "leak", "--customer", "C-A001", "--summary", "漏水"],
+                 ["customer", "edit", "C-A001", "--name", "陈建国"],
+                 ["customer", "show", "C-A001"],
+                 ["reply", T, "--note", "等待"]):
+        proc = b.subprocess(*args)
+        line = one_line(proc)
+        assert proc.returncode == 6, (args, proc.stderr)
+        assert "a sync is waiting for a conflict to be settled in customers/C-A001.yaml" in line, args
+        assert "git add" in line and "svcctl sync" in line and "YAML syntax" not in line
+    assert b.subprocess("list").returncode == 0  # reading what the conflict does not touch goes on
+    git(b.root, "merge", "--abort")
+    assert git(b.root, "status", "--porcelain") == ""
+    assert b.subprocess("reply", T, "--note", "继续").returncode == 0
+
+
+# -- kill -9 at random moments of a large both-sides merge --------------------------------
+
+TICKETS = 36
+
+
+@pytest.fixture(scope="module")
+def busy_template(tmp_path_factory) -> Net:
+    """A and B each add a reply to the same 36 tickets while offline; B has pushed."""
+    home = tmp_path_factory.mktemp("busy-home")
+    with pytest.MonkeyPatch.context() as mp:
+        bare_machine(mp, home)
+        net = Net.build(tmp_path_factory.mktemp("busy-template"))
+        a = net.a
+        for i in range(TICKETS - 1):
+            a.run("intake", "--type", "repair", "--category", "leak", "--unit", "3-2-1502", "--summary", f"漏水{i}",
+                  now=f"2026-11-20 08:{i:02d}")
+        sync(a)
+        b = net.clone("B")
+        for i, path in enumerate(sorted(a.root.glob("tickets/*/*/*.yaml"))):
+            a.run("reply", path.stem, "--note", f"甲{i}", now="2026-11-20 10:00")
+            b.run("reply", path.stem, "--note", f"乙{i}", now="2026-11-20 10:01")
+        sync(b)
+        return net
+
+
+def _sync_process(office: Office) -> subprocess.Popen:
+    env = {**os.environ, "SVCCTL_RECORDS": str(office.root), "SVCCTL_USER": "wang", "SVCCTL_NOW": "2026-11-20 11:00"}
+    return subprocess.Popen([sys.executable, "-m", "svcctl", "sync"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def _events(text: str) -> list[str]:
+    import yaml
+
+    return [json.dumps(e, sort_keys=True, ensure_ascii=False, default=str) for e in yaml.safe_load(text)["events"]]
+
+
+def test_kill_9_of_sync_at_random_moments_of_a_large_merge(busy_template, tmp_path):
+    rng = random.Random(8)
+    # How long an uncut sync of this merge runs, to spread the kills over all of it.
+    timing = busy_template.copy(tmp_path / "timing")
+    started = time.monotonic()
+    sync(timing.a)
+    span = time.monotonic() - started
+    journal_seen = 0
+    for round_ in range(5):
+        net = busy_template.copy(tmp_path / f"round{round_}")
+        a = net.a
+        before = head(a)
+        proc = _sync_process(a)
+        journal = a.root / ".git" / "svcctl-merge.json"
+        if round_ == 0:
+            # Once exactly while the branch moves and the files are written.
+            while proc.poll() is None and not journal.exists():
+                time.sleep(0.001)
+        else:
+            deadline = time.monotonic() + rng.uniform(0.2, 1.0) * span
+            while proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.001)
+        journal_seen += journal.exists()
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        # the next command repairs whatever the kill left
+        listed = a.subprocess("list", "--format", "json")
+        assert listed.returncode == 0, listed.stderr
+        assert len(listed.stderr.strip().splitlines()) <= 1
+        assert git(a.root, "status", "--porcelain", "--untracked-files=all") == ""
+        assert not journal.exists() and not (a.root / ".git" / "MERGE_HEAD").exists()
+        now = head(a)
+        assert now == before or git(a.root, "rev-list", "--parents", "-1", now).split()[1:] == \
+            [before, net.remote_head()]
+        # a desk command commits only its own event, whatever the sync had reached
+        ticket = sorted(a.root.glob("tickets/*/*/*.yaml"))[rng.randrange(TICKETS)]
+        rel = ticket.relative_to(a.root).as_posix()
+        old = _events(git(a.root, "show", f"HEAD:{rel}"))
+        a.run("reply", ticket.stem, "--note", "甲追加", now="2026-11-20 12:00")
+        assert git(a.root, "show", "--name-only", "--format=", "HEAD").split() == [rel]
+        new = _events(git(a.root, "show", f"HEAD:{rel}"))
+        assert new[:-1] == old and "甲追加" in new[-1]
+        done = sync(a)
+        assert "pushed" in done.stdout
+        for path in a.root.glob("tickets/*/*/*.yaml"):
+            notes = [json.loads(e).get("note") for e in _events(path.read_text(encoding="utf-8"))]
+            i = sorted(a.root.glob("tickets/*/*/*.yaml")).index(path)
+            assert f"甲{i}" in notes and f"乙{i}" in notes, (path.name, notes)
+            assert not MARKERS.search(path.read_text(encoding="utf-8"))
+        assert_healthy(a)
+        shutil.rmtree(net.tmp)
+    assert journal_seen >= 1
