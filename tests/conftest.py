@@ -131,13 +131,14 @@ def _in_a_repository(root: Path) -> bool:
     return any((folder / ".git").exists() for folder in (root, *root.parents))
 
 
-def make_office(root: Path, station: str = "A") -> Office:
+def make_office(root: Path, station: str = "A", *extra: str) -> Office:
     """The sample office at ``root`` (see the ``office`` fixture): a copy of the one built
     for this session, or built here when ``root`` lies inside another git repository (the
-    office then shares that repository, which a copy cannot reproduce)."""
+    office then shares that repository, which a copy cannot reproduce). ``extra``: more
+    options for ``svcctl init`` (such as --inside-repo)."""
     root = Path(root)
-    if not _template_dir or _in_a_repository(root):
-        return build_office(root, station)
+    if not _template_dir or _in_a_repository(root) or extra:
+        return build_office(root, station, *extra)
     template = _templates.get(station)
     if template is None:
         template = _template_dir[0] / station / "office"
@@ -155,10 +156,10 @@ def make_office(root: Path, station: str = "A") -> Office:
     return Office(root)
 
 
-def build_office(root: Path, station: str = "A") -> Office:
+def build_office(root: Path, station: str = "A", *extra: str) -> Office:
     """The sample office made through the CLI: init and five commits."""
     result = CliRunner().invoke(cli, ["init", str(root), "--name", "翠苑物业管理处", "--code", "CY",
-                                      "--director", "wang", "--director-name", "王主任", "--station", station],
+                                      "--director", "wang", "--director-name", "王主任", "--station", station, *extra],
                                 env={"SVCCTL_NOW": "2026-11-01 09:00"}, catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     office = Office(root)

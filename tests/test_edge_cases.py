@@ -71,9 +71,9 @@ def test_a_refused_setup_leaves_the_clone_as_it_was(office):
 
 def test_init_inside_a_clone_keeps_its_station(office):
     refused = office.fails("init", office.root / "branch", "--name", "分部", "--code", "FB", "--director", "wang",
-                           "--station", "B")
+                           "--station", "B", "--inside-repo")
     assert "station A" in one_line(refused) and git(office.root, "config", "--get", "svcctl.station").strip() == "A"
-    office.run("init", office.root / "branch", "--name", "分部", "--code", "FB", "--director", "wang")
+    office.run("init", office.root / "branch", "--name", "分部", "--code", "FB", "--director", "wang", "--inside-repo")
     assert git(office.root, "config", "--get", "svcctl.station").strip() == "A"
 
 

@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 
 import yaml
+from click.testing import CliRunner
+
+from svcctl.cli.main import cli
 
 from conftest import git, make_office
 
@@ -40,7 +43,10 @@ def test_init_inside_an_existing_repository(tmp_path):
     git(top, "init", "-q")
     (top / "other.txt").write_text("staged by hand\n")
     git(top, "add", "other.txt")
-    office = make_office(top / "records")
+    refused = CliRunner().invoke(cli, ["init", str(top / "records"), "--name", "X", "--code", "X", "--director", "wang"])
+    assert refused.exit_code == 3 and "repository of its own" in refused.stderr and "--inside-repo" in refused.stderr
+    assert not (top / "records").exists() and git(top, "rev-list", "--all") == ""
+    office = make_office(top / "records", "A", "--inside-repo")
     # svcctl's commits touch only its own paths: the hand-staged file stays staged, uncommitted.
     assert "other.txt" not in git(top, "log", "--name-only", "--format=")
     assert git(top, "diff", "--cached", "--name-only").split() == ["other.txt"]

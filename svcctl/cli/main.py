@@ -11,6 +11,17 @@ from ..core.errors import SvcError
 from . import customer_cmds, io_cmds, office_cmds, ticket_cmds, workflow_cmds
 from ..present.i18n import LANGUAGES
 from .common import Obj
+from .render import ShownStream, one_line
+
+
+def _undecodable(args) -> str | None:
+    """Why an argument cannot be taken (bytes that are not UTF-8, read with surrogateescape)."""
+    for arg in args:
+        bad = next((ch for ch in str(arg) if 0xDC80 <= ord(ch) <= 0xDCFF), None)
+        if bad is not None:
+            return (f"argument '{one_line(arg)}' is not UTF-8 text (byte 0x{ord(bad) - 0xDC00:02x}): "
+                    "set the terminal to UTF-8 and type it again")
+    return None
 
 HELP = """svcctl: the service desk of a property-management office (物业管理处客户服务中心).
 
@@ -31,6 +42,23 @@ class SvcGroup(click.Group):
     """Turns every error a user can fix into one line on stderr and its exit code."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        # Whatever svcctl prints passes through shown(): a control character typed into a
+        # name or pulled in from another PC's record reaches the terminal escaped.
+        streams = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = ShownStream(sys.stdout), ShownStream(sys.stderr)
+        try:
+            code = self._main(args, prog_name, complete_var, **extra)
+        finally:
+            sys.stdout, sys.stderr = streams
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+    def _main(self, args, prog_name, complete_var, **extra) -> int:
+        undecodable = _undecodable(sys.argv[1:] if args is None else args)
+        if undecodable:
+            click.echo(f"svcctl: {undecodable}", err=True)
+            return 2
         # Click's own usage errors come as usage + hint + message; one line reads better in
         # a cron mail and is what every other svcctl error looks like.
         try:
@@ -40,18 +68,15 @@ class SvcGroup(click.Group):
             result = 130
         except click.ClickException as exc:
             hint = f" (see '{exc.ctx.command_path} --help')" if isinstance(exc, click.UsageError) and exc.ctx else ""
-            click.echo(f"svcctl: {exc.format_message()}{hint}", err=True)
+            click.echo(f"svcctl: {one_line(exc.format_message())}{hint}", err=True)
             result = exc.exit_code
-        code = result if isinstance(result, int) else 0
-        if standalone_mode:
-            sys.exit(code)
-        return code
+        return result if isinstance(result, int) else 0
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except SvcError as exc:
-            click.echo(f"svcctl: {exc.message}", err=True)
+            click.echo(f"svcctl: {one_line(exc.message)}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("svcctl: interrupted", err=True)
@@ -65,7 +90,8 @@ class SvcGroup(click.Group):
         except Exception as exc:  # a bug: one line for the user, the traceback on request
             if os.environ.get("SVCCTL_DEBUG"):
                 raise
-            click.echo(f"svcctl: internal error: {type(exc).__name__}: {exc} (set SVCCTL_DEBUG=1 for details)", err=True)
+            click.echo(f"svcctl: internal error: {type(exc).__name__}: {one_line(str(exc))} "
+                       "(set SVCCTL_DEBUG=1 for details)", err=True)
             ctx.exit(70)
 
 

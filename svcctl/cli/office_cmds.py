@@ -26,11 +26,13 @@ def register(cli: click.Group) -> None:
 @click.option("--director-name", default="", help="Director's name (default: the id).")
 @click.option("--station", help="This PC's station code, part of every id it allocates (default A).")
 @click.option("--timezone", default="Asia/Shanghai", show_default=True)
-def init(folder, office_name, office_code, director_id, director_name, station, timezone):
+@click.option("--inside-repo", is_flag=True, help="Keep the records in a folder of an existing git repository "
+              "(refused otherwise: an office has a repository of its own).")
+def init(folder, office_name, office_code, director_id, director_name, station, timezone, inside_repo):
     from ..operations import office
 
     records = office.init(folder, office_name=office_name, office_code=office_code, director_id=director_id,
-                          director_name=director_name, station=station, timezone=timezone)
+                          director_name=director_name, station=station, timezone=timezone, inside_repo=inside_repo)
     click.echo(f"created records for {office_name} in {records.root}")
     click.echo(f"next: export SVCCTL_RECORDS={records.root} SVCCTL_USER={director_id}")
 
@@ -40,11 +42,13 @@ def init(folder, office_name, office_code, director_id, director_name, station, 
                    "svcctl --as li setup --station B"))
 @click.option("--station", required=True, help="Station code for this PC: 1-3 capital letters no other PC uses.")
 @click.option("--reuse", is_flag=True, help="The code is on file because this PC used it before (a re-clone).")
+@click.option("--switch", is_flag=True, help="This PC already has another station code: number new records with this one.")
+@click.option("--inside-repo", is_flag=True, help="The records folder sits inside another git repository on purpose.")
 @pass_obj
-def setup(obj, station, reuse):
+def setup(obj, station, reuse, switch, inside_repo):
     from ..operations import office
 
-    click.echo(office.setup(obj.env(), station, reuse))
+    click.echo(office.setup(obj.env(), station, reuse, switch, inside_repo))
 
 
 @click.command(help="Set up a new PC in one command: clone the shared records, register the "

@@ -9,6 +9,33 @@ import re
 import click
 
 FORMATS = ("table", "json", "csv")
+
+# Control characters (but line feeds and tabs), line and paragraph separators, and bytes
+# that were not UTF-8 are shown as escapes: they must never act on the terminal.
+_ESCAPES = {c: f"\\u{c:04x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029] if c not in (9, 10)}
+_ESCAPES.update({c: f"\\x{c - 0xDC00:02x}" for c in range(0xDC80, 0xDD00)})
+
+
+def shown(text: str) -> str:
+    return text.translate(_ESCAPES)
+
+
+def one_line(text: str) -> str:
+    """A message as one line: its line breaks written as \\n."""
+    return shown(str(text).replace("\r\n", "\n").replace("\n", "\\n").replace("\r", "\\r"))
+
+
+class ShownStream:
+    """A text stream that writes everything through ``shown``."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        return self._stream.write(shown(text) if isinstance(text, str) else text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 _ISO_TIME = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d):\d\d[+-]\d\d:\d\d$")
 
 

@@ -115,6 +115,20 @@ def did_you_mean(key, allowed) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+_GIT_CRUD = set(".,:;<>\"\\'") | {" ", "\t", "\n", "\r"}
+
+
+def author_problem(name, email=None) -> str | None:
+    """Why git would refuse (or silently change) this name or email as a commit's author."""
+    if isinstance(name, str) and all(ch in _GIT_CRUD or ch.isspace() for ch in name):
+        return f"staff name {name!r} has no letter or digit: git cannot record it as an author"
+    if isinstance(name, str) and any(ch in "<>\n\r" for ch in name):
+        return f"staff name {name!r} contains < > or a line break, which git drops from author names"
+    if isinstance(email, str) and (any(ch in "<>" or ch.isspace() for ch in email) or not email):
+        return f"email {email!r} contains < > or a space, which git cannot record"
+    return None
+
+
 def within_problem(value) -> str | None:
     """Why ``value`` is not a deadline length the policy and the calendar can use."""
     if not isinstance(value, str):
@@ -191,7 +205,10 @@ def _staff(record, departments, problems) -> None:
         if sid and sid in seen:
             problems.append((path + ("id",), f"staff id {sid!r} appears twice"))
         seen.add(sid)
-        _text(member, "name", problems, path=path)
+        name = _text(member, "name", problems, path=path)
+        problem = author_problem(name, member.get("email")) if name else None
+        if problem:
+            problems.append((path + ("email" if problem.startswith("email") else "name",), problem))
         _choice(member, "role", model.ROLES, problems, path=path)
         dept = _text(member, "department", problems, required=False, path=path)
         if dept and departments is not None and dept not in departments:

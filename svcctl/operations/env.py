@@ -34,7 +34,10 @@ class Env:
     def now(self) -> datetime:
         tz = self.office.tz
         if self.now_text:
-            return parse_time(self.now_text, tz)
+            try:
+                return parse_time(self.now_text, tz)
+            except UsageError as exc:
+                raise UsageError(f"SVCCTL_NOW: {exc.message}") from None
         return datetime.now(tz).replace(microsecond=0)
 
     @cached_property

@@ -50,12 +50,17 @@ def check_staff_id(staff_id: str) -> str:
 
 
 def init(folder: str, *, office_name: str, office_code: str, director_id: str, director_name: str,
-         station: str | None = None, timezone: str = "Asia/Shanghai", language: str = "zh") -> Records:
+         station: str | None = None, timezone: str = "Asia/Shanghai", language: str = "zh",
+         inside_repo: bool = False) -> Records:
     root = Path(folder).expanduser().resolve()
     check_staff_id(director_id)
     if (root / CONFIG).exists():
         raise Refusal(f"{root / CONFIG} already exists: this folder is already a records folder (nothing changed)")
     top = vcs.toplevel(next(p for p in (root, *root.parents) if p.exists()))
+    if top is not None and top.resolve() != root and not inside_repo:
+        raise Refusal(f"{root} would be inside the git repository {top.resolve()}: an office keeps its records in a "
+                      "repository of its own; choose a folder outside it, or add --inside-repo to keep them there "
+                      "(nothing changed)")
     existing = configured_station(top) if top else None
     if station is None:
         station = existing or "A"
@@ -84,6 +89,8 @@ def init(folder: str, *, office_name: str, office_code: str, director_id: str, d
         vcs.git(root, "symbolic-ref", "HEAD", "refs/heads/main")
     records = Records(root)
     register_clone(records.top, station)
+    if records.top != root:
+        allow_inside(records)
     with records.lock():
         change = txn.Change(f"init {office_code}: {office_name}")
         change.write(CONFIG, yamlio.dump(config))
@@ -95,19 +102,36 @@ def init(folder: str, *, office_name: str, office_code: str, director_id: str, d
     return records
 
 
-def setup(env: Env, station: str, reuse: bool = False) -> str:
+def allow_inside(records: Records) -> None:
+    """Let this records folder live below another repository's top, as asked for."""
+    rel = records.root.relative_to(records.top).as_posix()
+    if rel not in records.allowed_inside():
+        vcs.git(records.top, "config", "--add", "svcctl.records", rel)
+
+
+def setup(env: Env, station: str, reuse: bool = False, switch: bool = False, inside_repo: bool = False) -> str:
     """Make an existing clone ready: station code, merge driver, station on file."""
     station = check_station(station)
     records = env.records
     actor = env.actor()  # before anything changes: a refused setup leaves the clone as it was
+    if not inside_repo:
+        records.require_own_repo()
+    current = configured_station(records.top)
+    if current and current != station and not switch:
+        raise Refusal(f"this PC is already station {current}: the ids it numbers carry that code, so it keeps it "
+                      f"(nothing changed); add --switch to number new records as {station} from now on")
     stations = records.office.stations
     if station in stations:
         if not reuse and configured_station(records.top) != station:
             raise Refusal(f"station {station} is already on file ({stations[station]}): two PCs with one code "
                           f"would number records alike; choose another, or add --reuse if this PC is that station")
         register_clone(records.top, station)
+        if inside_repo:
+            allow_inside(records)
         return f"station {station} registered for this clone (it was already on file)"
     register_clone(records.top, station)
+    if inside_repo:
+        allow_inside(records)
     _update_config(env, actor, f"station add {station}", lambda c: c.setdefault("stations", {}).update({station: actor.id}))
     return f"station {station} registered for this clone and recorded in {CONFIG}"
 
@@ -137,6 +161,9 @@ def staff_add(env: Env, staff_id: str, name: str, role: str, department: str | N
         raise UsageError(f"unknown department {department!r}: use one of {', '.join(office.departments)}")
     if not (name or "").strip():
         raise UsageError("give the staff member's --name")
+    problem = validate.author_problem(name.strip(), email)
+    if problem:
+        raise UsageError(f"{problem}: choose another --name" if problem.startswith("staff") else problem)
     member = {"id": staff_id, "name": name.strip(), "role": role}
     if department:
         member["department"] = department

@@ -60,6 +60,7 @@ def sync(env: Env, remote: str = "origin", attempts: int = 5) -> list[str]:
     """
     records = env.records
     top = records.top
+    records.require_own_repo()
     if vcs.run(top, "remote", "get-url", remote).returncode != 0:
         raise SvcError(f"no remote {remote!r} to sync with: add one with 'git remote add NAME URL' (see README)")
     author = _merge_author(env)
@@ -216,7 +217,7 @@ def clone(user: str | None, url: str, folder: str, station: str) -> str:
         if station in records.office.stations:
             raise Refusal(f"station {station} is already used by another PC ({CONFIG} stations): choose another code")
         env = Env(str(root), user)
-        message = office_ops.setup(env, station)
+        message = office_ops.setup(env, station, inside_repo=root != target)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise

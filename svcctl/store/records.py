@@ -31,9 +31,15 @@ def find_root(explicit: str | None, start: Path | None = None) -> Path:
     """``--records`` first, then ``SVCCTL_RECORDS``, then walk up from here like git does."""
     chosen = explicit or os.environ.get("SVCCTL_RECORDS")
     if chosen:
-        root = Path(chosen).expanduser().resolve()
-        if not (root / CONFIG).is_file():
-            raise SvcError(f"no records folder at {root} (no {CONFIG}): create one with 'svcctl init {chosen}'")
+        source = "--records" if explicit else "SVCCTL_RECORDS"
+        try:
+            root = Path(chosen).expanduser().resolve()
+            found = (root / CONFIG).is_file()
+        except (OSError, RuntimeError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc).rstrip(".")
+            raise SvcError(f"{source} {chosen!r} cannot be used as a folder: {reason}") from None
+        if not found:
+            raise SvcError(f"no records folder at {root} ({source}; no {CONFIG}): create one with 'svcctl init DIR'")
         return root
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
@@ -192,6 +198,22 @@ class Records:
                     "right values (remove the <<<<<<< ======= >>>>>>> lines), run 'git add' on it, then "
                     "'svcctl sync' (or 'git merge --abort' to drop the pull)"), unmerged
         return "a sync is waiting to be finished: run 'svcctl sync' (or 'git merge --abort' to drop the pull)", []
+
+    def allowed_inside(self) -> list[str]:
+        """Records folders this clone keeps below its top on purpose (``init --inside-repo``)."""
+        return vcs.run(self.top, "config", "--get-all", "svcctl.records").stdout.splitlines()
+
+    def require_own_repo(self) -> None:
+        """An office's records live in a repository of their own: svcctl does not commit onto
+        the branch of a project that happens to hold a records folder (the sample records/)."""
+        if self.top == self.root.resolve():
+            return
+        if self.root.resolve().relative_to(self.top).as_posix() in self.allowed_inside():
+            return
+        raise Refusal(f"{self.root} is inside the git repository {self.top}, which is not the office's own: an "
+                      "office keeps its records in a repository of its own (copy the folder out and run 'git init' "
+                      "there, or 'svcctl init DIR' for a new office), or run 'svcctl setup --station CODE "
+                      "--inside-repo' to keep them there; nothing was changed")
 
     def require_no_pending_merge(self) -> None:
         pending = self.pending_merge()
@@ -356,6 +378,7 @@ class Records:
     def commit(self, change: txn.Change, author: vcs.Author, trailers: dict | None = None, progress=None) -> str:
         """Apply ``change`` (paths relative to the records root); caller holds the lock.
         ``progress`` is called once per file written (an import shows a progress bar)."""
+        self.require_own_repo()
         self.require_no_pending_merge()
         at_top = txn.Change(change.message)
         for inner, text in change.files.items():
