@@ -286,7 +286,7 @@ def test_two_records_folders_in_one_repository_keep_their_own_cache_entries(tmp_
     top = tmp_path / "repo"
     top.mkdir()
     git(top, "init", "-q")
-    first, second = make_office(top / "first"), make_office(top / "second")
+    first, second = make_office(top / "first", "A", "--inside-repo"), make_office(top / "second", "A", "--inside-repo")
     first.intake("--type", "query", "--unit", "3-2-1502", "--summary", "水费", "--at", "2026-11-20 09:00")
     second.intake("--type", "query", "--unit", "3-2-1502", "--summary", "电费", "--at", "2026-11-20 09:00")
     for _ in range(2):

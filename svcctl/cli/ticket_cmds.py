@@ -45,7 +45,8 @@ def register(cli: click.Group) -> None:
 @click.option("--appointment", metavar="TIME", help="Agreed time of an appointment (预约).")
 @click.option("--due", metavar="TIME", help="The date the customer asked for, when it replaces the resolve deadline.")
 @click.option("--answer", metavar="TEXT", help="Answered on the spot: records the answer and closes the request.")
-@click.option("--force", is_flag=True, help="Create the new customer even if the phone or unit is on file.")
+@click.option("--force", is_flag=True, help="File it even if it repeats a ticket of the same customer, type and "
+              "summary from the last hour (asked on a terminal), or the new customer's phone or unit is on file.")
 @at_option
 @format_option(choices=("text", "json"), default="text")
 @pass_obj
@@ -54,7 +55,13 @@ def intake(obj, fmt, at, **options):
     from ..present import rows
 
     env = obj.env()
-    ticket, sentence = tickets.intake(env, at=at, **options)
+    try:
+        ticket, sentence = tickets.intake(env, at=at, **options)
+    except tickets.LikelyRepeat as repeat:
+        if not sys.stdin.isatty() or not click.confirm(f"{repeat.message.split(': nothing')[0]}. File it anyway?",
+                                                       err=True):
+            raise
+        ticket, sentence = tickets.intake(env, at=at, **{**options, "force": True})
     if fmt == "json":
         click.echo(to_json({**rows.ticket(env.view(ticket)), "confirmation": sentence}))
     else:

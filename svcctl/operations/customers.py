@@ -151,8 +151,16 @@ def edit(env: Env, customer_id: str, *, name=None, add_phones=(), remove_phones=
             if not name.strip():
                 raise UsageError("--name cannot be empty")
             cust["name"] = name.strip()
-        phones = [p for p in cust.get("phones") or () if p not in {canonical_phone(x) for x in remove_phones}]
+        on_file_phones = cust.get("phones") or []
+        gone_phones = {canonical_phone(x) for x in remove_phones}
+        for phone in gone_phones - set(on_file_phones):
+            raise UsageError(f"phone {mask_phone(phone)} is not on file for {customer_id}: nothing changed")
+        phones = [p for p in on_file_phones if p not in gone_phones]
         dropped = [canonical_unit(x) for x in remove_units]
+        for unit in dropped:
+            if find_unit(unit, cust.get("units") or ()) is None:
+                raise UsageError(f"unit {unit} is not on file for {customer_id} ({', '.join(cust.get('units') or ())}): "
+                                 "nothing changed")
         units = [u for u in cust.get("units") or () if not any(same_unit(u, x) for x in dropped)]
         new_phones = [canonical_phone(p) for p in add_phones]
         new_units = [canonical_unit(u) for u in add_units]

@@ -64,6 +64,11 @@ def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=Non
             raise UsageError(f"unit {unit} is not on file for customer {customer['id']} ({', '.join(units)}): add it with 'svcctl customer edit --add-unit'")
         else:
             unit = find_unit(unit, units)
+        if not force:
+            repeat = _likely_repeat(env, customer["id"], (ticket_type, grade, category), summary, received)
+            if repeat is not None:
+                raise LikelyRepeat(f"looks like a repeat of {repeat.id} (same customer, type and summary, received "
+                              f"{short(repeat.received_at, env.office.tz)}): nothing was filed; add --force to file it anyway")
         ticket_id = records.next_ticket_id(records.station(), received)
         ticket = new_ticket(
             env.context(actor), ticket_id=ticket_id, ticket_type=ticket_type, channel=channel,
@@ -81,6 +86,28 @@ def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=Non
         change.write(ticket_rel(ticket_id), records.checked_text("ticket", ticket.to_record(), ticket_id))
         records.commit(change, env.author(actor), {"Svcctl-Ticket": ticket_id, "Svcctl-Op": "intake"})
     return ticket, sentence
+
+
+DUPLICATE_WINDOW = timedelta(hours=1)
+
+
+class LikelyRepeat(Refusal):
+    """An intake that matches one filed within the hour; filed only when confirmed (--force)."""
+
+
+def _likely_repeat(env: Env, customer_id: str, kind: tuple, summary: str, received: datetime):
+    """A ticket of the same customer, kind (type, grade, category) and summary received
+    within the hour: the same call entered twice (two clerks, or one after a screen that
+    seemed to hang)."""
+    wanted = " ".join((summary or "").split())
+    folder = {received.strftime("%Y/%m"), (received - DUPLICATE_WINDOW).strftime("%Y/%m"),
+              (received + DUPLICATE_WINDOW).strftime("%Y/%m")}
+    for ticket in env.records.tickets_in(sorted(folder)):
+        if (ticket.h("customer") == customer_id and (ticket.type, ticket.h("grade"), ticket.h("category")) == kind
+                and " ".join(str(ticket.h("summary") or "").split()) == wanted
+                and abs(ticket.received_at - received) <= DUPLICATE_WINDOW):
+            return ticket
+    return None
 
 
 def confirmation(env: Env, ticket: Ticket) -> str:

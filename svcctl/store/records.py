@@ -321,6 +321,17 @@ class Records:
             return None
         return TicketCache(self.gdir / "svcctl-cache.json", self.config_stamp)
 
+    def tickets_in(self, months: list[str]) -> list[Ticket]:
+        """The tickets filed under the given ``YYYY/MM`` folders."""
+        cache = self._cache()
+        out = []
+        for month in months:
+            for path in sorted((self.root / "tickets" / month).glob("*.yaml")):
+                out.append(self._load_ticket(path.relative_to(self.root).as_posix(), cache))
+        if cache is not None:
+            cache.save()
+        return out
+
     def tickets(self) -> list[Ticket]:
         cache = self._cache()
         out, seen = [], set()
