@@ -17,6 +17,8 @@ from .render import ShownStream, one_line
 def _undecodable(args) -> str | None:
     """Why an argument cannot be taken (bytes that are not UTF-8, read with surrogateescape)."""
     for arg in args:
+        if "\0" in str(arg):
+            return f"argument '{one_line(arg)}' contains a NUL character, which no value may hold"
         bad = next((ch for ch in str(arg) if 0xDC80 <= ord(ch) <= 0xDCFF), None)
         if bad is not None:
             return (f"argument '{one_line(arg)}' is not UTF-8 text (byte 0x{ord(bad) - 0xDC00:02x}): "

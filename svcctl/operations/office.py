@@ -1,6 +1,7 @@
 """Creating an office's records, setting up a clone, and the staff roster."""
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -206,7 +207,10 @@ def commit_edits(env: Env, message: str) -> list[str]:
         inner, repairs = [], []
         for entry in entries:
             status, path = entry[:2], entry[3:]
-            rel = (records.top / path).resolve().relative_to(records.root).as_posix()
+            rel = Path(os.path.normpath(records.top / path)).relative_to(records.root).as_posix()
+            if (records.root / rel).is_symlink() or (records.root / rel).is_dir():
+                raise Refusal(f"{rel} is no longer a plain file: records are plain files (restore it with "
+                              "'git checkout -- <file>')")
             if "D" in status or not (records.root / rel).is_file():
                 raise Refusal(f"{rel} was deleted: records are never deleted (restore it with 'git checkout -- <file>')")
             if rel.startswith("tickets/"):
