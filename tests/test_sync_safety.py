@@ -16,24 +16,27 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from conftest import Office, bare_machine, git, make_office
+from conftest import Office, bare_machine, git
 from test_sync import MARKERS, T, Net, assert_event_list, assert_healthy, head, one_line, sync
 
 TICKET = f"tickets/2026/11/{T}.yaml"
 
 
+def built(tmp_path_factory, name: str, more) -> Net:
+    """A net built once per module on a bare machine, then ``more(net)`` done to it."""
+    with pytest.MonkeyPatch.context() as mp:
+        bare_machine(mp, tmp_path_factory.mktemp(f"{name}-home"))
+        net = Net.build(tmp_path_factory.mktemp(f"{name}-template"))
+        more(net)
+        return net
+
+
 @pytest.fixture(scope="module")
 def pair_template(tmp_path_factory) -> Net:
-    home = tmp_path_factory.mktemp("pair-home")
-    with pytest.MonkeyPatch.context() as mp:
-        bare_machine(mp, home)
-        net = Net.build(tmp_path_factory.mktemp("pair-template"))
-        net.clone("B")
-        return net
+    return built(tmp_path_factory, "pair", lambda net: net.clone("B"))
 
 
 @pytest.fixture
@@ -210,10 +213,7 @@ TICKETS = 36
 @pytest.fixture(scope="module")
 def busy_template(tmp_path_factory) -> Net:
     """A and B each add a reply to the same 36 tickets while offline; B has pushed."""
-    home = tmp_path_factory.mktemp("busy-home")
-    with pytest.MonkeyPatch.context() as mp:
-        bare_machine(mp, home)
-        net = Net.build(tmp_path_factory.mktemp("busy-template"))
+    def busy(net):
         a = net.a
         for i in range(TICKETS - 1):
             a.run("intake", "--type", "repair", "--category", "leak", "--unit", "3-2-1502", "--summary", f"漏水{i}",
@@ -224,7 +224,8 @@ def busy_template(tmp_path_factory) -> Net:
             a.run("reply", path.stem, "--note", f"甲{i}", now="2026-11-20 10:00")
             b.run("reply", path.stem, "--note", f"乙{i}", now="2026-11-20 10:01")
         sync(b)
-        return net
+
+    return built(tmp_path_factory, "busy", busy)
 
 
 def _sync_process(office: Office) -> subprocess.Popen:

@@ -62,16 +62,20 @@ def _merged_text(path: str, ours_text: str, merged: dict) -> str:
     return yamlio.dump(merged)
 
 
-def conflict_text(top: Path, path: str, base: bytes | None, ours: bytes, theirs: bytes) -> bytes:
-    """A file with both versions between <<<<<<< ======= >>>>>>> lines, for a person."""
-    with tempfile.TemporaryDirectory(prefix="svcctl-conflict-") as folder:
+def _merge_file(top: Path, base: bytes | None, ours: bytes, theirs: bytes, *labels: str):
+    """git's line-by-line three-way merge of three texts (``git merge-file -p``)."""
+    with tempfile.TemporaryDirectory(prefix="svcctl-merge-") as folder:
         names = []
         for name, data in (("ours", ours), ("base", base or b""), ("theirs", theirs)):
             file = Path(folder) / name
             file.write_bytes(data)
             names.append(str(file))
-        proc = vcs.run_bytes(top, "merge-file", "-p", "-L", "this PC", "-L", "common", "-L", "other PC", *names)
-        return proc.stdout
+        return vcs.run_bytes(top, "merge-file", "-p", *[arg for label in labels for arg in ("-L", label)], *names)
+
+
+def conflict_text(top: Path, base: bytes | None, ours: bytes, theirs: bytes) -> bytes:
+    """A file with both versions between <<<<<<< ======= >>>>>>> lines, for a person."""
+    return _merge_file(top, base, ours, theirs, "this PC", "common", "other PC").stdout
 
 
 @dataclass
@@ -133,7 +137,7 @@ def plan(top: Path, ours: str, theirs: str) -> Pull | None:
             else:
                 text = _merge_text(top, read(b), read(o), read(t))
         except MergeConflict as conflict:
-            pull.conflicts[path] = (conflict.fields, stages, conflict_text(top, path, read(b), read(o), read(t)))
+            pull.conflicts[path] = (conflict.fields, stages, conflict_text(top, read(b), read(o), read(t)))
             continue
         except (yamlio.YamlProblem, UnicodeDecodeError):
             pull.unreadable[path] = _unreadable_side(read(o), read(t))
@@ -147,13 +151,7 @@ def plan(top: Path, ours: str, theirs: str) -> Pull | None:
 
 def _merge_text(top: Path, base: bytes | None, ours: bytes, theirs: bytes) -> bytes:
     """A file that is not a record (a template), merged line by line as git would."""
-    with tempfile.TemporaryDirectory(prefix="svcctl-text-") as folder:
-        names = []
-        for name, data in (("ours", ours), ("base", base or b""), ("theirs", theirs)):
-            file = Path(folder) / name
-            file.write_bytes(data)
-            names.append(str(file))
-        proc = vcs.run_bytes(top, "merge-file", "-p", *names)
+    proc = _merge_file(top, base, ours, theirs)
     if proc.returncode != 0:
         raise MergeConflict(["lines changed on both PCs"])
     return proc.stdout
