@@ -83,7 +83,7 @@ def test_staff_add_keeps_the_offices_comments_order_and_layout(office):
 
 def test_setup_of_a_new_station_keeps_the_layout(office):
     config = hand_edited(office)
-    assert "station B registered" in office.run("setup", "--station", "B", user="wang").stdout
+    assert "station B registered" in office.run("setup", "--station", "B", "--switch", user="wang").stdout
     assert config.read_text(encoding="utf-8") == HAND.replace("  A: first PC\n", "  A: first PC\n  B: wang\n")
 
 

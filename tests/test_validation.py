@@ -188,7 +188,7 @@ POLICY = "policy:\n  complaint_scheme: standard\n  deadlines: {}\n"
     (POLICY, "policy:\n  deadline: {}\n", "deadline:", "unknown field 'deadline' in 'policy' (did you mean 'deadlines'?)"),
     (POLICY, "policy:\n  deadlines:\n    complaint.general:\n      resolve: {withn: 2 workdays}\n", "resolve:",
      "unknown field 'withn' in deadline 'resolve' (did you mean 'within'?)"),
-    ("language: zh\n", "language: zh-CN\n", "language:", "'language' is 'zh-CN'; allowed: zh, en"),
+    ("language: zh\n", "language: fr\n", "language:", "'language' is 'fr'; allowed: zh, en, zh-CN, zh_CN, zh-Hans, en-US, en_US, en-GB"),
 ])
 def test_a_malformed_svcctl_yaml_is_a_problem_with_a_line_never_a_crash(office, old, new, needle, message):
     config = office.root / "svcctl.yaml"
