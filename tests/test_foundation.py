@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from svcctl.cli.main import cli
 
-from conftest import git, make_office
+from conftest import Office, git, make_office
 
 
 def test_init_creates_a_working_office_with_one_commit(tmp_path):
@@ -312,3 +312,23 @@ def test_a_simple_complaint_answered_on_the_spot_is_closed_and_owes_a_callback(o
         "resolve": ("met", "2026-11-20T09:35:00+08:00"),
         "callback": ("pending", "2026-11-23T09:30:00+08:00"),
     }
+
+
+def test_a_records_folder_inside_a_project_repository_refuses_writes_but_reads(tmp_path):
+    """Like the sample records/ shipped inside svcctl's own repository: reading works,
+    writing is refused with the reason (not a question about station codes), and the
+    project's branch is untouched."""
+    import shutil
+
+    top = tmp_path / "project"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "records", top / "records")
+    git(top, "init", "-q")
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", "project")
+    head = git(top, "rev-parse", "HEAD")
+    office = Office(top / "records", now="2026-11-23 16:00")
+    assert office.run("list", "--status", "active").exit_code == 0
+    refused = office.fails("intake", "--type", "query", "--unit", "3-2-1502", "--summary", "水费")
+    assert refused.exit_code == 3 and "repository of its own" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert git(top, "rev-parse", "HEAD") == head and git(top, "status", "--porcelain") == ""

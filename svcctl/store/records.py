@@ -347,6 +347,7 @@ class Records:
 
     # -- ids --------------------------------------------------------------------
     def station(self) -> str:
+        self.require_own_repo()  # the first thing a new record needs; say why before asking for a station
         code = configured_station(self.top)
         if not code:
             raise SvcError(
