@@ -8,7 +8,7 @@ import click
 
 from .. import __version__
 from ..core.errors import SvcError
-from . import customer_cmds, io_cmds, office_cmds, ticket_cmds, workflow_cmds
+from . import customer_cmds, io_cmds, office_cmds, report_cmds, ticket_cmds, workflow_cmds
 from ..present.i18n import LANGUAGES
 from .common import Obj
 from .render import ShownStream, one_line
@@ -108,7 +108,7 @@ def cli(ctx: click.Context, records_dir: str | None, user: str | None, lang: str
     ctx.obj = Obj(records_dir, user, lang)
 
 
-for module in (office_cmds, customer_cmds, ticket_cmds, workflow_cmds, io_cmds):
+for module in (office_cmds, customer_cmds, ticket_cmds, workflow_cmds, io_cmds, report_cmds):
     module.register(cli)
 
 

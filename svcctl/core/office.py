@@ -6,13 +6,13 @@ here relies on the shapes that validation guarantees and on nothing more.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 
 from . import model
 from .calendar import OfficeCalendar
 from .errors import UsageError
-from .policy import Policy, build_policy
+from .policy import Policy, build_policy, parse_within
 from .workflow import Actor
 
 
@@ -69,6 +69,15 @@ class Office:
             frozenset(date.fromisoformat(str(d)) for d in cal.get("workdays") or ()),
             schedule_years=frozenset(int(y) for y in cal.get("schedule_years") or ()),
         )
+
+    @property
+    def households(self) -> int | None:
+        """The households the office serves, when svcctl.yaml says (for the complaint rate)."""
+        return self.config.get("households")
+
+    def report_window(self, key: str, default: str) -> timedelta:
+        """A window of the reports (``reports: first_fix_window: 14 days``), as a length."""
+        return parse_within((self.config.get("reports") or {}).get(key) or default).amount
 
     def actor(self, staff_id: str | None) -> Actor:
         if not staff_id:

@@ -34,6 +34,7 @@ STAFF_KEYS = ("id", "name", "role", "department", "email")
 POLICY_KEYS = ("complaint_scheme", "deadlines")
 RULE_KEYS = ("within", "from", "until", "level", "pausable", "source", "customer_date")
 CALENDAR_KEYS = ("holidays", "workdays", "schedule_years")
+REPORT_KEYS = ("first_fix_window", "recurring_window")
 # The ticket kinds a deadline override may name (see policy.Policy.rules_for).
 DEADLINE_KEYS = frozenset(
     ["*", *model.TYPES, "repair.emergency"]
@@ -184,7 +185,32 @@ def config(record) -> Problems:
     _stations(record, problems)
     _policy(record.get("policy"), problems)
     _calendar(record.get("calendar"), problems)
+    _reports(record, problems)
     return problems
+
+
+def _reports(record, problems) -> None:
+    """``households:`` (for the complaint rate) and the ``reports:`` windows."""
+    households = record.get("households")
+    if households is not None and (not isinstance(households, int) or isinstance(households, bool)
+                                   or households < 1):
+        problems.append((("households",), f"'households' must be a whole number of households, found {households!r}"))
+    reports = record.get("reports")
+    if reports is None:
+        return
+    if not isinstance(reports, dict):
+        problems.append((("reports",), "'reports' must be a mapping (first_fix_window, recurring_window)"))
+        return
+    _unknown(reports, REPORT_KEYS, problems, ("reports",), " in 'reports'")
+    for key in REPORT_KEYS:
+        value = reports.get(key)
+        if value is None:
+            continue
+        problem = within_problem(value)
+        if problem is None and parse_within(value).working_only:
+            problem = f"{value!r}: a report window is counted in calendar days, e.g. '14 days'"
+        if problem:
+            problems.append((("reports", key), problem))
 
 
 def _staff(record, departments, problems) -> None:
@@ -343,6 +369,44 @@ def customer(record, expected_id: str | None = None) -> Problems:
             if not is_canonical_unit(unit):
                 problems.append((("units", i), f"unit {unit!r} is not written canonically (e.g. 3-2-1502)"))
     _text(record, "notes", problems, required=False)
+    return problems
+
+
+# ---------------------------------------------------------------------------- handovers
+
+HANDOVER_KEYS = ("at", "by", "to", "station", "shift_hours", "note", "urgent", "normal", "waiting")
+HANDOVER_NAME = re.compile(r"^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-([A-Z]{1,3})$")
+
+
+def handover_name(at, station: str) -> str:
+    """``handovers/2026/11/20261123-160000-A.yaml``: sorted by time, one PC per name."""
+    return f"handovers/{at:%Y}/{at:%m}/{at:%Y%m%d-%H%M%S}-{station}.yaml"
+
+
+def handover(record, inner: str | None = None, roster=None, tz=None) -> Problems:
+    """A shift handover record (rules §10): who handed over to whom, when, which tickets."""
+    problems = _mapping(record, "a handover record")
+    if problems:
+        return problems
+    _unknown(record, HANDOVER_KEYS, problems)
+    at = _time(record, "at", problems)
+    for key in ("by", "to"):
+        _on_roster(_text(record, key, problems, required=key == "by"), roster, (key,), problems)
+    station = _text(record, "station", problems)
+    if station and not STATION.match(station):
+        problems.append((("station",), f"station code {station!r} must be 1-3 capital letters"))
+    hours = record.get("shift_hours")
+    if not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= 24:
+        problems.append((("shift_hours",), f"'shift_hours' must be a whole number of hours from 1 to 24, found {hours!r}"))
+    _text(record, "note", problems, required=False)
+    for key in ("urgent", "normal", "waiting"):
+        for i, tid in enumerate(_list(record, key, problems, "ticket ids") or ()):
+            if not isinstance(tid, str) or not TICKET_ID.match(tid):
+                problems.append(((key, i), f"{tid!r} is not a ticket id like 202611-A007"))
+    if inner is not None and at is not None and station and tz is not None:
+        expected = handover_name(at.astimezone(tz), station)
+        if inner != expected:
+            problems.append((("at",), f"file name does not match its time and station: expected {expected}"))
     return problems
 
 

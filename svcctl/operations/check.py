@@ -49,6 +49,10 @@ def run(env: Env, only: set[str] | None = None) -> list[Problem]:
     for cid in sorted(customer_ids):
         if only is None or f"customers/{cid}.yaml" in only:
             read("customer", f"customers/{cid}.yaml")
+    for path in records.handover_paths():
+        inner = path.relative_to(records.root).as_posix()
+        if only is None or inner in only:
+            read("handover", inner, office=office)
     years = set()
     for path in records.ticket_paths():
         inner = path.relative_to(records.root).as_posix()

@@ -5,6 +5,7 @@ Layout (paths never change after creation)::
     svcctl.yaml                      office, roster, stations, policy, calendar
     customers/<C-A001>.yaml          one file per customer (一户一档)
     tickets/<YYYY>/<MM>/<id>.yaml    one file per ticket
+    handovers/<YYYY>/<MM>/<YYYYMMDD-HHMMSS>-<station>.yaml   one file per shift handover
 """
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def find_root(explicit: str | None, start: Path | None = None) -> Path:
     )
 
 
-KINDS = ("config", "customer", "ticket")
+KINDS = ("config", "customer", "ticket", "handover")
 
 
 def configured_station(top: Path) -> str | None:
@@ -166,6 +167,9 @@ class Records:
             found = validate.config(data)
         elif kind == "customer":
             found = validate.customer(data, stem)
+        elif kind == "handover":
+            found = validate.handover(data, inner, office.roster if office is not None else None,
+                                      office.tz if office is not None else None)
         else:
             roster = office.roster if office is not None else None
             departments = office.departments if office is not None else None
@@ -249,6 +253,8 @@ class Records:
             found = validate.ticket(data, name, office.roster, None, office.departments)
         elif kind == "customer":
             found = validate.customer(data, name)
+        elif kind == "handover":
+            found = validate.handover(data, name, self.office.roster, self.office.tz)
         else:
             found = validate.config(data)
         if found:
@@ -344,6 +350,16 @@ class Records:
             cache.prune(seen, self.rel("tickets") + "/")
             cache.save()
         return out
+
+    # -- handovers ---------------------------------------------------------------
+    def handover_paths(self) -> list[Path]:
+        """Handover records, oldest first (their names begin with the office time)."""
+        folder = self.root / "handovers"
+        paths = folder.glob("*/*/*.yaml") if folder.is_dir() else ()
+        return sorted(paths, key=lambda p: p.name)
+
+    def handover(self, inner: str) -> dict:
+        return self._load("handover", inner, office=self.office)
 
     # -- ids --------------------------------------------------------------------
     def station(self) -> str:

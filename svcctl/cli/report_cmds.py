@@ -1,0 +1,172 @@
+"""The supervisor's reports: weekly, monthly, complaint statistics; and the shift handover."""
+from __future__ import annotations
+
+import click
+
+from .common import examples, pass_obj
+
+REPORT_FORMATS = ("table", "markdown", "json", "csv", "html")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(report)
+    cli.add_command(handover)
+
+
+@click.group(help="Figures a director can quote: on-time and callback rates, satisfaction, first-time fixes, "
+             "volume, complaints, recurring problems, backlog; against the previous period, with a 12-period "
+             "trend. A period that has ended always gives the same figures." + examples(
+                 "svcctl report weekly                       # this week so far",
+                 "svcctl report weekly --week 2026-W47",
+                 "svcctl report monthly --month 上月 --format html -o 月报.html",
+                 "svcctl report complaints --month 2026-10 --format markdown"))
+def report():
+    """The report commands."""
+
+
+def _options(period_option):
+    return lambda func: _with_options(func, period_option)
+
+
+def _with_options(func, period_option):
+    func = click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the screen.")(func)
+    func = click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="table", show_default=True,
+                        help="table, markdown, json (the stable contract, see README), csv, or html "
+                             "(one printable A4 page set, self-contained).")(func)
+    func = click.option("--as-of", "as_of", metavar="TIME",
+                        help="Read the records as they stood at TIME (default: now).")(func)
+    func = click.option("--to", "last", metavar="DATE", help="Last day of a span of days (included).")(func)
+    func = click.option("--from", "first", metavar="DATE", help="First day of a span of days (with --to).")(func)
+    return period_option(func)
+
+
+_week = click.option("--week", metavar="WEEK", help="2026-W47, 上周/last, 本周/this (default: this week so far).")
+_month = click.option("--month", metavar="MONTH", help="2026-11, 2026年11月, 上月/last, 本月/this "
+                      "(default: this month so far).")
+
+
+def _run(obj, kind: str, fmt: str, output: str | None, as_of: str | None, **chosen) -> None:
+    from ..operations import reports
+
+    env = obj.env()
+    period = reports.period(env, kind, **chosen)
+    figures = reports.run(env, kind, period, env.time(as_of) if as_of else None)
+    _emit(env, figures, fmt, output)
+
+
+def _emit(env, figures, fmt: str, output: str | None) -> None:
+    from ..present import i18n
+    from .render import to_json
+
+    _ = i18n.words(env.language)
+    office = env.office
+    if fmt == "json":
+        from ..present.report_data import data
+
+        text = to_json(data(figures, office.name)) + "\n"
+    elif fmt == "csv":
+        import csv
+        import io
+
+        from ..present.report_data import csv_rows
+
+        rows = csv_rows(figures, _)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        text = buffer.getvalue()
+    else:
+        from ..present import report as document
+
+        doc = document.build(figures, _, office.tz, office.roster, office.name)
+        if fmt == "html":
+            from ..present.report_html import html
+
+            text = html(doc, _, env.language, env.records.root)
+        else:
+            from ..present import report_text
+
+            text = report_text.markdown(doc) if fmt == "markdown" else report_text.text(doc)
+    if output:
+        from pathlib import Path
+
+        from ..core.errors import SvcError
+        from ..store.txn import atomic_write
+
+        try:
+            atomic_write(Path(output), text)
+        except OSError as exc:
+            raise SvcError(f"cannot write {output}: {exc.strerror or exc}") from None
+        click.echo(output, err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@report.command(help="The week's figures (rules §9: reviewed every Friday). A week runs Monday 00:00 to the "
+                "next Monday 00:00." + examples(
+                    "svcctl report weekly", "svcctl report weekly --week 2026-W47",
+                    "svcctl report weekly --week 上周 --format markdown -o 周报.md",
+                    "svcctl report weekly --from 2026-11-16 --to 2026-11-22 --format json"))
+@_options(_week)
+@pass_obj
+def weekly(obj, fmt, output, as_of, week, first, last):
+    _run(obj, "weekly", fmt, output, as_of, week=week, first=first, last=last)
+
+
+
+@report.command(help="The month's figures: repairs, callbacks and complaints counted and analysed, recurring "
+                "problems listed (rules §9)." + examples(
+                    "svcctl report monthly", "svcctl report monthly --month 2026-11",
+                    "svcctl report monthly --month 上月 --format html -o 月报.html",
+                    "svcctl report monthly --month 2026-10 --format csv -o 2026-10.csv"))
+@_options(_month)
+@pass_obj
+def monthly(obj, fmt, output, as_of, month, first, last):
+    _run(obj, "monthly", fmt, output, as_of, month=month, first=first, last=last)
+
+
+
+@report.command(help="Complaint statistics of a month, due by the 10th of the next (rules §9): by grade, "
+                "per 100 households, on time, called back, open at the month end, recurring by building." + examples(
+                    "svcctl report complaints --month 上月", "svcctl report complaints --month 2026-10 --format html -o 投诉统计.html"))
+@_options(_month)
+@pass_obj
+def complaints(obj, fmt, output, as_of, month, first, last):
+    _run(obj, "complaints", fmt, output, as_of, month=month, first=first, last=last)
+
+
+
+@click.command(help="What the next shift must pick up (rules §10 交接班): urgent (a deadline missed or "
+               "warned, or due within the shift), normal, and waiting (paused, or an appointment after the "
+               "shift), each with the action to take; then what changed (new, closed, escalated, reopened) "
+               "since the last recorded handover. --record commits the handover, so the next one starts where "
+               "this one ended and a supervisor sees it in git log." + examples(
+                   "svcctl handover", "svcctl handover --shift-hours 12 --format json",
+                   "svcctl handover --record --to zhao --note '8栋噪音投诉今晚需回电'"))
+@click.option("--shift-hours", type=int, default=8, show_default=True, help="Length of the next shift.")
+@click.option("--record", "record_it", is_flag=True, help="Commit this handover as a record (handovers/).")
+@click.option("--to", "to", metavar="STAFF", help="Who takes over (with --record).")
+@click.option("--note", metavar="TEXT", help="A note for the next shift (with --record).")
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True,
+              help="Output format; JSON is the stable contract (see README).")
+@pass_obj
+def handover(obj, shift_hours, record_it, to, note, fmt):
+    from ..core.errors import UsageError
+    from ..operations import handover as ops
+    from ..present import handover as view
+    from ..present import i18n
+    from .render import to_json
+
+    env = obj.env()
+    if not record_it and (to or note):
+        raise UsageError("--to and --note go with --record")
+    if record_it:
+        board, recorded = ops.record(env, shift_hours, to, note)
+    else:
+        board, recorded = ops.board(env, shift_hours), None
+    if fmt == "json":
+        click.echo(to_json(view.data(board, recorded)))
+    else:
+        office = env.office
+        click.echo(view.text(board, i18n.words(env.language), office.tz, office.roster, recorded), nl=False)

@@ -1,0 +1,135 @@
+"""A report's figures as the documented JSON contract (README, "Reports") and as CSV rows.
+
+Stable English keys, numbers as numbers, times as ISO 8601. No complainant and no
+complaint's unit appears; free text (a pause reason) is masked like every listing.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..core.timeutil import iso
+from ..reports.figures import Headline, Rate, Report
+from . import labels, privacy
+
+
+def _num(value: Decimal | None):
+    return None if value is None else float(value)
+
+
+def rate(r: Rate) -> dict:
+    return {"n": r.n, "total": r.total, "percent": _num(r.percent)}
+
+
+def headline(h: Headline) -> dict:
+    return {
+        "received": h.received, "on_time": rate(h.on_time), "callbacks": rate(h.callbacks),
+        "satisfaction": _num(h.satisfaction), "first_fix": rate(h.first_fix), "complaints": h.complaints,
+        "complaints_per_100": _num(h.complaints_per_100), "backlog": h.backlog,
+    }
+
+
+def _rows(pairs, key: str) -> list[dict]:
+    return [{key: k, **rate(r)} for k, r in pairs]
+
+
+def _counts(pairs, key: str) -> list[dict]:
+    return [{key: k, "count": n} for k, n in pairs]
+
+
+def data(report: Report, office_name: str) -> dict:
+    p = report.period
+    t, c, s, f, v, k, b = (report.on_time, report.callbacks, report.satisfaction, report.first_fix, report.volume,
+                           report.complaints, report.backlog)
+    missing = lambda items: [{"ticket": m.view.id, "type": m.view.type, "due": iso(m.due),  # noqa: E731
+                              "made_at": iso(m.made_at)} for m in items]
+    return {
+        "report": report.kind, "office": office_name,
+        "period": {"kind": p.kind, "key": p.key, "start": iso(p.start), "end": iso(p.end)},
+        "as_of": iso(report.as_of), "read_at": iso(report.end), "running": report.running,
+        "settings": {"first_fix_window_days": report.settings.first_fix_window.days,
+                     "recurring_window_days": report.settings.recurring_window.days},
+        "headline": headline(report.headline),
+        "previous": {"period": report.previous_period.key, **headline(report.previous)},
+        "trend": [{"period": period.key, **headline(h)} for period, h in report.trend],
+        "on_time": {
+            "overall": rate(t.overall), "by_deadline": _rows(t.by_kind, "deadline"),
+            "by_department": _rows(t.by_department, "department"), "by_staff": _rows(t.by_staff, "staff"),
+            "missed": [{"ticket": o.view.id, "type": o.view.type, "deadline": o.deadline.name,
+                        "level": o.deadline.level, "due": iso(o.due), "stopped_at": iso(o.deadline.stopped_at),
+                        "owner": o.owner, "department": o.department,
+                        "cancelled": o.view.status == "cancelled"} for o in t.missed],
+        },
+        "callbacks": {"rate": rate(c.rate), "target_percent": 100, "missing": missing(c.missing),
+                      "paid": rate(c.paid), "paid_missing": missing(c.paid_missing)},
+        "satisfaction": {
+            "scores": {str(score): n for score, n in s.scores}, "callbacks": s.callbacks, "scored": s.scored,
+            "average": _num(s.average),
+            "by_closer": [{"staff": who, "callbacks": n, "average": _num(avg)} for who, n, avg in s.by_closer],
+            "unresolved": list(s.unresolved), "reopened": list(s.reopened),
+        },
+        "first_fix": {**rate(f.rate), "provisional_until": iso(f.provisional_until), "reopened": list(f.reopened)},
+        "volume": {
+            "received": v.received, "by_type": _counts(v.by_type, "type"), "by_grade": _counts(v.by_grade, "grade"),
+            "by_category": _counts(v.by_category, "category"), "by_channel": _counts(v.by_channel, "channel"),
+            "by_department": _counts(v.by_department, "department"), "by_staff": _counts(v.by_staff, "staff"),
+            "cancelled": list(v.cancelled), "finished": v.finished,
+        },
+        "complaints": {
+            "received": k.received, "valid": k.valid, "by_grade": _counts(k.by_grade, "grade"),
+            "by_category": _counts(k.by_category, "category"), "households": k.households,
+            "per_100_households": _num(k.per_100), "target_per_100_below": 1,
+            "carried_over": k.carried_over, "new": k.new, "finished": k.finished, "cancelled": k.cancelled,
+            "open_at_end": [{"ticket": o.view.id, "grade": o.view.grade, "received_at": iso(o.view.received_at),
+                             "age_days": o.age_days, "reason": o.reason, "detail": privacy.text(o.detail),
+                             "overdue": list(o.overdue)} for o in k.open_at_end],
+        },
+        "recurring": [{"kind": r.kind, "place": r.place, "category": r.category,
+                       "tickets": [{"id": tid, "received_at": iso(at)} for tid, at in r.tickets]}
+                      for r in report.recurring],
+        "backlog": {
+            "open": b.open, "by_age": [{"from_days": lo, "to_days": hi, "count": n} for (lo, hi), n in b.by_age],
+            "received": b.received, "finished": b.finished, "net": b.net,
+            "callbacks_owed": [{"ticket": view.id, "type": view.type, "due": iso(due), "state": state}
+                               for view, due, state in b.callbacks_owed],
+        },
+    }
+
+
+def csv_rows(report: Report, _) -> list[dict]:
+    """One row per figure: ``section, key, label, n, total, percent, value`` (labels in the
+    reader's language, keys stable), for a spreadsheet."""
+    out = []
+
+    def add(section, key, label, r: Rate | None = None, value=None):
+        out.append({"section": section, "key": key, "label": label,
+                    "n": r.n if r else "", "total": r.total if r else "",
+                    "percent": "" if r is None or r.percent is None else str(r.percent),
+                    "value": "" if value is None else str(value)})
+
+    h = report.headline
+    add("headline", "received", _("Requests received"), value=h.received)
+    add("headline", "on_time", _("On-time rate"), h.on_time)
+    add("headline", "callbacks", _("Callback rate"), h.callbacks)
+    add("headline", "satisfaction", _("Satisfaction"), value=h.satisfaction)
+    add("headline", "first_fix", _("First-time fix rate"), h.first_fix)
+    add("headline", "complaints", _("Valid complaints"), value=h.complaints)
+    add("headline", "complaints_per_100", _("Complaints per 100 households"), value=h.complaints_per_100)
+    add("headline", "backlog", _("Backlog at period end"), value=h.backlog)
+    for key, r in report.on_time.by_kind:
+        add("on_time_by_deadline", key, labels.deadline(_, key), r)
+    for key, r in report.on_time.by_department:
+        add("on_time_by_department", key or "", labels.department(_, key), r)
+    for key, r in report.on_time.by_staff:
+        add("on_time_by_staff", key or "", key or "", r)
+    add("callbacks", "paid", _("Paid services, not in the rate"), report.callbacks.paid)
+    for score, n in report.satisfaction.scores:
+        add("satisfaction_scores", str(score), str(score), value=n)
+    for key, n in report.volume.by_type:
+        add("volume_by_type", key, labels.ticket_type(_, key), value=n)
+    for (low, high), n in report.backlog.by_age:
+        add("backlog_by_age", f"{low}-{high if high is not None else ''}", "", value=n)
+    for period, hl in report.trend:
+        add("trend_on_time", period.key, period.key, hl.on_time)
+        add("trend_callbacks", period.key, period.key, hl.callbacks)
+        add("trend_received", period.key, period.key, value=hl.received)
+    return out

@@ -1,0 +1,93 @@
+"""The shift handover (交接班, rules §10): what the next shift must pick up, sorted into
+urgent, normal and waiting, and what changed since the last recorded handover.
+
+Pure: views and events in, keys and times out; the words are made at the edge.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..core.deadlines import Deadline
+from ..core.view import TicketView, urgency
+
+GROUPS = ("urgent", "normal", "waiting")
+# What a change since the last handover is called, by the event that made it.
+CHANGES = {"intake": "new", "close": "closed", "escalate": "escalated", "reopen": "reopened", "cancel": "cancelled"}
+
+
+@dataclass(frozen=True)
+class Item:
+    group: str  # urgent, normal, waiting
+    view: TicketView
+    deadline: Deadline | None  # the deadline that decides the action, if any
+    why: str  # missed, warned, due_in_shift, paused, appointment_later, pending, callback_owed
+
+    @property
+    def action(self) -> str:
+        """The key of what to do: a deadline name, or ``paused``/``appointment``."""
+        if self.why == "paused":
+            return "paused"
+        if self.why == "appointment_later":
+            return "appointment_later"
+        return self.deadline.name if self.deadline is not None else "follow_up"
+
+
+@dataclass(frozen=True)
+class Change:
+    change: str  # new, closed, escalated, reopened, cancelled
+    view: TicketView
+    at: datetime
+    by: str
+
+
+def appointment(view: TicketView) -> datetime | None:
+    """The agreed visit: the booking's own time, else the latest work order's."""
+    dispatches = [e for e in view.events if e.kind == "dispatch" and e.get("appointment_at")]
+    if dispatches:
+        return dispatches[-1].get("appointment_at")
+    return view.appointment_at
+
+
+def sort(views, now: datetime, shift_end: datetime) -> list[Item]:
+    """Every ticket still needing work (not done, not cancelled) in its group, most pressing first."""
+    items = []
+    for view in views:
+        if not (view.is_open or view.awaiting_callback):
+            continue
+        items.append(_place(view, now, shift_end))
+    order = {g: i for i, g in enumerate(GROUPS)}
+
+    def key(item: Item):
+        d = item.deadline
+        due = d.due if d is not None and d.due is not None else (appointment(item.view) or shift_end)
+        return order[item.group], urgency(d) if d is not None else 9, due, item.view.id
+
+    items.sort(key=key)
+    return items
+
+
+def _place(view: TicketView, now: datetime, shift_end: datetime) -> Item:
+    overdue = sorted(view.overdue, key=lambda d: (urgency(d), d.due))
+    if overdue:
+        return Item("urgent", view, overdue[0], overdue[0].state)
+    nxt = view.next_deadline
+    if nxt is not None and nxt.due is not None and nxt.due <= shift_end:
+        return Item("urgent", view, nxt, "due_in_shift")
+    if view.status == "paused":
+        return Item("waiting", view, nxt, "paused")
+    agreed = appointment(view)
+    if agreed is not None and agreed > shift_end:
+        return Item("waiting", view, nxt, "appointment_later")
+    return Item("normal", view, nxt, "callback_owed" if view.awaiting_callback else "pending")
+
+
+def changes(views, since: datetime, now: datetime) -> list[Change]:
+    """New, closed, escalated, reopened and cancelled tickets after ``since`` up to ``now``."""
+    out = []
+    for view in views:
+        for e in view.events:
+            if since < e.at <= now and e.kind in CHANGES and not (e.kind == "close" and e.get("temporary")):
+                out.append(Change(CHANGES[e.kind], view, e.at, e.by))
+    out.sort(key=lambda c: (c.at, c.view.id))
+    return out
