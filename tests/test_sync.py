@@ -453,3 +453,28 @@ def test_a_broken_record_pulled_in_stops_the_push_and_names_the_file(net):
     line = one_line(proc)
     assert proc.returncode == 7 and f"{T}.yaml" in line and "'type' is 'complain'" in line and "nothing was pushed" in line
     assert net.remote_head() == remote_before
+
+
+def test_handovers_recorded_on_two_pcs_both_arrive_and_a_broken_one_is_not_pushed(net):
+    b = net.clone("B")
+    ok(net.a.subprocess("handover", "--record", "--to", "zhao", now="2026-11-20 16:00"))
+    ok(b.subprocess("handover", "--record", "--to", "li", now="2026-11-20 16:00", user="zhao"))
+    sync(net.a)
+    sync(b)
+    sync(net.a)
+    for office in (net.a, b):
+        names = sorted(p.name for p in (office.root / "handovers/2026/11").iterdir())
+        assert names == ["20261120-160000-A.yaml", "20261120-160000-B.yaml"]
+        assert ok(office.subprocess("check")).stdout.strip() == "all records are valid"
+    # The next handover on B starts from the latest record on file, whichever PC made it.
+    board = json.loads(ok(b.subprocess("handover", "--format", "json", now="2026-11-20 17:00")).stdout)
+    assert board["since"] == "2026-11-20T16:00:00+08:00"
+    # A handover file broken by hand is caught by the check before the push.
+    ok(b.subprocess("handover", "--record", now="2026-11-20 18:00", user="zhao"))
+    broken = b.root / "handovers/2026/11/20261120-180000-B.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("by: zhao", "by: ghost"), encoding="utf-8")
+    git(b.root, "commit", "-qam", "hand edit")
+    before = net.remote_head()
+    proc = b.subprocess("sync")
+    assert proc.returncode != 0 and "ghost" in one_line(proc)
+    assert net.remote_head() == before

@@ -45,7 +45,9 @@ def data(report: Report, office_name: str) -> dict:
     return {
         "report": report.kind, "office": office_name,
         "period": {"kind": p.kind, "key": p.key, "start": iso(p.start), "end": iso(p.end)},
-        "as_of": iso(report.as_of), "read_at": iso(report.end), "running": report.running,
+        # When the records were read: the period end, or the time of the report while it runs
+        # (never the run time of an ended period, so its report reads the same every time).
+        "read_at": iso(report.end), "running": report.running,
         "settings": {"first_fix_window_days": report.settings.first_fix_window.days,
                      "recurring_window_days": report.settings.recurring_window.days},
         "headline": headline(report.headline),

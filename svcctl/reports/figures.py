@@ -477,6 +477,14 @@ def backlog(seen: list[AsOf], start: datetime, end: datetime) -> Backlog:
 # --------------------------------------------------------------------------- the report
 
 
+def _since_first(series: list[Period], tickets: list[Ticket]) -> list[Period]:
+    """The trend leaves out periods that ended before the office's first ticket: they are
+    not zero, there is simply nothing on file. The previous period is always kept."""
+    first = min((t.received_at for t in tickets), default=None)
+    kept = [p for p in series if first is not None and p.end > first]
+    return series[-2:] if len(kept) < 2 else kept
+
+
 def _scope(seen: list[AsOf], kind: str) -> list[AsOf]:
     return [s for s in seen if s.view.type == "complaint"] if kind == "complaints" else seen
 
@@ -507,7 +515,7 @@ def report(kind: str, tickets: Iterable[Ticket], basis: Basis, period: Period, a
     everything = reader.at(end)
     seen = _scope(everything, kind)
     start = period.start
-    series = period.series(basis.settings.trend_periods)
+    series = _since_first(period.series(basis.settings.trend_periods), reader.tickets)
     trend = tuple((p, headline(reader, p, min(p.end, end), as_of_time, kind)) for p in series)
     previous = period.previous()
     return Report(
