@@ -32,6 +32,9 @@ NOW = datetime(2026, 11, 23, 16, 0, tzinfo=TZ)
 GOALS = {  # seconds, at 10,000 tickets on a 2-core machine
     "help": 0.15, "show": 0.5, "intake": 1.0, "reply": 1.0,
     "overdue-cold": 8.0, "list": 3.0, "overdue": 3.0, "check": 8.0,
+    # every ticket read as of 14 instants (12 trend periods, the previous and this one); the
+    # index (SQLite) is to feed it only the tickets that can matter
+    "report-monthly": 30.0, "handover": 3.0,
 }
 
 
@@ -145,6 +148,8 @@ def main() -> None:
         measure("list", ["list", "--format", "json"], env, opts.repeat),
         measure("overdue", ["overdue", "--format", "json"], env, opts.repeat),
         measure("check", ["check"], env, opts.repeat),
+        measure("report-monthly", ["report", "monthly", "--month", "2026-10", "--format", "json"], env, opts.repeat),
+        measure("handover", ["handover", "--format", "json"], env, opts.repeat),
     ]
     width = max(len(r["command"]) for r in results)
     print(f"{'command':<{width}}  median_s  max_rss_MiB  goal_s  ok")

@@ -103,38 +103,31 @@ def _emit(env, figures, fmt: str, output: str | None) -> None:
         click.echo(text, nl=False)
 
 
-@report.command(help="The week's figures (rules §9: reviewed every Friday). A week runs Monday 00:00 to the "
-                "next Monday 00:00." + examples(
-                    "svcctl report weekly", "svcctl report weekly --week 2026-W47",
-                    "svcctl report weekly --week 上周 --format markdown -o 周报.md",
-                    "svcctl report weekly --from 2026-11-16 --to 2026-11-22 --format json"))
-@_options(_week)
-@pass_obj
-def weekly(obj, fmt, output, as_of, week, first, last):
-    _run(obj, "weekly", fmt, output, as_of, week=week, first=first, last=last)
+def _report_command(kind: str, period_option, help_text: str) -> click.Command:
+    @report.command(kind, help=help_text)
+    @_options(period_option)
+    @pass_obj
+    def command(obj, fmt, output, as_of, **chosen):
+        _run(obj, kind, fmt, output, as_of, **chosen)
+
+    return command
 
 
-
-@report.command(help="The month's figures: repairs, callbacks and complaints counted and analysed, recurring "
-                "problems listed (rules §9)." + examples(
-                    "svcctl report monthly", "svcctl report monthly --month 2026-11",
-                    "svcctl report monthly --month 上月 --format html -o 月报.html",
-                    "svcctl report monthly --month 2026-10 --format csv -o 2026-10.csv"))
-@_options(_month)
-@pass_obj
-def monthly(obj, fmt, output, as_of, month, first, last):
-    _run(obj, "monthly", fmt, output, as_of, month=month, first=first, last=last)
-
-
-
-@report.command(help="Complaint statistics of a month, due by the 10th of the next (rules §9): by grade, "
-                "per 100 households, on time, called back, open at the month end, recurring by building." + examples(
-                    "svcctl report complaints --month 上月", "svcctl report complaints --month 2026-10 --format html -o 投诉统计.html"))
-@_options(_month)
-@pass_obj
-def complaints(obj, fmt, output, as_of, month, first, last):
-    _run(obj, "complaints", fmt, output, as_of, month=month, first=first, last=last)
-
+weekly = _report_command("weekly", _week, "The week's figures (rules §9: reviewed every Friday). A week runs "
+                         "Monday 00:00 to the next Monday 00:00." + examples(
+                             "svcctl report weekly", "svcctl report weekly --week 2026-W47",
+                             "svcctl report weekly --week 上周 --format markdown -o 周报.md",
+                             "svcctl report weekly --from 2026-11-16 --to 2026-11-22 --format json"))
+monthly = _report_command("monthly", _month, "The month's figures: repairs, callbacks and complaints counted and "
+                          "analysed, recurring problems listed (rules §9)." + examples(
+                              "svcctl report monthly", "svcctl report monthly --month 2026-11",
+                              "svcctl report monthly --month 上月 --format html -o 月报.html",
+                              "svcctl report monthly --month 2026-10 --format csv -o 2026-10.csv"))
+complaints = _report_command("complaints", _month, "Complaint statistics of a month, due by the 10th of the next "
+                             "(rules §9): by grade, per 100 households, on time, called back, open at the month "
+                             "end, recurring by building." + examples(
+                                 "svcctl report complaints --month 上月",
+                                 "svcctl report complaints --month 2026-10 --format html -o 投诉统计.html"))
 
 
 @click.command(help="What the next shift must pick up (rules §10 交接班): urgent (a deadline missed or "

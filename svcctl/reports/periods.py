@@ -80,13 +80,19 @@ def month_of(day: date, tz: tzinfo) -> Period:
     return Period("month", _midnight(first, tz), _midnight(following, tz))
 
 
+def _this_or_last(raw: str, current: Period) -> Period | None:
+    if raw.lower() in THIS:
+        return current
+    if raw.lower() in LAST:
+        return current.previous()
+    return None
+
+
 def parse_month(text: str, tz: tzinfo, now: datetime) -> Period:
     raw = (text or "").strip()
-    today = now.astimezone(tz).date()
-    if raw.lower() in THIS:
-        return month_of(today, tz)
-    if raw.lower() in LAST:
-        return month_of(today, tz).previous()
+    said = _this_or_last(raw, month_of(now.astimezone(tz).date(), tz))
+    if said is not None:
+        return said
     match = _MONTH.match(raw)
     if match and 1 <= int(match.group(2)) <= 12 and 2000 <= int(match.group(1)) <= 2100:
         return month_of(date(int(match.group(1)), int(match.group(2)), 1), tz)
@@ -95,11 +101,9 @@ def parse_month(text: str, tz: tzinfo, now: datetime) -> Period:
 
 def parse_week(text: str, tz: tzinfo, now: datetime) -> Period:
     raw = (text or "").strip()
-    today = now.astimezone(tz).date()
-    if raw.lower() in THIS:
-        return week_of(today, tz)
-    if raw.lower() in LAST:
-        return week_of(today, tz).previous()
+    said = _this_or_last(raw, week_of(now.astimezone(tz).date(), tz))
+    if said is not None:
+        return said
     match = _WEEK.match(raw)
     if match and 2000 <= int(match.group(1)) <= 2100:
         try:
