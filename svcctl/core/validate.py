@@ -28,7 +28,8 @@ OFFICE_CODE = re.compile(r"^[A-Za-z0-9]{1,10}$")
 Problems = list
 
 CUSTOMER_KEYS = ("id", "name", "phones", "units", "notes")
-CONFIG_KEYS = ("office", "timezone", "language", "departments", "staff", "stations", "policy", "calendar")
+CONFIG_KEYS = ("office", "timezone", "language", "departments", "staff", "stations", "policy", "calendar",
+               "households", "reports")
 OFFICE_KEYS = ("name", "code")
 STAFF_KEYS = ("id", "name", "role", "department", "email")
 POLICY_KEYS = ("complaint_scheme", "deadlines")
