@@ -78,7 +78,7 @@ def setup(root: Path) -> Office:
         args = ["customer", "add", "--name", name, *sum((["--phone", p] for p in phones), []),
                 *sum((["--unit", f"翠苑/{u}"] for u in units), [])]
         office.svc(at, "li", *args, *(["--notes", notes] if notes else []))
-    office.svc(at, "wang", "setup", "--station", "B")
+    office.svc(at, "wang", "setup", "--station", "B", "--switch")
     config = root / "svcctl.yaml"
     text = config.read_text(encoding="utf-8").replace(
         "timezone:", f"households: {HOUSEHOLDS}        # 翠苑: 12 buildings\ntimezone:", 1)
@@ -309,7 +309,7 @@ def main(out: Path) -> None:
         office = setup(root)
         units = more_customers(office, rng)
         history(office, rng, units)
-        office.svc(datetime(2026, 11, 16, 8, 0, tzinfo=TZ), "wang", "setup", "--station", "A", "--reuse")
+        office.svc(datetime(2026, 11, 16, 8, 0, tzinfo=TZ), "wang", "setup", "--station", "A", "--reuse", "--switch")
         last_week(office)
         for name in ("svcctl.yaml", "customers", "tickets", "handovers"):
             target = out / name
