@@ -178,6 +178,8 @@ def _kind(inner: str) -> str | None:
         return "customer"
     if len(parts) == 4 and parts[0] == "tickets" and inner.endswith(".yaml"):
         return "ticket"
+    if len(parts) == 4 and parts[0] == "handovers" and inner.endswith(".yaml"):
+        return "handover"
     return None
 
 
@@ -221,7 +223,8 @@ def problems(records: Records, pull: Pull) -> list[tuple[str, int | None, str]]:
             cid = PurePosixPath(path).stem
             customers.add(cid) if entry else customers.discard(cid)
     for path, (kind, inner, sha) in sorted(todo.items()):
-        context = {"office": office, "customers": customers} if kind == "ticket" else {}
+        context = {"office": office, "customers": customers} if kind == "ticket" else (
+            {"office": office} if kind == "handover" else {})
         _, _, bad = records.check_bytes(kind, inner, contents[sha], **context)
         found += [(path, line, message) for line, message in bad]
     return found
