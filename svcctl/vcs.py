@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .core.errors import SvcError
+from .core.message import msg
 
 EMPTY = "0" * 40
 
@@ -53,7 +54,7 @@ def run(cwd, *args, input: str | None = None, env: dict | None = None) -> subpro
         return subprocess.run(["git", *args], cwd=str(cwd), input=input, capture_output=True, text=True,
                               encoding="utf-8", errors="surrogateescape", env=full_env, **_spawn_options())
     except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH: install git first") from None
+        raise GitError(msg('git is not installed or not on PATH: install git first')) from None
 
 
 def run_bytes(cwd, *args, input: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -63,7 +64,7 @@ def run_bytes(cwd, *args, input: bytes | None = None, env: dict | None = None) -
         return subprocess.run(["git", *args], cwd=str(cwd), input=input, capture_output=True, env=full_env,
                               **_spawn_options())
     except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH: install git first") from None
+        raise GitError(msg('git is not installed or not on PATH: install git first')) from None
 
 
 def blobs(top: Path, shas) -> dict[str, bytes]:
@@ -73,13 +74,13 @@ def blobs(top: Path, shas) -> dict[str, bytes]:
         return {}
     proc = run_bytes(top, "cat-file", "--batch", input="".join(f"{sha}\n" for sha in wanted).encode())
     if proc.returncode != 0:
-        raise GitError(f"git cat-file failed: {proc.stderr.decode(errors='replace').strip()[-200:]}")
+        raise GitError(msg('git cat-file failed: {stderr}', stderr=proc.stderr.decode(errors='replace').strip()[-200:]))
     out, data, pos = {}, proc.stdout, 0
     for sha in wanted:
         end = data.index(b"\n", pos)
         header = data[pos:end].split()
         if len(header) != 3:
-            raise GitError(f"git cat-file: no object {sha}")
+            raise GitError(msg('git cat-file: no object {sha}', sha=sha))
         size = int(header[2])
         out[sha] = data[end + 1:end + 1 + size]
         pos = end + 1 + size + 1
@@ -138,7 +139,7 @@ def git(cwd, *args, input: str | None = None, env: dict | None = None) -> str:
     proc = run(cwd, *args, input=input, env=env)
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {detail[-1] if detail else 'exit ' + str(proc.returncode)}")
+        raise GitError(msg('git {args} failed: {detail}', args=args[0], detail=detail[-1] if detail else 'exit ' + str(proc.returncode)))
     return proc.stdout
 
 

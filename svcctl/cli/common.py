@@ -1,10 +1,12 @@
 """Pieces every command shares: the context object, common options, echo helpers."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 
 import click
 
+from . import complete
 from .render import FORMATS
 
 TIME_HELP = "When it happened (default: now), e.g. '2026-11-20 09:30'; office time unless an offset is given."
@@ -15,11 +17,40 @@ class Obj:
     records_dir: str | None
     user: str | None
     lang: str | None = None
+    _env: object = field(default=None, repr=False)
 
     def env(self):
         from ..operations.env import Env
 
-        return Env(self.records_dir, self.user, lang=self.lang)
+        if self._env is None:
+            self._env = Env(self.records_dir, self.user, lang=self.lang)
+        return self._env
+
+    def language(self) -> str:
+        """The reader's language, even when the records cannot be read (an error is being
+        reported about them): --lang, SVCCTL_LANG, svcctl.yaml's language:, else Chinese."""
+        from ..core.errors import SvcError
+        from ..present.i18n import DEFAULT, normalise_language
+
+        for value in (self.lang, os.environ.get("SVCCTL_LANG")):
+            if normalise_language(value):
+                return normalise_language(value)
+        try:
+            return self.env().language
+        except (SvcError, OSError, ValueError):
+            return DEFAULT
+
+    def say(self, template: str, **args) -> str:
+        """A sentence in the reader's language; ``template`` is the English msgid."""
+        from ..core.message import msg
+        from ..present.i18n import localise
+
+        return localise(msg(template, **args), self.language())
+
+    def localise(self, text) -> str:
+        from ..present.i18n import localise
+
+        return localise(text, self.language())
 
 
 pass_obj = click.make_pass_decorator(Obj)
@@ -44,13 +75,46 @@ class Amount(click.ParamType):
         return amount
 
 
+class Named(click.ParamType):
+    """A choice of stable keys typed as the key or its name in either language
+    (``--status closed`` or ``--status 待回访``); passed on as the key."""
+
+    def __init__(self, kind: str, keys):
+        self.kind = kind
+        self.keys = tuple(keys)
+        self.name = kind
+
+    def convert(self, value, param, ctx):
+        from ..present.labels import parse
+
+        return parse(self.kind, value, self.keys)
+
+    def get_metavar(self, param, ctx=None):
+        return "[" + "|".join(self.keys) + "]"
+
+    def shell_complete(self, ctx, param, incomplete):
+        return complete.items(self.keys, incomplete)
+
+
+def names(kind: str, keys) -> str:
+    """``open 待处理, closed 待回访``: the keys of a choice and their Chinese names, for --help."""
+    from ..present.labels import label
+
+    zh = {k: label(kind, k, 'zh') for k in keys}
+    return ", ".join(f"{k} {zh[k]}" if zh[k] != k else k for k in keys)
+
+
 def format_option(default: str = "table", choices=FORMATS):
-    return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
-                        help="Output format; JSON is the stable contract (see README).")
+    return click.option("--format", "fmt", type=Named("format", choices), default=default, show_default=True,
+                        help=f"Output format ({names('format', choices)}); JSON is the stable contract (see README).")
 
 
 def at_option(func):
     return click.option("--at", "at", metavar="TIME", help=TIME_HELP)(func)
+
+
+def reveal_option(help_text: str = "Show names and phone numbers in full (supervisors and directors only)."):
+    return click.option("--reveal", is_flag=True, help=help_text)
 
 
 def examples(*lines: str) -> str:

@@ -5,6 +5,7 @@ import click
 
 from .common import examples, format_option, pass_obj
 from .render import emit, to_json
+from ..core.message import msg
 
 COLUMNS = [("id", "ID"), ("name", "Name"), ("units", "Units"), ("phones", "Phones")]
 REVEAL_HELP = "Show full phone numbers (personal data: only when needed)."
@@ -44,20 +45,23 @@ def show(obj, customer_id, reveal, fmt):
     from ..operations import customers, tickets
     from ..present import rows
 
+    from ..present.labels import label
+
     env = obj.env()
-    data = customers.public(env.records.customer(customer_id), reveal)
+    data = customers.public(env.records.customer(customer_id), env.reveal(reveal))
     own = [rows.listing(env.view(t)) for t in tickets.select(env, customer=customer_id)]
     if fmt == "json":
         click.echo(to_json({**data, "tickets": own}))
         return
+    lang = env.language
     click.echo(f"{data['id']}  {data['name']}")
-    click.echo(f"units:  {', '.join(data['units'])}")
-    click.echo(f"phones: {', '.join(data['phones']) or '-'}")
+    click.echo(obj.say("units:  {units}", units=", ".join(data["units"])))
+    click.echo(obj.say("phones: {phones}", phones=", ".join(data["phones"]) or "-"))
     if data["notes"]:
-        click.echo(f"notes:  {data['notes']}")
-    click.echo(f"tickets: {len(own)}")
+        click.echo(obj.say("notes:  {notes}", notes=data["notes"]))
+    click.echo(obj.say("tickets: {count}", count=len(own)))
     for r in own:
-        click.echo(f"  {r['id']}  {r['type_zh']}  {r['status']}  {r['summary']}")
+        click.echo(f"  {r['id']}  {label('type', r['type'], lang)}  {label('status', r['status'], lang)}  {r['summary']}")
 
 
 @customer.command("list", help="List customers." + examples("svcctl customer list", "svcctl customer list --format csv"))
@@ -67,8 +71,12 @@ def show(obj, customer_id, reveal, fmt):
 def list_(obj, reveal, fmt):
     from ..operations import customers
 
-    rows = [customers.public(c, reveal) for c in obj.env().records.customers()]
-    emit(rows, fmt, COLUMNS, empty="no customers on file")
+    from ..present import tables
+
+    env = obj.env()
+    reveal = env.reveal(reveal)
+    rows = [customers.public(c, reveal) for c in env.records.customers()]
+    emit(rows, fmt, tables.CUSTOMERS, env.language, empty=obj.say("no customers on file"))
 
 
 @customer.command(help="Find customers by unit, name or a phone fragment (all given criteria must match)." + examples(
@@ -85,9 +93,13 @@ def find(obj, text, unit, name, phone, reveal, fmt):
     from ..operations import customers
 
     if not any((text, unit, name, phone)):
-        raise UsageError("say what to look for: a unit, a name or part of a phone number")
-    rows = [customers.public(c, reveal) for c in customers.find(obj.env(), unit=unit, name=name, phone=phone, text=text)]
-    emit(rows, fmt, COLUMNS, empty="no matching customer")
+        raise UsageError(msg('say what to look for: a unit, a name or part of a phone number'))
+    from ..present import tables
+
+    env = obj.env()
+    reveal = env.reveal(reveal)
+    rows = [customers.public(c, reveal) for c in customers.find(env, unit=unit, name=name, phone=phone, text=text)]
+    emit(rows, fmt, tables.CUSTOMERS, env.language, empty=obj.say("no matching customer"))
 
 
 @customer.command(help="Change a customer file." + examples(
@@ -107,4 +119,4 @@ def edit(obj, customer_id, name, add_phone, remove_phone, add_unit, remove_unit,
 
     customers.edit(obj.env(), customer_id, name=name, add_phones=add_phone, remove_phones=remove_phone,
                    add_units=add_unit, remove_units=remove_unit, notes=notes, force=force)
-    click.echo(f"updated {customer_id}")
+    click.echo(obj.say("updated {id}", id=customer_id))

@@ -8,8 +8,8 @@ import click
 
 from .. import __version__
 from ..core.errors import SvcError
-from . import customer_cmds, io_cmds, office_cmds, report_cmds, ticket_cmds, workflow_cmds
 from ..present.i18n import LANGUAGES
+from . import customer_cmds, io_cmds, office_cmds, print_cmds, report_cmds, ticket_cmds, workflow_cmds
 from .common import Obj
 from .render import ShownStream, one_line
 
@@ -37,6 +37,10 @@ Examples:
   export SVCCTL_RECORDS=$PWD/office SVCCTL_USER=wang
   svcctl intake --type complaint --grade general --unit 3-2-1502 --summary 电梯噪音
   svcctl overdue
+
+Output is in the office's language (svcctl.yaml language:, Chinese for a new office);
+--lang zh|en or SVCCTL_LANG override it. Choices accept the English key or the Chinese
+name (--type 投诉, --status 待回访, --format 表格).
 """
 
 
@@ -66,10 +70,11 @@ class SvcGroup(click.Group):
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.exceptions.Abort:
-            click.echo("svcctl: aborted", err=True)
+            click.echo(f"svcctl: {_say('aborted')}", err=True)
             result = 130
         except click.ClickException as exc:
-            hint = f" (see '{exc.ctx.command_path} --help')" if isinstance(exc, click.UsageError) and exc.ctx else ""
+            hint = _say(" (see '{command} --help')", command=exc.ctx.command_path) \
+                if isinstance(exc, click.UsageError) and exc.ctx else ""
             click.echo(f"svcctl: {one_line(exc.format_message())}{hint}", err=True)
             result = exc.exit_code
         return result if isinstance(result, int) else 0
@@ -78,10 +83,12 @@ class SvcGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SvcError as exc:
-            click.echo(f"svcctl: {one_line(exc.message)}", err=True)
+            obj = ctx.find_object(Obj)
+            text = obj.localise(exc.message) if obj is not None else _say(exc.message)
+            click.echo(f"svcctl: {one_line(text)}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("svcctl: interrupted", err=True)
+            click.echo(f"svcctl: {_say('interrupted')}", err=True)
             ctx.exit(130)
         except BrokenPipeError:
             # The reader (head, less) went away: not an error of ours, and nothing more to say.
@@ -92,12 +99,25 @@ class SvcGroup(click.Group):
         except Exception as exc:  # a bug: one line for the user, the traceback on request
             if os.environ.get("SVCCTL_DEBUG"):
                 raise
-            click.echo(f"svcctl: internal error: {type(exc).__name__}: {one_line(str(exc))} "
-                       "(set SVCCTL_DEBUG=1 for details)", err=True)
+            click.echo("svcctl: " + _say("internal error: {kind}: {error} (set SVCCTL_DEBUG=1 for details)",
+                                         kind=type(exc).__name__, error=one_line(str(exc))), err=True)
             ctx.exit(70)
 
 
-@click.group(cls=SvcGroup, help=HELP, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def _say(template: str, **args) -> str:
+    """A line in the reader's language where no command has started (or none could):
+    --lang as typed, else SVCCTL_LANG, else Chinese."""
+    from ..core.message import msg
+    from ..present.i18n import DEFAULT, localise, normalise_language
+
+    argv = sys.argv[1:]
+    typed = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--lang"), None)
+    lang = normalise_language(typed) or normalise_language(os.environ.get("SVCCTL_LANG")) or DEFAULT
+    return localise(msg(template, **args) if args else template, lang)
+
+
+@click.group(cls=SvcGroup, help=HELP, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--records", "records_dir", metavar="DIR", help="Records folder (default: $SVCCTL_RECORDS, else found upwards from here).")
 @click.option("--as", "user", metavar="STAFF", help="Acting staff id (default: $SVCCTL_USER, else git user.name if on the roster).")
 @click.option("--lang", type=click.Choice(LANGUAGES), help="Language of what you read: zh 中文 or en English "
@@ -106,9 +126,13 @@ class SvcGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, records_dir: str | None, user: str | None, lang: str | None) -> None:
     ctx.obj = Obj(records_dir, user, lang)
+    if ctx.invoked_subcommand is None:  # plain 'svcctl': a short overview, not an error
+        from ..present.overview import overview
+
+        click.echo(overview(ctx.obj.language()))
 
 
-for module in (office_cmds, customer_cmds, ticket_cmds, workflow_cmds, io_cmds, report_cmds):
+for module in (office_cmds, customer_cmds, ticket_cmds, workflow_cmds, io_cmds, report_cmds, print_cmds):
     module.register(cli)
 
 

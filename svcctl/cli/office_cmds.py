@@ -5,6 +5,8 @@ import sys
 
 import click
 
+from ..core.message import term
+from . import complete
 from .common import examples, format_option, pass_obj
 from .render import emit, to_json
 
@@ -28,13 +30,19 @@ def register(cli: click.Group) -> None:
 @click.option("--timezone", default="Asia/Shanghai", show_default=True)
 @click.option("--inside-repo", is_flag=True, help="Keep the records in a folder of an existing git repository "
               "(refused otherwise: an office has a repository of its own).")
-def init(folder, office_name, office_code, director_id, director_name, station, timezone, inside_repo):
+@click.option("--language", type=click.Choice(("zh", "en")), default="zh", show_default=True,
+              help="The office's language (svcctl.yaml language:): zh 中文 or en English.")
+@click.pass_obj
+def init(obj, folder, office_name, office_code, director_id, director_name, station, timezone, inside_repo, language):
     from ..operations import office
 
     records = office.init(folder, office_name=office_name, office_code=office_code, director_id=director_id,
-                          director_name=director_name, station=station, timezone=timezone, inside_repo=inside_repo)
-    click.echo(f"created records for {office_name} in {records.root}")
-    click.echo(f"next: export SVCCTL_RECORDS={records.root} SVCCTL_USER={director_id}")
+                          director_name=director_name, station=station, timezone=timezone, inside_repo=inside_repo,
+                          language=language)
+    if not obj.lang:
+        obj.lang = language
+    click.echo(obj.say("created records for {office} in {root}", office=office_name, root=records.root))
+    click.echo(obj.say("next: {command}", command=f"export SVCCTL_RECORDS={records.root} SVCCTL_USER={director_id}"))
 
 
 @click.command(help="Prepare this clone of a shared records repository: its station code "
@@ -48,7 +56,7 @@ def init(folder, office_name, office_code, director_id, director_name, station, 
 def setup(obj, station, reuse, switch, inside_repo):
     from ..operations import office
 
-    click.echo(office.setup(obj.env(), station, reuse, switch, inside_repo))
+    click.echo(obj.localise(office.setup(obj.env(), station, reuse, switch, inside_repo)))
 
 
 @click.command(help="Set up a new PC in one command: clone the shared records, register the "
@@ -61,7 +69,7 @@ def setup(obj, station, reuse, switch, inside_repo):
 def clone(obj, url, folder, station):
     from ..operations import sync as sync_ops
 
-    click.echo(sync_ops.clone(obj.user, url, folder, station))
+    click.echo(obj.localise(sync_ops.clone(obj.user, url, folder, station)))
 
 
 @click.command(help="Share records with the other PCs: pull (events merged as a union), check, "
@@ -74,7 +82,7 @@ def sync(obj, remote, attempts):
     from ..operations import sync as sync_ops
 
     for line in sync_ops.sync(obj.env(), remote=remote, attempts=attempts):
-        click.echo(line)
+        click.echo(obj.localise(line))
 
 
 @click.group(help="The staff roster (客服专员 agent, 主管 supervisor, 主任 director).")
@@ -87,15 +95,16 @@ def staff():
     "svcctl --as wang staff add zhao --name 赵强 --role supervisor --department 维修部"))
 @click.argument("staff_id")
 @click.option("--name", required=True)
-@click.option("--role", required=True, help="agent, supervisor or director (or 客服专员, 主管, 主任).")
-@click.option("--department", help="One of the office departments.")
+@click.option("--role", required=True, shell_complete=complete.vocabulary("role"),
+              help="agent, supervisor or director (or 客服专员, 主管, 主任).")
+@click.option("--department", shell_complete=complete.departments, help="One of the office departments (维修部 or maintenance, …).")
 @click.option("--email", help="Email for git history (default: ID@OFFICE.svcctl).")
 @pass_obj
 def staff_add(obj, staff_id, name, role, department, email):
     from ..operations import office
 
     member = office.staff_add(obj.env(), staff_id, name, role, department, email)
-    click.echo(f"added {member['id']} ({member['name']}, {member['role']})")
+    click.echo(obj.say("added {id} ({name}, {role})", id=member["id"], name=member["name"], role=term("role", member["role"])))
 
 
 @staff.command("list", help="List the roster." + examples("svcctl staff list --format json"))
@@ -103,16 +112,20 @@ def staff_add(obj, staff_id, name, role, department, email):
 @pass_obj
 def staff_list(obj, fmt):
     from ..operations import office
+    from ..present import tables
 
-    emit(office.staff_rows(obj.env()), fmt,
-         [("id", "ID"), ("name", "Name"), ("role", "Role"), ("role_zh", "角色"), ("department", "Department")])
+    env = obj.env()
+    emit(office.staff_rows(env), fmt, tables.STAFF, env.language)
 
 
-@click.command(help="Print the deadline policy in force: every deadline, its length, what starts "
-               "and stops it, and its source in the rulebooks." + examples("svcctl policy", "svcctl policy --format json"))
+@click.command(help="Print the deadline policy in force: every deadline, its length as people say it, what "
+               "starts and stops it, and its source in the rulebooks (named beside their codes)." + examples(
+                   "svcctl policy", "svcctl policy --format json"))
 @format_option()
 @pass_obj
 def policy(obj, fmt):
+    from ..present import tables
+
     env = obj.env()
     office = env.office
     rows = office.policy.rows()
@@ -122,15 +135,15 @@ def policy(obj, fmt):
                             "schedule_published": years, "deadlines": rows}))
         return
     if fmt == "table":
-        click.echo(f"complaint scheme: {office.policy.scheme}    time zone: {office.tz}")
-    emit(rows, fmt, [("applies_to", "Applies to"), ("deadline", "Deadline"), ("within", "Within"),
-                     ("from", "From"), ("until", "Until"), ("level", "Level"), ("source", "Source")])
+        click.echo(obj.say("complaint scheme: {scheme}    time zone: {tz}", scheme=term("scheme", office.policy.scheme),
+                           tz=office.tz))
+    emit(rows, fmt, tables.POLICY, env.language)
     if fmt == "table":
         for year in (env.now.year, env.now.year + 1):
             if not office.calendar.schedule_published(year):
-                click.echo(f"note: no published holiday schedule (调休) for {year}: working days of {year} are "
-                           "weekdays minus fixed holidays until you upgrade holidays, or enter the schedule under "
-                           f"calendar: in svcctl.yaml with schedule_years: [{year}]")
+                click.echo(obj.say("note: no published holiday schedule (调休) for {year}: working days of {year} are "
+                                   "weekdays minus fixed holidays until you upgrade holidays, or enter the schedule "
+                                   "under calendar: in svcctl.yaml with schedule_years: [{year}]", year=year))
 
 
 @click.command(help="Validate every record: YAML syntax, duplicate keys, required fields, allowed "
@@ -146,10 +159,11 @@ def check(obj, fmt):
         click.echo(to_json([p.to_dict() for p in problems]))
     else:
         for p in problems:
-            click.echo(str(p))
+            click.echo(p.text(obj.localise))
     errors = [p for p in problems if p.severity == "error"]
     if fmt == "text":
-        click.echo(f"{len(errors)} problem(s)" if errors else "all records are valid", err=bool(errors))
+        click.echo(obj.say("{count} problem(s)", count=len(errors)) if errors else obj.say("all records are valid"),
+                   err=bool(errors))
     sys.exit(1 if errors else 0)
 
 
@@ -163,7 +177,7 @@ def commit(obj, message):
     from ..operations import office
 
     paths = office.commit_edits(obj.env(), message)
-    click.echo(f"recorded {', '.join(paths)}")
+    click.echo(obj.say("recorded {paths}", paths=", ".join(paths)))
 
 
 @click.command("merge-driver", hidden=True, help="Called by git to merge two versions of a record.")

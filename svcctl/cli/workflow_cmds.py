@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import click
 
+from ..core.message import term
+from . import complete
 from .common import Amount, at_option, examples, format_option, pass_obj
 from .render import to_json
 
@@ -24,7 +26,8 @@ def _run(obj, verb: str, ticket_id: str, at, fmt: str = "text", **options) -> No
     if fmt == "json":
         click.echo(to_json(rows.ticket(view)))
     else:
-        click.echo(f"{ticket.id} {verb}: now {view.status}")
+        click.echo(obj.say("{id} {verb}: now {status}", id=ticket.id, verb=term("verb", verb),
+                           status=term("status", view.status)))
 
 
 def step(name: str, help_text: str, *example_lines: str):
@@ -33,7 +36,7 @@ def step(name: str, help_text: str, *example_lines: str):
         func = pass_obj(func)
         func = format_option(choices=("text", "json"), default="text")(func)
         func = at_option(func)
-        func = click.argument("ticket_id")(func)
+        func = click.argument("ticket_id", shell_complete=complete.tickets)(func)
         return click.command(name, help=help_text + examples(*example_lines))(func)
     return decorate
 
@@ -41,8 +44,9 @@ def step(name: str, help_text: str, *example_lines: str):
 @step("dispatch", "Open the work order (维修工作单) for a department; dispatching again to "
       "another department is recorded as a re-dispatch.",
       "svcctl dispatch 202611-A007 --to 维修部 --assignee zhou --appointment '2026-11-21 10:00'")
-@click.option("--to", "department", required=True, help="Department, e.g. 维修部.")
-@click.option("--assignee", help="Staff id of the technician.")
+@click.option("--to", "department", required=True, shell_complete=complete.departments,
+              help="Department, e.g. 维修部 (or its English name: maintenance, cleaning, security, landscaping, engineering).")
+@click.option("--assignee", shell_complete=complete.staff, help="Staff id of the technician.")
 @click.option("--appointment", metavar="TIME", help="Visit time agreed with the customer.")
 @click.option("--emergency", is_flag=True, help="Mark the work order urgent.")
 @click.option("--note")
@@ -68,7 +72,7 @@ def reply(obj, ticket_id, at, fmt, note):
 @step("escalate", "Hand the ticket to a supervisor or director (rules §6); from then on only they, "
       "or another supervisor or director, act on it.",
       "svcctl escalate 202611-A007 --to wang --note '业主要求主任处理'")
-@click.option("--to", "to", required=True, help="Staff id of a supervisor or director.")
+@click.option("--to", "to", required=True, shell_complete=complete.staff, help="Staff id of a supervisor or director.")
 @click.option("--note", required=True)
 def escalate(obj, ticket_id, at, fmt, to, note):
     _run(obj, "escalate", ticket_id, at, fmt, to=to, note=note)
@@ -107,7 +111,7 @@ def close(obj, ticket_id, at, fmt, result, fee, receipt, signed, leak_test_at, t
       "responsible person with a new deadline (rework).",
       "svcctl callback 202611-A007 --method phone --satisfaction 5 --note '业主满意'",
       "svcctl callback 202611-A007 --method visit --satisfaction 2 --note '仍漏水' --unresolved --within '2 workdays'")
-@click.option("--method", required=True, help="phone 电话 or visit 上门.")
+@click.option("--method", required=True, shell_complete=complete.vocabulary("method"), help="phone 电话 or visit 上门.")
 @click.option("--satisfaction", required=True, type=int, help="1 (very poor) to 5 (very good).")
 @click.option("--note", required=True, help="Customer's view, result, shortcomings, suggestions.")
 @click.option("--unresolved", is_flag=True, help="The problem is not solved: reopen with a rework deadline.")

@@ -1,8 +1,10 @@
 """Errors the user can act on.
 
-Every failure a person can fix is raised as a ``SvcError`` carrying one line of text;
-the CLI prints that line on stderr and exits with ``exit_code``. Anything else is a bug.
+Every failure a person can fix is raised as a ``SvcError`` carrying one line of text, made
+with ``message.msg`` so that the CLI can print it in the reader's language on stderr and
+exit with ``exit_code``. Anything else is a bug.
 """
+from .message import msg
 
 
 class SvcError(Exception):
@@ -38,7 +40,7 @@ class BrokenRecord(SvcError):
 
     def __init__(self, path: str, line: int | None, problem: str):
         where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {problem} (run 'svcctl check' for every problem)")
+        super().__init__(msg("{where}: {problem} (run 'svcctl check' for every problem)", where=where, problem=problem))
         self.path = path
         self.line = line
         self.problem = problem

@@ -13,7 +13,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from .errors import Refusal
-from .model import DISPATCHABLE, SENIOR_ROLES, TOP_GRADES, label
+from .model import DISPATCHABLE, SENIOR_ROLES, TOP_GRADES
+from .message import msg, term
 
 # Field types; ``validate`` knows how to check each, ``Event`` how to store it.
 TEXT, TIME, FLAG, STAFF, DEPARTMENT, METHOD, SCORE, MONEY, LENGTH = (
@@ -74,7 +75,7 @@ class Guard:
 def senior_names(roster: dict) -> str:
     """Who may do what an agent may not, for refusals that name them (rules §6)."""
     names = [f"{sid} ({a.name})" for sid, a in roster.items() if a.role in SENIOR_ROLES]
-    return ", ".join(names) or "a supervisor or director (none on the roster)"
+    return ", ".join(names) or msg("a supervisor or director (none on the roster)")
 
 
 class Kind:
@@ -104,14 +105,12 @@ class Kind:
     def check(self, ticket, state: Fold, event, guard: Guard) -> None:
         """Every rule on appending ``event`` to a ticket now in ``state``."""
         if state.status == "cancelled" and self.judged_on_cancelled:
-            raise Refusal(f"{ticket.id} is cancelled: it cannot be {self.verb}")
+            raise Refusal(msg('{id} is cancelled: it cannot be {verb}', id=ticket.id, verb=term('verb', self.name)))
         holder = state.escalated_to
         if holder and holder != guard.actor_id and guard.actor_role is not None and not guard.senior:
-            raise Refusal(f"{ticket.id} is escalated to {holder}: only {holder} or a supervisor/director "
-                          f"({guard.senior_names()}) may act on it")
+            raise Refusal(msg('{id} is escalated to {holder}: only {holder} or a supervisor/director ({guard}) may act on it', id=ticket.id, holder=holder, guard=guard.senior_names()))
         if self.needs_open and not state.is_open:
-            raise Refusal(f"{ticket.id} is {state.status}: it cannot be {self.verb} "
-                          "(reopen it first: svcctl reopen)")
+            raise Refusal(msg('{id} is {status}: it cannot be {verb} (reopen it first: svcctl reopen)', id=ticket.id, status=term('status', state.status), verb=term('verb', self.name)))
         self.allowed(ticket, state, event, guard)
 
 
@@ -121,7 +120,7 @@ class Intake(Kind):
 
     def allowed(self, ticket, state, event, guard):
         if state.events_seen:
-            raise Refusal(f"{ticket.id} has its intake already: a ticket is taken in once")
+            raise Refusal(msg('{id} has its intake already: a ticket is taken in once', id=ticket.id))
 
 
 class Dispatch(Kind):
@@ -131,8 +130,7 @@ class Dispatch(Kind):
 
     def allowed(self, ticket, state, event, guard):
         if ticket.type not in DISPATCHABLE:
-            raise Refusal(f"a {ticket.type} ({label('type', ticket.type)}) is answered by the service centre, "
-                          "not dispatched")
+            raise Refusal(msg('a {type} is answered by the service centre, not dispatched', type=term('type', ticket.type)))
 
     def subject(self, event):
         return f"→ {event.get('to')}" + (f" ({event.get('assignee')})" if event.get("assignee") else "")
@@ -153,7 +151,7 @@ class Arrive(Kind):
 
     def allowed(self, ticket, state, event, guard):
         if state.department is None:
-            raise Refusal(f"{ticket.id} has no work order yet: dispatch it first")
+            raise Refusal(msg('{id} has no work order yet: dispatch it first', id=ticket.id))
 
 
 class Reply(Kind):
@@ -168,13 +166,13 @@ class Escalate(Kind):
 
     def allowed(self, ticket, state, event, guard):
         if state.status == "done":
-            raise Refusal(f"{ticket.id} is done: it cannot be escalated")
+            raise Refusal(msg('{id} is done: it cannot be escalated', id=ticket.id))
         to = event.get("to")
         target = guard.roster.get(to)
         if target is not None and target.role not in SENIOR_ROLES:
-            raise Refusal(f"{to} is an agent: escalate to a supervisor or director ({guard.senior_names()})")
+            raise Refusal(msg('{to} is an agent: escalate to a supervisor or director ({guard})', to=to, guard=guard.senior_names()))
         if to == state.escalated_to:
-            raise Refusal(f"{ticket.id} is already escalated to {to}")
+            raise Refusal(msg('{id} is already escalated to {to}', id=ticket.id, to=to))
 
     def subject(self, event):
         return f"→ {event.get('to')}"
@@ -189,7 +187,7 @@ class Pause(Kind):
 
     def allowed(self, ticket, state, event, guard):
         if state.status == "paused":
-            raise Refusal(f"{ticket.id} is already paused since {state.paused_since.isoformat()}")
+            raise Refusal(msg('{id} is already paused since {paused_since}', id=ticket.id, paused_since=state.paused_since.isoformat()))
 
     def apply(self, state, event):
         state.before_pause, state.status, state.paused_since = state.status, "paused", event.at
@@ -201,7 +199,7 @@ class Resume(Kind):
 
     def allowed(self, ticket, state, event, guard):
         if state.status != "paused":
-            raise Refusal(f"{ticket.id} is not paused")
+            raise Refusal(msg('{id} is not paused', id=ticket.id))
 
     def apply(self, state, event):
         state.pauses.append((state.paused_since, event.at))
@@ -219,23 +217,21 @@ class Close(Kind):
     def allowed(self, ticket, state, event, guard):
         if event.get("temporary"):
             if event.get("fee") is not None or event.get("leak_test_at") is not None:
-                raise Refusal("a temporary measure takes no fee or leak test: give those at the real close")
+                raise Refusal(msg('a temporary measure takes no fee or leak test: give those at the real close'))
             return
         if ticket.type == "complaint" and ticket.h("grade") in TOP_GRADES and guard.actor_role is not None \
                 and not guard.senior:
-            raise Refusal(f"closing a {label('grade', ticket.h('grade'))} needs a supervisor or director: "
-                          f"{guard.senior_names()}")
+            raise Refusal(msg('closing a {grade} complaint needs a supervisor or director: {guard}', grade=term('grade', ticket.h('grade')), guard=guard.senior_names()))
         if ticket.type == "paid" and (event.get("fee") is None or not event.get("receipt")):
-            raise Refusal("a paid service is closed with the agreed fee and its receipt: add --fee AMOUNT --receipt NO")
+            raise Refusal(msg('a paid service is closed with the agreed fee and its receipt: add --fee AMOUNT --receipt NO'))
         leak_test = event.get("leak_test_at")
         if leak_test is not None:
             if ticket.h("category") != "leak":
-                raise Refusal("a leak test (试漏) is for leak repairs (category leak) only")
+                raise Refusal(msg('a leak test (试漏) is for leak repairs (category leak) only'))
             if leak_test > event.at:
-                raise Refusal("the leak test is after the close: close the ticket once the leak test is done")
+                raise Refusal(msg('the leak test is after the close: close the ticket once the leak test is done'))
         elif ticket.h("category") == "leak":
-            raise Refusal("a leak repair is closed after the leak test (试漏): add --leak-test-at TIME, "
-                          "or record a temporary measure with --temporary")
+            raise Refusal(msg('a leak repair is closed after the leak test (试漏): add --leak-test-at TIME, or record a temporary measure with --temporary'))
 
     def apply(self, state, event):
         if event.get("temporary"):
@@ -259,9 +255,9 @@ class Callback(Kind):
 
     def allowed(self, ticket, state, event, guard):
         if state.status == "done" and state.callback_done:
-            raise Refusal(f"{ticket.id} has had its callback already")
+            raise Refusal(msg('{id} has had its callback already', id=ticket.id))
         if state.status not in ("closed", "done"):
-            raise Refusal(f"{ticket.id} is {state.status}: a callback (回访) follows the close (svcctl close first)")
+            raise Refusal(msg('{id} is {status}: a callback (回访) follows the close (svcctl close first)', id=ticket.id, status=term('status', state.status)))
 
     def subject(self, event):
         return f"{event.get('satisfaction')}/5" + (" unresolved, reopened" if event.get("unresolved") else "")
@@ -277,7 +273,7 @@ class Reopen(Kind):
 
     def allowed(self, ticket, state, event, guard):
         if state.status not in ("closed", "done"):
-            raise Refusal(f"{ticket.id} is {state.status}: only a closed ticket can be reopened")
+            raise Refusal(msg('{id} is {status}: only a closed ticket can be reopened', id=ticket.id, status=term('status', state.status)))
 
     def apply(self, state, event):
         state.last_reopen, state.current_close = event, None
@@ -293,9 +289,9 @@ class Cancel(Kind):
 
     def allowed(self, ticket, state, event, guard):
         if guard.actor_role is not None and not guard.senior:
-            raise Refusal(f"cancelling a ticket needs a supervisor or director: {guard.senior_names()}")
+            raise Refusal(msg('cancelling a ticket needs a supervisor or director: {guard}', guard=guard.senior_names()))
         if state.status in ("closed", "done"):
-            raise Refusal(f"{ticket.id} is {state.status}: a handled ticket is not cancelled")
+            raise Refusal(msg('{id} is {status}: a handled ticket is not cancelled', id=ticket.id, status=term('status', state.status)))
 
     def apply(self, state, event):
         state.status = "cancelled"

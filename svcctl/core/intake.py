@@ -8,6 +8,7 @@ from .errors import UsageError
 from .model import grade_for_scheme
 from .ticket import Event, Ticket
 from .workflow import Context, check_time
+from .message import msg, term
 
 # What an agent may settle during the call itself; other requests go through their workflow
 # (a suggestion goes to the director, a graver complaint is worked and may need a supervisor).
@@ -20,31 +21,30 @@ def new_ticket(
     category: str | None = None, emergency: bool = False, appointment_at: datetime | None = None,
     requested_by: datetime | None = None, answer: str | None = None,
 ) -> Ticket:
-    check_time(received_at, ctx.now, what="intake")
+    check_time(received_at, ctx.now, what=msg("intake"))
     if not (summary or "").strip():
-        raise UsageError("missing --summary: say in a few words what the customer wants")
+        raise UsageError(msg('missing --summary: say in a few words what the customer wants'))
     if ticket_type == "complaint":
         if grade is None:
-            raise UsageError("a complaint needs --grade (simple/general/complex, or minor/important/major)")
+            raise UsageError(msg('a complaint needs --grade (simple/general/complex, or minor/important/major)'))
         grade_for_scheme(grade, ctx.scheme)
     elif grade is not None:
-        raise UsageError("--grade is for complaints only")
+        raise UsageError(msg('--grade is for complaints only'))
     if ticket_type == "repair":
         category = category or "other"
     elif category is not None or emergency:
-        raise UsageError("--category and --emergency are for repairs only")
+        raise UsageError(msg('--category and --emergency are for repairs only'))
     if ticket_type == "appointment":
         if appointment_at is None:
-            raise UsageError("an appointment needs --appointment TIME (the agreed time)")
+            raise UsageError(msg('an appointment needs --appointment TIME (the agreed time)'))
         if appointment_at < received_at:
-            raise UsageError("the agreed appointment time is before the request was received")
+            raise UsageError(msg('the agreed appointment time is before the request was received'))
     elif appointment_at is not None:
-        raise UsageError("--appointment is for appointments; for a repair visit use 'svcctl dispatch --appointment'")
+        raise UsageError(msg("--appointment is for appointments; for a repair visit use 'svcctl dispatch --appointment'"))
     if requested_by is not None and requested_by < received_at:
-        raise UsageError("--due is before the request was received")
+        raise UsageError(msg('--due is before the request was received'))
     if answer is not None and ticket_type not in ANSWERABLE_AT_ONCE and f"{ticket_type}.{grade}" not in ANSWERABLE_AT_ONCE:
-        raise UsageError(f"--answer closes a request answered on the spot (consultation, query, simple or minor "
-                         f"complaint); this {ticket_type} goes through its workflow to 'svcctl close'")
+        raise UsageError(msg("--answer closes a request answered on the spot (consultation, query, simple or minor complaint); this {ticket_type} goes through its workflow to 'svcctl close'", ticket_type=term('type', ticket_type)))
     header = {
         "id": ticket_id, "type": ticket_type, "grade": grade, "category": category,
         "emergency": bool(emergency), "channel": channel, "customer": customer, "unit": unit,
@@ -55,6 +55,6 @@ def new_ticket(
     events = [Event("intake", received_at, ctx.actor.id, {})]
     if answer is not None:
         if not answer.strip():
-            raise UsageError("--answer is empty: write what the customer was told")
+            raise UsageError(msg('--answer is empty: write what the customer was told'))
         events.append(Event("close", received_at, ctx.actor.id, {"result": answer.strip()}))
     return Ticket(header, tuple(events))

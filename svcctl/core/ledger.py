@@ -15,6 +15,7 @@ from .errors import UsageError
 from .model import CALLBACK_METHODS, CHANNELS, REPAIR_CATEGORIES, TYPES, ALL_GRADES, normalise
 from .timeutil import parse_time
 from .units import canonical_phone, canonical_unit
+from .message import msg
 
 # Columns by header, in Chinese or English; the first name of each is what an export writes.
 CUSTOMER_FIELDS = {
@@ -108,13 +109,12 @@ def parse_maps(items, fields: dict) -> Maps:
         name, colon, value = key.partition(":")
         name = name.strip().lower()
         if not sep or not name or not target:
-            raise UsageError(f"--map {item!r}: write FIELD=HEADER (e.g. unit=房屋编号) or FIELD:VALUE=TARGET "
-                             "(e.g. 'department:水电组=维修部')")
+            raise UsageError(msg("--map {item!r}: write FIELD=HEADER (e.g. unit=房屋编号) or FIELD:VALUE=TARGET (e.g. 'department:水电组=维修部')", item=item))
         if name not in fields:
-            raise UsageError(f"--map {item!r}: unknown field {name!r}; fields are {names}")
+            raise UsageError(msg('--map {item!r}: unknown field {name!r}; fields are {names}', item=item, name=name, names=names))
         if colon:
             if name not in VALUE_FIELDS:
-                raise UsageError(f"--map {item!r}: values can be mapped for {', '.join(VALUE_FIELDS)} only")
+                raise UsageError(msg('--map {item!r}: values can be mapped for {VALUE_FIELDSs} only', item=item, VALUE_FIELDSs=', '.join(VALUE_FIELDS)))
             maps.values[(name, value.strip())] = target
         else:
             maps.headers[name] = target
@@ -147,7 +147,7 @@ def match_columns(headers: list, fields: dict, maps: Maps, required=()) -> dict:
     columns: dict = {}
     for name, header in maps.headers.items():
         if normal_header(header) not in normal:
-            raise UsageError(f"--map {name}={header}: the file has no column {header!r} (columns: {shown})")
+            raise UsageError(msg('--map {name}={header}: the file has no column {header!r} (columns: {shown})', name=name, header=header, shown=shown))
         index = normal.index(normal_header(header))
         columns[name] = [index]
         taken.add(index)
@@ -170,8 +170,7 @@ def match_columns(headers: list, fields: dict, maps: Maps, required=()) -> dict:
         missing.remove("unit")
     if missing:
         wanted = "; ".join(f"{n} ({'/'.join(fields[n][:3])})" for n in missing)
-        raise UsageError(f"no column for {wanted} among the headers ({shown}): "
-                         f"name it with --map, e.g. --map '{missing[0]}=YOUR HEADER'")
+        raise UsageError(msg("no column for {wanted} among the headers ({shown}): name it with --map, e.g. --map '{missing}=YOUR HEADER'", wanted=wanted, shown=shown, missing=missing[0]))
     return columns
 
 
@@ -226,7 +225,7 @@ def units(cells: list, columns: dict) -> list[str]:
 
 def excel_serial(number: float) -> datetime:
     if not _SERIAL_RANGE[0] <= number <= _SERIAL_RANGE[1]:
-        raise UsageError(f"{text(number)!r} is not a date: as an Excel date number it lies outside 2000-2100")
+        raise UsageError(msg('{number!r} is not a date: as an Excel date number it lies outside 2000-2100', number=text(number)))
     return EXCEL_EPOCH + timedelta(seconds=round(number * 86400))
 
 
@@ -269,7 +268,7 @@ def _with_clock(moment: datetime, has_clock: bool, clock, tz) -> tuple[datetime,
     if not isinstance(clock, time):
         match = re.fullmatch(r"(\d{1,2})[:：](\d{2})(?::\d{2})?", text(clock))
         if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-            raise UsageError(f"cannot read the time of day {text(clock)!r}: write it like 09:30")
+            raise UsageError(msg('cannot read the time of day {clock!r}: write it like 09:30', clock=text(clock)))
         clock = time(int(match.group(1)), int(match.group(2)))
     return moment.replace(hour=clock.hour, minute=clock.minute, second=0), True
 
@@ -280,7 +279,7 @@ def satisfaction(value) -> int:
         return SATISFACTION_WORDS[raw]
     if raw.isdigit() and 1 <= int(raw) <= 5:
         return int(raw)
-    raise UsageError(f"satisfaction {text(value)!r}: give 1 to 5, or 非常满意/满意/基本满意/不满意/很不满意")
+    raise UsageError(msg('satisfaction {value!r}: give 1 to 5, or 非常满意/满意/基本满意/不满意/很不满意', value=text(value)))
 
 
 def flag(value, what: str) -> bool:
@@ -289,14 +288,14 @@ def flag(value, what: str) -> bool:
         return True
     if raw in _NO:
         return False
-    raise UsageError(f"{what} {text(value)!r}: write 是 or 否")
+    raise UsageError(msg('{what} {value!r}: write 是 or 否', what=what, value=text(value)))
 
 
 def amount(value, what: str) -> str:
     """An amount as written (80, 80.50, ¥80元), for the close to read exactly."""
     raw = text(value).replace("元", "").replace("¥", "").replace(",", "").strip()
     if not re.fullmatch(r"\d+(?:\.\d+)?", raw):
-        raise UsageError(f"{what} {text(value)!r} is not an amount of 0 or more")
+        raise UsageError(msg('{what} {value!r} is not an amount of 0 or more', what=what, value=text(value)))
     return raw
 
 
@@ -314,8 +313,7 @@ def choice(maps: Maps, name: str, value, kind: str | None = None) -> str | None:
     try:
         return normalise(kind or name, target)
     except UsageError:
-        raise UsageError(f"unknown {name} {raw!r}: map it, e.g. --map '{name}:{raw}=...' "
-                         f"({', '.join(VOCABULARY[kind or name])})") from None
+        raise UsageError(msg("unknown {name} {raw!r}: map it, e.g. --map '{name}:{raw}=...' ({VOCABULARYs})", name=name, raw=raw, VOCABULARYs=', '.join(VOCABULARY[kind or name]))) from None
 
 
 def member(maps: Maps, name: str, value, allowed, hint: str) -> str | None:
@@ -325,7 +323,7 @@ def member(maps: Maps, name: str, value, allowed, hint: str) -> str | None:
         return None
     target = mapped(maps, name, raw)
     if target not in allowed:
-        raise UsageError(f"unknown {name} {raw!r}: map it to {hint}, e.g. --map '{name}:{raw}={next(iter(allowed), '...')}'")
+        raise UsageError(msg("unknown {name} {raw!r}: map it to {hint}, e.g. --map '{name}:{raw}={allowed}'", name=name, raw=raw, hint=hint, allowed=next(iter(allowed), '...')))
     return target
 
 
@@ -375,17 +373,17 @@ def ledger_row(number: int, cells: list, columns: dict, maps: Maps, tz: tzinfo, 
 
     received = get("received")
     if received is None:
-        raise UsageError("no received time")
+        raise UsageError(msg('no received time'))
     summary_text = text(get("summary"))
     if not summary_text:
-        raise UsageError("no summary (what the customer wanted)")
+        raise UsageError(msg('no summary (what the customer wanted)'))
     lines = [line.strip() for line in summary_text.splitlines() if line.strip()]
     detail = text(get("detail")) or None
     if len(lines) > 1:  # a summary is one line; a longer account belongs in the detail
         detail = "\n".join(filter(None, [summary_text, detail]))
     ticket_type = choice(maps, "type", get("type")) or (normalise("type", default_type) if default_type else None)
     if ticket_type is None:
-        raise UsageError("no type: fill the type column, or give --type for a ledger of one kind")
+        raise UsageError(msg('no type: fill the type column, or give --type for a ledger of one kind'))
     return LedgerRow(
         row=number, no=text(get("no")), received=when(received, tz, get("clock"))[0], type=ticket_type,
         summary=lines[0], detail=detail, grade=choice(maps, "grade", get("grade")),

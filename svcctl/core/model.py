@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .errors import UsageError
+from .message import msg, term
 
 TYPES = {
     "consultation": "咨询",
@@ -26,6 +27,9 @@ CHANNELS = {"phone": "来电", "visit": "来访", "letter": "信函", "online": 
 ROLES = {"agent": "客服专员", "supervisor": "主管", "director": "主任"}
 SENIOR_ROLES = ("supervisor", "director")
 DEFAULT_DEPARTMENTS = ["维修部", "保洁部", "安护部", "绿化", "工程部"]
+# English names of the usual departments (rules §4), accepted wherever a department is typed.
+DEPARTMENT_NAMES = {"maintenance": "维修部", "cleaning": "保洁部", "security": "安护部", "保安部": "安护部",
+                    "landscaping": "绿化", "engineering": "工程部"}
 CALLBACK_METHODS = {"phone": "电话", "visit": "上门"}
 # What svcctl speaks (svcctl.yaml language:, --lang); an office is Chinese unless it says otherwise.
 LANGUAGES = ("zh", "en")
@@ -66,16 +70,28 @@ def normalise(kind: str, value: str) -> str:
     if text in _ALIASES[kind]:
         return _ALIASES[kind][text]
     allowed = ", ".join(f"{k} ({v})" for k, v in choices.items())
-    raise UsageError(f"unknown {kind} {value!r}: use one of {allowed}")
+    raise UsageError(msg('unknown {kind} {value!r}: use one of {allowed}', kind=term('option', kind), value=value, allowed=allowed))
+
+
+def department(value: str, departments) -> str:
+    """The office department a person meant: its name as configured, or its English name."""
+    text = (value or "").strip()
+    if text in departments:
+        return text
+    alias = DEPARTMENT_NAMES.get(text.lower(), DEPARTMENT_NAMES.get(text))
+    if alias in departments:
+        return alias
+    english = {v: k for k, v in DEPARTMENT_NAMES.items() if k.isascii()}
+    allowed = ", ".join(f"{d} ({english[d]})" if d in english else d for d in departments)
+    raise UsageError(msg('unknown department {department!r}: use one of {departments}', department=value,
+                         departments=allowed))
 
 
 def grade_for_scheme(grade: str, scheme: str) -> str:
     grades = GRADES_BY_SCHEME[scheme]
     if grade not in grades:
-        raise UsageError(
-            f"complaint grade {grade!r} is not used by this office's '{scheme}' scheme: use one of "
-            + ", ".join(f"{k} ({v})" for k, v in grades.items())
-        )
+        raise UsageError(msg("complaint grade {grade!r} is not used by this office's '{scheme}' scheme: use one of {allowed}",
+                             grade=grade, scheme=scheme, allowed=", ".join(f"{k} ({v})" for k, v in grades.items())))
     return grade
 
 

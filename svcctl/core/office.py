@@ -14,6 +14,7 @@ from .calendar import OfficeCalendar
 from .errors import UsageError
 from .policy import Policy, build_policy, parse_within
 from .workflow import Actor
+from .message import msg
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,8 @@ class Office:
 
     def actor(self, staff_id: str | None) -> Actor:
         if not staff_id:
-            raise UsageError("who is acting? give --as STAFF or set SVCCTL_USER (see 'svcctl staff list')")
+            raise UsageError(msg("who is acting? give --as STAFF or set SVCCTL_USER (see 'svcctl staff list')"))
         actor = self.roster.get(staff_id)
         if actor is None:
-            raise UsageError(f"unknown staff id {staff_id!r}: not on the roster (see 'svcctl staff list')")
+            raise UsageError(msg("unknown staff id {staff_id!r}: not on the roster (see 'svcctl staff list')", staff_id=staff_id))
         return actor

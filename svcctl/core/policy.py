@@ -24,6 +24,7 @@ from functools import cached_property
 
 from .errors import UsageError
 from .timeutil import LONGEST_SPAN
+from .message import msg
 
 # "emergency": intake for a repair taken in as an emergency, else the dispatch that made it one.
 START_POINTS = ("intake", "close", "leak_test", "reopen", "appointment", "emergency")
@@ -41,7 +42,7 @@ _SECONDS = {"minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400, "workda
 SAME_DAY = ("same day", "same_day", "当天", "当日")
 IMMEDIATE = "5 minutes"  # "on the spot": the time it takes to write the answer down
 
-LENGTH_FORMS = "write e.g. '15 minutes', '2h', '3 days', '1 workday', '2 workdays' or 'same day'"
+LENGTH_FORMS = msg("write e.g. '15 minutes', '2h', '3 days', '1 workday', '2 workdays' or 'same day'")
 
 _R = dict  # a rule is a plain mapping so that svcctl.yaml can hold the same shape
 
@@ -137,29 +138,39 @@ class Rule:
         return parse_within(self.within)
 
 
-def parse_within(text: str) -> Within:
-    """A length as people write it: ``15 minutes``, ``2h``, ``3 days``, ``1 workday``,
-    ``2 workdays``, ``same day`` (also ``2 working days``, ``3天``, ``1个工作日``, ``当天``)."""
+def length_parts(text: str) -> tuple[int, str] | None:
+    """``2 workdays`` -> ``(2, 'workday')``; None for ``same day``. For saying a length the
+    way people say it, whichever way it was written."""
     raw = " ".join(str(text).split())
     if raw.lower() in SAME_DAY:
-        return Within(timedelta(0), False, end_of_day=True)
+        return None
     match = _LENGTH.match(raw.replace("working day", "workday"))
     unit = _UNITS.get(match.group(2).lower()) if match else None
     if unit is None:
-        raise UsageError(f"cannot read the length {text!r}: {LENGTH_FORMS}")
-    seconds = int(match.group(1)) * _SECONDS[unit[0]]
+        raise UsageError(msg('cannot read the length {text!r}: {LENGTH_FORMS}', text=text, LENGTH_FORMS=LENGTH_FORMS))
+    return int(match.group(1)), unit[0]
+
+
+def parse_within(text: str) -> Within:
+    """A length as people write it: ``15 minutes``, ``2h``, ``3 days``, ``1 workday``,
+    ``2 workdays``, ``same day`` (also ``2 working days``, ``3天``, ``1个工作日``, ``当天``)."""
+    parts = length_parts(text)
+    if parts is None:
+        return Within(timedelta(0), False, end_of_day=True)
+    count, unit = parts
+    seconds = count * _SECONDS[unit]
     if seconds > LONGEST_SPAN.total_seconds():
-        raise UsageError(f"the length {text!r} is longer than a year: {LENGTH_FORMS}")
-    return Within(timedelta(seconds=seconds), unit[1])
+        raise UsageError(msg('the length {text!r} is longer than a year: {LENGTH_FORMS}', text=text, LENGTH_FORMS=LENGTH_FORMS))
+    return Within(timedelta(seconds=seconds), unit == "workday")
 
 
 def _rule(name: str, raw: dict) -> Rule:
     start = raw.get("from", "intake")
     if start not in START_POINTS:
-        raise UsageError(f"deadline {name}: 'from' must be one of {', '.join(START_POINTS)}")
+        raise UsageError(msg("deadline {name}: 'from' must be one of {START_POINTSs}", name=name, START_POINTSs=', '.join(START_POINTS)))
     level = raw.get("level", "limit")
     if level not in ("target", "limit"):
-        raise UsageError(f"deadline {name}: 'level' must be target or limit")
+        raise UsageError(msg("deadline {name}: 'level' must be target or limit", name=name))
     rule = Rule(
         name=name,
         start=start,
@@ -224,11 +235,11 @@ def build_policy(config: dict | None) -> Policy:
     config = config or {}
     scheme = config.get("complaint_scheme", "standard")
     if scheme not in ("standard", "alternative"):
-        raise UsageError("policy.complaint_scheme must be 'standard' or 'alternative'")
+        raise UsageError(msg("policy.complaint_scheme must be 'standard' or 'alternative'"))
     table = copy.deepcopy(DEFAULT_DEADLINES)
     for key, overrides in (config.get("deadlines") or {}).items():
         if not isinstance(overrides, dict):
-            raise UsageError(f"policy.deadlines.{key} must map deadline names to lengths")
+            raise UsageError(msg('policy.deadlines.{key} must map deadline names to lengths', key=key))
         slot = table.setdefault(key, {})
         for name, value in overrides.items():
             if value is None:
@@ -238,7 +249,7 @@ def build_policy(config: dict | None) -> Policy:
             base.update({"within": value} if not isinstance(value, dict) else value)
             base["source"] = "svcctl.yaml" if not isinstance(value, dict) else value.get("source", "svcctl.yaml")
             if "within" not in base:
-                raise UsageError(f"policy.deadlines.{key}.{name} needs a 'within' length")
+                raise UsageError(msg("policy.deadlines.{key}.{name} needs a 'within' length", key=key, name=name))
             _rule(name, base)
             slot[name] = base
     return Policy(scheme, table)

@@ -5,6 +5,7 @@ import re
 from datetime import datetime, timedelta, tzinfo
 
 from .errors import UsageError
+from .message import msg
 
 
 
@@ -14,7 +15,7 @@ _OFFSET = r"(?P<off>Z|[+-]\d{2}:?\d{2})?"
 _FULL = re.compile(rf"^{_DATE}(?:(?:\s+|T|\s*)(?:{_CLOCK}){_OFFSET})?$")
 _CLOCK_ONLY = re.compile(rf"^{_CLOCK}$")
 LONGEST_SPAN = timedelta(days=366)  # no office deadline or look-ahead is longer
-TIME_FORMS = "2026-11-20 09:30, 2026-11-20T09:30+08:00, 2026年11月20日 09:30, 2026-11-20 or 09:30 (today)"
+TIME_FORMS = msg("2026-11-20 09:30, 2026-11-20T09:30+08:00, 2026年11月20日 09:30, 2026-11-20 or 09:30 (today)")
 
 
 def parse_time(text: str, tz: tzinfo, *, now: datetime | None = None) -> datetime:
@@ -48,9 +49,9 @@ def parse_time(text: str, tz: tzinfo, *, now: datetime | None = None) -> datetim
         else:
             raise ValueError
     except ValueError:
-        raise UsageError(f"cannot read time {text!r}: write it like {TIME_FORMS}") from None
+        raise UsageError(msg('cannot read time {text!r}: write it like {TIME_FORMS}', text=text, TIME_FORMS=TIME_FORMS)) from None
     if not 2000 <= value.year <= 2100:
-        raise UsageError(f"time {text!r} is outside 2000-2100: write it like {TIME_FORMS}")
+        raise UsageError(msg('time {text!r} is outside 2000-2100: write it like {TIME_FORMS}', text=text, TIME_FORMS=TIME_FORMS))
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
     return value.astimezone(tz)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from .errors import UsageError
+from .message import msg
 
 _TOKEN = r"[0-9A-Za-z]{1,6}"
 _UNIT = re.compile(
@@ -20,8 +21,7 @@ def canonical_unit(text: str) -> str:
     match = _UNIT.match(raw)
     if not match:
         raise UsageError(
-            f"malformed unit {text!r}: write building-unit-room like 3-2-1502, "
-            "optionally with the estate first: 翠苑/3-2-1502"
+            msg('malformed unit {text!r}: write building-unit-room like 3-2-1502, optionally with the estate first: 翠苑/3-2-1502', text=text)
         )
     estate = match.group("estate") or match.group("estate_cn")
     core = "-".join(match.group(k).upper() for k in ("building", "unit", "room"))
@@ -55,7 +55,7 @@ def canonical_phone(text: str) -> str:
     if digits.startswith("+86"):
         digits = digits[3:]
     if not re.fullmatch(r"\d{5,15}", digits):
-        raise UsageError(f"malformed phone {text!r}: give 5 to 15 digits, e.g. 13800138000")
+        raise UsageError(msg('malformed phone {text!r}: give 5 to 15 digits, e.g. 13800138000', text=text))
     return digits
 
 

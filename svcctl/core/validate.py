@@ -19,6 +19,7 @@ from . import events as ev
 from .ticket import HEADER_KEYS, Ticket, folding, step
 from .timeutil import from_iso
 from .units import canonical_phone, is_canonical_unit
+from .message import msg, term
 
 TICKET_ID = re.compile(r"^(\d{4})(\d{2})-([A-Z]{1,3})(\d{3,})$")
 CUSTOMER_ID = re.compile(r"^C-([A-Z]{1,3})(\d{3,})$")
@@ -48,10 +49,10 @@ def _text(record, key, problems, required=True, path=()):
     value = record.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            problems.append((path + (key,), f"missing required field '{key}'"))
+            problems.append((path + (key,), msg("missing required field '{key}'", key=key)))
         return None
     if not isinstance(value, str):
-        problems.append((path + (key,), f"'{key}' must be text, found {value!r}"))
+        problems.append((path + (key,), msg("'{key}' must be text, found {value!r}", key=key, value=value)))
         return None
     return value
 
@@ -60,15 +61,15 @@ def _time(record, key, problems, required=True, path=()):
     value = record.get(key)
     if value is None:
         if required:
-            problems.append((path + (key,), f"missing required time '{key}'"))
+            problems.append((path + (key,), msg("missing required time '{key}'", key=key)))
         return None
     try:
         when = from_iso(value)
     except (TypeError, ValueError):
-        problems.append((path + (key,), f"'{key}' is not an ISO 8601 time with offset: {value!r}"))
+        problems.append((path + (key,), msg("'{key}' is not an ISO 8601 time with offset: {value!r}", key=key, value=value)))
         return None
     if not 2000 <= when.year <= 2100:
-        problems.append((path + (key,), f"'{key}' {value!r} is outside the years 2000-2100"))
+        problems.append((path + (key,), msg("'{key}' {value!r} is outside the years 2000-2100", key=key, value=value)))
         return None
     return when
 
@@ -77,10 +78,10 @@ def _choice(record, key, choices, problems, required=True, path=()):
     value = record.get(key)
     if value is None:
         if required:
-            problems.append((path + (key,), f"missing required field '{key}'"))
+            problems.append((path + (key,), msg("missing required field '{key}'", key=key)))
         return None
     if not isinstance(value, str) or value not in choices:
-        problems.append((path + (key,), f"'{key}' is {value!r}; allowed: {', '.join(choices)}"))
+        problems.append((path + (key,), msg("'{key}' is {value!r}; allowed: {choices}", key=key, value=value, choices=', '.join(choices))))
         return None
     return value
 
@@ -89,7 +90,7 @@ def _flag(record, key, problems, path=()):
     """An optional yes/no field: a real YAML boolean, never 'yes' in quotes or 1."""
     value = record.get(key)
     if value is not None and not isinstance(value, bool):
-        problems.append((path + (key,), f"'{key}' must be true or false, found {value!r}"))
+        problems.append((path + (key,), msg("'{key}' must be true or false, found {value!r}", key=key, value=value)))
         return None
     return value
 
@@ -100,7 +101,7 @@ def _list(record, key, problems, what, path=()):
     if value is None:
         return []
     if not isinstance(value, list):
-        problems.append((path + (key,), f"'{key}' must be a list of {what}"))
+        problems.append((path + (key,), msg("'{key}' must be a list of {what}", key=key, what=what)))
         return None
     return value
 
@@ -108,13 +109,14 @@ def _list(record, key, problems, what, path=()):
 def _unknown(record, allowed, problems, path=(), where=""):
     for key in record:
         if key not in allowed:
-            problems.append((path + (key,), f"unknown field '{key}'{where}{did_you_mean(key, allowed)}"))
+            problems.append((path + (key,), msg("unknown field '{key}'{where}{hint}", key=key, where=where,
+                                                hint=did_you_mean(key, allowed))))
 
 
 def did_you_mean(key, allowed) -> str:
     """`` (did you mean 'calendar'?)`` for a misspelt key, else nothing."""
     close = difflib.get_close_matches(str(key), [str(a) for a in allowed], n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return msg(" (did you mean '{key}'?)", key=close[0]) if close else ""
 
 
 _GIT_CRUD = set(".,:;<>\"\\'") | {" ", "\t", "\n", "\r"}
@@ -123,18 +125,18 @@ _GIT_CRUD = set(".,:;<>\"\\'") | {" ", "\t", "\n", "\r"}
 def author_problem(name, email=None) -> str | None:
     """Why git would refuse (or silently change) this name or email as a commit's author."""
     if isinstance(name, str) and all(ch in _GIT_CRUD or ch.isspace() for ch in name):
-        return f"staff name {name!r} has no letter or digit: git cannot record it as an author"
+        return msg('staff name {name!r} has no letter or digit: git cannot record it as an author', name=name)
     if isinstance(name, str) and any(ch in "<>\n\r" for ch in name):
-        return f"staff name {name!r} contains < > or a line break, which git drops from author names"
+        return msg('staff name {name!r} contains < > or a line break, which git drops from author names', name=name)
     if isinstance(email, str) and (any(ch in "<>" or ch.isspace() for ch in email) or not email):
-        return f"email {email!r} contains < > or a space, which git cannot record"
+        return msg('email {email!r} contains < > or a space, which git cannot record', email=email)
     return None
 
 
 def within_problem(value) -> str | None:
     """Why ``value`` is not a deadline length the policy and the calendar can use."""
     if not isinstance(value, str):
-        return f"{value!r} is not a deadline length: {LENGTH_FORMS}"
+        return msg('{value!r} is not a deadline length: {LENGTH_FORMS}', value=value, LENGTH_FORMS=LENGTH_FORMS)
     try:
         parse_within(value)  # which also refuses a length longer than a year
     except SvcError as exc:
@@ -144,9 +146,9 @@ def within_problem(value) -> str | None:
 
 def _mapping(record, what) -> Problems:
     if record is None:
-        return [((), f"{what} must be a mapping of fields, found nothing (the file is empty)")]
+        return [((), msg('{what} must be a mapping of fields, found nothing (the file is empty)', what=what))]
     if not isinstance(record, dict):
-        return [((), f"{what} must be a mapping of fields, found {type(record).__name__}")]
+        return [((), msg('{what} must be a mapping of fields, found {name}', what=what, name=type(record).__name__))]
     return []
 
 
@@ -158,16 +160,16 @@ def config(record) -> Problems:
     if problems:
         return problems
     # A misspelt key is never ignored: 'calender:' would silently drop the office's holidays.
-    _unknown(record, CONFIG_KEYS, problems, where=" in svcctl.yaml")
+    _unknown(record, CONFIG_KEYS, problems, where=msg(" in svcctl.yaml"))
     office = record.get("office")
     if not isinstance(office, dict):
-        problems.append((("office",), "'office' must be a mapping with the office's name and code"))
+        problems.append((("office",), msg("'office' must be a mapping with the office's name and code")))
     else:
-        _unknown(office, OFFICE_KEYS, problems, ("office",), " in 'office'")
+        _unknown(office, OFFICE_KEYS, problems, ("office",), msg(" in 'office'"))
         _text(office, "name", problems, path=("office",))
         code = _text(office, "code", problems, path=("office",))
         if code and not OFFICE_CODE.match(code):
-            problems.append((("office", "code"), f"office code {code!r} must be 1-10 letters or digits"))
+            problems.append((("office", "code"), msg('office code {code!r} must be 1-10 letters or digits', code=code)))
     tz = record.get("timezone", "Asia/Shanghai")
     try:
         from zoneinfo import ZoneInfo
@@ -176,11 +178,11 @@ def config(record) -> Problems:
             raise ValueError(tz)
         ZoneInfo(tz)
     except Exception:
-        problems.append((("timezone",), f"unknown time zone {tz!r}"))
+        problems.append((("timezone",), msg('unknown time zone {tz!r}', tz=tz)))
     _choice(record, "language", (*model.LANGUAGES, *model.LANGUAGE_TAGS), problems, required=False)
     departments = record.get("departments")
     if not isinstance(departments, list) or not all(isinstance(d, str) and d.strip() for d in departments):
-        problems.append((("departments",), "'departments' must be a list of names"))
+        problems.append((("departments",), msg("'departments' must be a list of names")))
         departments = None
     _staff(record, departments, problems)
     _stations(record, problems)
@@ -217,20 +219,20 @@ def _reports(record, problems) -> None:
 def _staff(record, departments, problems) -> None:
     staff = record.get("staff")
     if not isinstance(staff, list) or not staff:
-        problems.append((("staff",), "'staff' must list at least one member"))
+        problems.append((("staff",), msg("'staff' must list at least one member")))
         return
     seen = set()
     for i, member in enumerate(staff):
         path = ("staff", i)
         if not isinstance(member, dict):
-            problems.append((path, "a staff entry must be a mapping (id, name, role)"))
+            problems.append((path, msg('a staff entry must be a mapping (id, name, role)')))
             continue
-        _unknown(member, STAFF_KEYS, problems, path, " in a staff entry")
+        _unknown(member, STAFF_KEYS, problems, path, msg(" in a staff entry"))
         sid = _text(member, "id", problems, path=path)
         if sid and not STAFF_ID.match(sid):
-            problems.append((path + ("id",), f"staff id {sid!r} must be lower-case letters, digits, . _ -"))
+            problems.append((path + ("id",), msg('staff id {sid!r} must be lower-case letters, digits, . _ -', sid=sid)))
         if sid and sid in seen:
-            problems.append((path + ("id",), f"staff id {sid!r} appears twice"))
+            problems.append((path + ("id",), msg('staff id {sid!r} appears twice', sid=sid)))
         seen.add(sid)
         name = _text(member, "name", problems, path=path)
         problem = author_problem(name, member.get("email")) if name else None
@@ -239,7 +241,7 @@ def _staff(record, departments, problems) -> None:
         _choice(member, "role", model.ROLES, problems, path=path)
         dept = _text(member, "department", problems, required=False, path=path)
         if dept and departments is not None and dept not in departments:
-            problems.append((path + ("department",), f"department {dept!r} is not in 'departments'"))
+            problems.append((path + ("department",), msg("department {dept!r} is not in 'departments'", dept=dept)))
         _text(member, "email", problems, required=False, path=path)
 
 
@@ -248,40 +250,41 @@ def _stations(record, problems) -> None:
     if stations is None:
         return
     if not isinstance(stations, dict):
-        problems.append((("stations",), "'stations' must map station codes to the PC that uses each (A: first PC)"))
+        problems.append((("stations",), msg("'stations' must map station codes to the PC that uses each (A: first PC)")))
         return
     for code, note in stations.items():
         if not isinstance(code, str) or not STATION.match(code):
-            problems.append((("stations", code), f"station code {code!r} must be 1-3 capital letters"))
+            problems.append((("stations", code), msg('station code {code!r} must be 1-3 capital letters', code=code)))
         elif note is not None and not isinstance(note, str):
-            problems.append((("stations", code), f"station {code}: say which PC uses it in words, found {note!r}"))
+            problems.append((("stations", code), msg('station {code}: say which PC uses it in words, found {note!r}', code=code, note=note)))
 
 
 def _policy(policy, problems) -> None:
     if policy is None:
         return
     if not isinstance(policy, dict):
-        problems.append((("policy",), "'policy' must be a mapping (complaint_scheme, deadlines)"))
+        problems.append((("policy",), msg("'policy' must be a mapping (complaint_scheme, deadlines)")))
         return
     before = len(problems)
-    _unknown(policy, POLICY_KEYS, problems, ("policy",), " in 'policy'")
+    _unknown(policy, POLICY_KEYS, problems, ("policy",), msg(" in 'policy'"))
     scheme = policy.get("complaint_scheme")
     if scheme is not None and scheme not in model.GRADES_BY_SCHEME:
         problems.append((("policy", "complaint_scheme"),
-                         f"'complaint_scheme' is {scheme!r}; allowed: {', '.join(model.GRADES_BY_SCHEME)}"))
+                         msg("'complaint_scheme' is {scheme!r}; allowed: {GRADES_BY_SCHEMEs}", scheme=scheme, GRADES_BY_SCHEMEs=', '.join(model.GRADES_BY_SCHEME))))
     table = policy.get("deadlines")
     if table is not None and not isinstance(table, dict):
         problems.append((("policy", "deadlines"),
-                         "'deadlines' must map kinds of ticket (e.g. complaint.general) to deadlines"))
+                         msg("'deadlines' must map kinds of ticket (e.g. complaint.general) to deadlines")))
         table = None
     defaults = {name for rules in DEFAULT_DEADLINES.values() for name in rules}
     for key, overrides in (table or {}).items():
         path = ("policy", "deadlines", key)
         if key not in DEADLINE_KEYS:
-            problems.append((path, f"no ticket is of kind {key!r}{did_you_mean(key, sorted(DEADLINE_KEYS))}: use *, "
-                                   "a type (complaint), complaint.GRADE, repair.CATEGORY or repair.emergency"))
+            problems.append((path, msg("no ticket is of kind {key!r}{hint}: use *, a type (complaint), complaint.GRADE, "
+                                       "repair.CATEGORY or repair.emergency", key=key,
+                                       hint=did_you_mean(key, sorted(DEADLINE_KEYS)))))
         if not isinstance(overrides, dict):
-            problems.append((path, f"policy.deadlines.{key} must map deadline names to lengths"))
+            problems.append((path, msg('policy.deadlines.{key} must map deadline names to lengths', key=key)))
             continue
         for name, value in overrides.items():
             _rule(path + (name,), name, value, name in defaults, problems)
@@ -300,21 +303,21 @@ def _rule(path, name, value, has_default, problems) -> None:
         where = path
     else:
         where = path + ("within",)
-        _unknown(value, RULE_KEYS, problems, path, f" in deadline '{name}'")
+        _unknown(value, RULE_KEYS, problems, path, msg(" in deadline '{name}'", name=name))
         if value.get("from") is not None and value["from"] not in START_POINTS:
-            problems.append((path + ("from",), f"'from' is {value['from']!r}; allowed: {', '.join(START_POINTS)}"))
+            problems.append((path + ("from",), msg("'from' is {start!r}; allowed: {START_POINTSs}", start=value['from'], START_POINTSs=', '.join(START_POINTS))))
         if value.get("level") is not None and value["level"] not in ("target", "limit"):
-            problems.append((path + ("level",), f"'level' is {value['level']!r}; allowed: target, limit"))
+            problems.append((path + ("level",), msg("'level' is {level!r}; allowed: target, limit", level=value['level'])))
         until = value.get("until")
         if until is not None and (not isinstance(until, list) or not until
                                   or not all(isinstance(k, str) and k in ev.KINDS for k in until)):
-            problems.append((path + ("until",), f"'until' must list the events that stop the clock ({', '.join(ev.KINDS)})"))
+            problems.append((path + ("until",), msg("'until' must list the events that stop the clock ({KINDSs})", KINDSs=', '.join(ev.KINDS))))
         _flag(value, "pausable", problems, path)
         _flag(value, "customer_date", problems, path)
         _text(value, "source", problems, required=False, path=path)
     if "within" not in value:
         if not has_default:
-            problems.append((path, f"deadline '{name}' needs a 'within' length"))
+            problems.append((path, msg("deadline '{name}' needs a 'within' length", name=name)))
         return
     problem = within_problem(value["within"])
     if problem:
@@ -325,50 +328,50 @@ def _calendar(calendar, problems) -> None:
     if calendar is None:
         return
     if not isinstance(calendar, dict):
-        problems.append((("calendar",), "'calendar' must be a mapping (holidays, workdays, schedule_years)"))
+        problems.append((("calendar",), msg("'calendar' must be a mapping (holidays, workdays, schedule_years)")))
         return
-    _unknown(calendar, CALENDAR_KEYS, problems, ("calendar",), " in 'calendar'")
+    _unknown(calendar, CALENDAR_KEYS, problems, ("calendar",), msg(" in 'calendar'"))
     for key in ("holidays", "workdays"):
-        for i, day in enumerate(_list(calendar, key, problems, "dates like 2026-10-10", ("calendar",)) or ()):
+        for i, day in enumerate(_list(calendar, key, problems, msg("dates like 2026-10-10"), ("calendar",)) or ()):
             try:
                 if not isinstance(day, str):
                     raise ValueError(day)
                 date.fromisoformat(day)
             except ValueError:
-                problems.append((("calendar", key, i), f"{day!r} is not a date like 2026-10-10"))
-    years = _list(calendar, "schedule_years", problems, "years like 2027", ("calendar",))
+                problems.append((("calendar", key, i), msg('{day!r} is not a date like 2026-10-10', day=day)))
+    years = _list(calendar, "schedule_years", problems, msg("years like 2027"), ("calendar",))
     for i, year in enumerate(years or ()):
         if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
-            problems.append((("calendar", "schedule_years", i), f"{year!r} is not a year like 2027"))
+            problems.append((("calendar", "schedule_years", i), msg('{year!r} is not a year like 2027', year=year)))
 
 
 # ---------------------------------------------------------------------------- customers
 
 
 def customer(record, expected_id: str | None = None) -> Problems:
-    problems = _mapping(record, "a customer file")
+    problems = _mapping(record, msg("a customer file"))
     if problems:
         return problems
     _unknown(record, CUSTOMER_KEYS, problems)
     cid = _text(record, "id", problems)
     if cid and not CUSTOMER_ID.match(cid):
-        problems.append((("id",), f"customer id {cid!r} is not of the form C-A001"))
+        problems.append((("id",), msg('customer id {cid!r} is not of the form C-A001', cid=cid)))
     if cid and expected_id and cid != expected_id:
-        problems.append((("id",), f"id {cid!r} does not match the file name {expected_id!r}"))
+        problems.append((("id",), msg('id {cid!r} does not match the file name {expected_id!r}', cid=cid, expected_id=expected_id)))
     _text(record, "name", problems)
-    for i, phone in enumerate(_list(record, "phones", problems, "phone numbers") or ()):
+    for i, phone in enumerate(_list(record, "phones", problems, msg("phone numbers")) or ()):
         try:
             if not isinstance(phone, str) or canonical_phone(phone) != phone:
-                raise SvcError("not canonical")
+                raise SvcError(msg('not canonical'))
         except SvcError:
-            problems.append((("phones", i), f"phone {phone!r} is not written as plain digits in quotes ('13800138000')"))
+            problems.append((("phones", i), msg("phone {phone!r} is not written as plain digits in quotes ('13800138000')", phone=phone)))
     units = record.get("units")
     if not isinstance(units, list) or not units:
-        problems.append((("units",), "a customer file lists at least one unit (building-unit-room)"))
+        problems.append((("units",), msg('a customer file lists at least one unit (building-unit-room)')))
     else:
         for i, unit in enumerate(units):
             if not is_canonical_unit(unit):
-                problems.append((("units", i), f"unit {unit!r} is not written canonically (e.g. 3-2-1502)"))
+                problems.append((("units", i), msg('unit {unit!r} is not written canonically (e.g. 3-2-1502)', unit=unit)))
     _text(record, "notes", problems, required=False)
     return problems
 
@@ -418,34 +421,34 @@ def ticket(record, expected_id: str | None = None, roster=None, customers=None, 
     """Problems of a ticket file. ``roster`` (staff ids), ``customers`` (customer ids) and
     ``departments`` are checked against when given. A complaint's grade may come from either
     scheme: an office that switches ``policy.complaint_scheme`` keeps its old complaints."""
-    problems = _mapping(record, "a ticket file")
+    problems = _mapping(record, msg("a ticket file"))
     if problems:
         return problems
     _unknown(record, (*HEADER_KEYS, "events"), problems)
     tid = _text(record, "id", problems)
     if tid and not TICKET_ID.match(tid):
-        problems.append((("id",), f"ticket id {tid!r} is not of the form 202611-A007"))
+        problems.append((("id",), msg('ticket id {tid!r} is not of the form 202611-A007', tid=tid)))
     if tid and expected_id and tid != expected_id:
-        problems.append((("id",), f"id {tid!r} does not match the file path (expected {expected_id!r})"))
+        problems.append((("id",), msg('id {tid!r} does not match the file path (expected {expected_id!r})', tid=tid, expected_id=expected_id)))
     ttype = _choice(record, "type", model.TYPES, problems)
     if ttype == "complaint":
         _choice(record, "grade", model.ALL_GRADES, problems)
     elif ttype and record.get("grade") is not None:
-        problems.append((("grade",), "'grade' is for complaints only"))
+        problems.append((("grade",), msg("'grade' is for complaints only")))
     if ttype == "repair":
         _choice(record, "category", model.REPAIR_CATEGORIES, problems)
     elif ttype:
         for key in ("category", "emergency"):
             if record.get(key) not in (None, False):
-                problems.append(((key,), f"'{key}' is for repairs only"))
+                problems.append(((key,), msg("'{key}' is for repairs only", key=key)))
     _flag(record, "emergency", problems)
     _choice(record, "channel", model.CHANNELS, problems)
     cust = _text(record, "customer", problems)
     if cust and customers is not None and cust not in customers:
-        problems.append((("customer",), f"customer {cust!r} has no file in customers/"))
+        problems.append((("customer",), msg('customer {cust!r} has no file in customers/', cust=cust)))
     unit = _text(record, "unit", problems)
     if unit and not is_canonical_unit(unit):
-        problems.append((("unit",), f"unit {unit!r} is not written canonically (e.g. 3-2-1502)"))
+        problems.append((("unit",), msg('unit {unit!r} is not written canonically (e.g. 3-2-1502)', unit=unit)))
     _text(record, "summary", problems)
     _text(record, "detail", problems, required=False)
     received = _time(record, "received_at", problems)
@@ -455,22 +458,22 @@ def ticket(record, expected_id: str | None = None, roster=None, customers=None, 
     _time(record, "requested_by", problems, required=False)
     events = record.get("events")
     if not isinstance(events, list) or not events:
-        problems.append((("events",), "missing 'events' (a ticket starts with its intake event)"))
+        problems.append((("events",), msg("missing 'events' (a ticket starts with its intake event)")))
         return problems
     previous = received
     for i, event in enumerate(events):
         path = ("events", i)
         if not isinstance(event, dict):
-            problems.append((path, "an event must be a mapping"))
+            problems.append((path, msg('an event must be a mapping')))
             continue
         kind = _choice(event, "event", ev.KINDS, problems, path=path)
         if i == 0 and kind and kind != "intake":
-            problems.append((path + ("event",), "the first event must be the intake"))
+            problems.append((path + ("event",), msg('the first event must be the intake')))
         at = _time(event, "at", problems, path=path)
         by = _text(event, "by", problems, path=path)
         _on_roster(by, roster, path + ("by",), problems)
         if at and previous and at < previous:
-            problems.append((path + ("at",), f"event at {at.isoformat()} is earlier than the one before it"))
+            problems.append((path + ("at",), msg('event at {at} is earlier than the one before it', at=at.isoformat())))
         previous = at or previous
         if kind:
             _event(kind, event, path, roster, departments, problems)
@@ -493,21 +496,20 @@ def _replay(record, roster, departments, problems) -> None:
         try:
             ev.KINDS[event.kind].check(ticket, acc, event, guard)
         except Refusal as exc:
-            problems.append((("events", i, "event"), f"impossible history: '{event.kind}' by {event.by} "
-                                                     f"at {event.at.isoformat()}: {exc.message}"))
+            problems.append((("events", i, "event"), msg("impossible history: '{kind}' by {by} at {at}: {message}", kind=event.kind, by=event.by, at=event.at.isoformat(), message=exc.message)))
             return  # every later state would be a guess
         step(acc, event)
 
 
 def _on_roster(staff_id, roster, path, problems) -> None:
     if staff_id and roster is not None and staff_id not in roster:
-        problems.append((path, f"staff {staff_id!r} is not on the roster"))
+        problems.append((path, msg('staff {staff_id!r} is not on the roster', staff_id=staff_id)))
 
 
 def _event(kind, event, path, roster, departments, problems) -> None:
     """An event's fields, each checked by the type its kind declares (core.events)."""
     declared = ev.KINDS[kind].fields
-    _unknown(event, {*(f.name for f in declared), "at", "event", "by"}, problems, path, f" for a {kind} event")
+    _unknown(event, {*(f.name for f in declared), "at", "event", "by"}, problems, path, msg(" for a {kind} event", kind=term("event", kind)))
     for f in declared:
         if f.type == ev.TEXT:
             _text(event, f.name, problems, required=f.required, path=path)
@@ -520,14 +522,13 @@ def _event(kind, event, path, roster, departments, problems) -> None:
         elif f.type == ev.DEPARTMENT:
             to = _text(event, f.name, problems, required=f.required, path=path)
             if to and departments is not None and to not in departments:
-                problems.append((path + (f.name,), f"department {to!r} is not one of the office departments "
-                                                   f"({', '.join(departments)})"))
+                problems.append((path + (f.name,), msg('department {to!r} is not one of the office departments ({departments})', to=to, departments=', '.join(departments))))
         elif f.type == ev.METHOD:
             _choice(event, f.name, model.CALLBACK_METHODS, problems, required=f.required, path=path)
         elif f.type == ev.SCORE:
             score = event.get(f.name)
             if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
-                problems.append((path + (f.name,), f"{f.name} must be a whole number 1-5"))
+                problems.append((path + (f.name,), msg('{name} must be a whole number 1-5', name=f.name)))
         elif f.type == ev.MONEY:
             _money(event, f.name, problems, path)
         elif f.type == ev.LENGTH and event.get(f.name) is not None:
@@ -549,5 +550,4 @@ def _money(record, key, problems, path) -> None:
         except (ValueError, ArithmeticError):
             bad = True
     if bad:
-        problems.append((path + (key,), f"'{key}' must be an amount of 0 or more with at most two decimals "
-                                        f"(e.g. '80.50'), found {value!r}"))
+        problems.append((path + (key,), msg("'{key}' must be an amount of 0 or more with at most two decimals (e.g. '80.50'), found {value!r}", key=key, value=value)))

@@ -12,8 +12,10 @@ from decimal import Decimal
 from .errors import Refusal, UsageError
 from .events import KINDS, Guard, money, senior_names  # noqa: F401 - senior_names is used by operations
 from .model import SENIOR_ROLES, normalise
+from .model import department as model_department
 from .ticket import Event, Ticket, folding, step
 from .validate import within_problem
+from .message import msg
 
 FUTURE_SLACK = timedelta(minutes=5)
 
@@ -40,13 +42,12 @@ class Context:
     now: datetime
 
 
-def check_time(at: datetime, now: datetime, not_before: datetime | None = None, what: str = "event",
-               before_what: str = "the ticket's last event") -> None:
+def check_time(at: datetime, now: datetime, not_before: datetime | None = None, what: str = msg("event"),
+               before_what: str = msg("the ticket's last event")) -> None:
     if at > now + FUTURE_SLACK:
-        raise UsageError(f"{what} time {at.isoformat()} lies in the future: give the time it really happened")
+        raise UsageError(msg('{what} time {at} lies in the future: give the time it really happened', what=what, at=at.isoformat()))
     if not_before is not None and at < not_before:
-        raise Refusal(f"{what} time {at.isoformat()} is before {before_what} at {not_before.isoformat()}: "
-                      "events are recorded in time order")
+        raise Refusal(msg('{what} time {at} is before {before_what} at {not_before}: events are recorded in time order', what=what, at=at.isoformat(), before_what=before_what, not_before=not_before.isoformat()))
 
 
 def guard_for(ctx: Context) -> Guard:
@@ -78,16 +79,15 @@ def _one(ticket, ctx, kind, at, **data) -> list[Event]:
 
 def _staff(ctx: Context, staff_id: str) -> None:
     if staff_id not in ctx.roster:
-        raise UsageError(f"unknown staff id {staff_id!r}: see 'svcctl staff list'")
+        raise UsageError(msg("unknown staff id {staff_id!r}: see 'svcctl staff list'", staff_id=staff_id))
 
 
 def dispatch(ticket, ctx, at, department, assignee=None, appointment_at=None, emergency=False, note=None):
-    if department not in ctx.departments:
-        raise UsageError(f"unknown department {department!r}: use one of {', '.join(ctx.departments)}")
+    department = model_department(department, ctx.departments)
     if assignee is not None:
         _staff(ctx, assignee)
     if appointment_at is not None and appointment_at < at:
-        raise UsageError("the appointment time is before the dispatch: give the agreed visit time")
+        raise UsageError(msg('the appointment time is before the dispatch: give the agreed visit time'))
     return _one(ticket, ctx, "dispatch", at, to=department, assignee=assignee, appointment_at=appointment_at,
                 emergency=emergency or None, note=note)
 
@@ -121,17 +121,17 @@ def close(ticket, ctx, at, result, fee=None, receipt=None, signed=None, leak_tes
             exact = Decimal(str(fee).strip())
             fee = money(exact)
         except (ValueError, ArithmeticError):
-            raise UsageError(f"--fee {fee!r}: give the amount collected in yuan, e.g. 80 or 80.50") from None
+            raise UsageError(msg('--fee {fee!r}: give the amount collected in yuan, e.g. 80 or 80.50', fee=fee)) from None
         if fee < 0 or fee != exact:
-            raise UsageError(f"--fee {exact}: give the amount collected, 0 or more, with at most two decimals")
+            raise UsageError(msg('--fee {exact}: give the amount collected, 0 or more, with at most two decimals', exact=exact))
     if temporary and (fee is not None or leak_test_at is not None):
-        raise UsageError("a temporary measure takes no --fee or --leak-test-at: give those at the real close")
+        raise UsageError(msg('a temporary measure takes no --fee or --leak-test-at: give those at the real close'))
     if leak_test_at is not None:
         if ticket.h("category") != "leak":
-            raise UsageError("--leak-test-at is for leak repairs (category leak) only")
-        check_time(leak_test_at, ctx.now, ticket.received_at, what="leak test", before_what="the intake")
+            raise UsageError(msg('--leak-test-at is for leak repairs (category leak) only'))
+        check_time(leak_test_at, ctx.now, ticket.received_at, what=msg("leak test"), before_what=msg("the intake"))
         if leak_test_at > at:
-            raise UsageError("the leak test is after the close: close the ticket once the leak test is done")
+            raise UsageError(msg('the leak test is after the close: close the ticket once the leak test is done'))
     return _one(ticket, ctx, "close", at, result=result, fee=fee, receipt=receipt or None, signed=signed,
                 leak_test_at=leak_test_at, temporary=temporary or None)
 
@@ -139,7 +139,7 @@ def close(ticket, ctx, at, result, fee=None, receipt=None, signed=None, leak_tes
 def callback(ticket, ctx, at, method, satisfaction, note, unresolved=False, within=None):
     method = normalise("method", method)
     if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
-        raise UsageError("--satisfaction must be a whole number from 1 (very poor) to 5 (very good)")
+        raise UsageError(msg('--satisfaction must be a whole number from 1 (very poor) to 5 (very good)'))
     note = _need(note, "--note")
     events = [_event("callback", ctx, at, method=method, satisfaction=satisfaction, note=note,
                      unresolved=unresolved or None)]
@@ -158,7 +158,7 @@ def cancel(ticket, ctx, at, reason):
 
 def _need(text, option: str) -> str:
     if text is None or not str(text).strip():
-        raise UsageError(f"missing {option}: say what happened in a few words")
+        raise UsageError(msg('missing {option}: say what happened in a few words', option=option))
     return str(text).strip()
 
 
@@ -167,5 +167,5 @@ def _within(text):
         return None
     problem = within_problem(str(text))
     if problem:
-        raise UsageError(f"--within: {problem}")
+        raise UsageError(msg('--within: {problem}', problem=problem))
     return str(text)

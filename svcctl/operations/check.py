@@ -12,6 +12,7 @@ from ..core import validate
 from ..core.office import Office
 from ..store.records import CONFIG
 from .env import Env
+from ..core.message import msg
 
 
 @dataclass(frozen=True)
@@ -22,9 +23,13 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, localise=lambda message: message) -> str:
+        """``path:line: message``; ``localise`` puts the message in the reader's language."""
         where = f"{self.path}:{self.line}" if self.line else self.path
-        prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}: {prefix}{self.message}"
+        prefix = localise(msg("warning: ")) if self.severity == "warning" else ""
+        return f"{where}: {prefix}{localise(self.message)}"
 
     def to_dict(self) -> dict:
         return {"path": self.path, "line": self.line, "message": self.message, "severity": self.severity}
@@ -62,6 +67,11 @@ def run(env: Env, only: set[str] | None = None) -> list[Problem]:
         match = validate.TICKET_ID.match(path.stem)
         if match and 2000 <= int(match.group(1)) <= 2100:
             years.add(int(match.group(1)))
+    if only is None:
+        from ..present import documents
+
+        problems.extend(Problem(path, line, message, severity)
+                        for path, line, message, severity in documents.check(records.root))
     if office is not None:
         calendar = office.calendar
         # Deadlines of tickets taken in now run into the next weeks (a callback is due up to
@@ -70,8 +80,6 @@ def run(env: Env, only: set[str] | None = None) -> list[Problem]:
             if not calendar.schedule_published(year):
                 problems.append(Problem(
                     records.label(CONFIG), None,
-                    f"no published holiday schedule (调休) for {year} in the holidays package: working days of {year} "
-                    "follow weekends and fixed holidays only; add the State Council schedule under calendar: in "
-                    f"svcctl.yaml (holidays, workdays) and list {year} under calendar: schedule_years, or upgrade holidays",
+                    msg('no published holiday schedule (调休) for {year} in the holidays package: working days of {year} follow weekends and fixed holidays only; add the State Council schedule under calendar: in svcctl.yaml (holidays, workdays) and list {year} under calendar: schedule_years, or upgrade holidays', year=year),
                     "warning"))
     return problems

@@ -4,9 +4,10 @@ from __future__ import annotations
 import contextlib
 
 from ..core.errors import Refusal, UsageError
-from ..core.units import canonical_phone, canonical_unit, find_unit, mask_phone, mask_phones_in, same_unit
+from ..core.units import canonical_phone, canonical_unit, find_unit, mask_phone, same_unit
 from ..store import txn
 from .env import Env
+from ..core.message import msg
 
 KEYS = ("id", "name", "phones", "units", "notes")
 
@@ -22,7 +23,7 @@ def find(env: Env, *, unit: str | None = None, name: str | None = None, phone: s
     unit_q = canonical_unit(unit) if unit else None
     phone_q = "".join(ch for ch in phone if ch.isdigit()) if phone else None
     if phone is not None and not phone_q:
-        raise UsageError(f"--phone {phone!r} has no digits: give any part of the number, e.g. 8000")
+        raise UsageError(msg('--phone {phone!r} has no digits: give any part of the number, e.g. 8000', phone=phone))
     out = []
     for cust in env.records.customers():
         if unit_q and not find_unit(unit_q, cust.get("units") or ()):
@@ -96,9 +97,9 @@ def clashes(env: Env, phones: list[str], units: list[str], exclude: str | None =
 
 def build(name: str, phones: list[str], units: list[str], notes: str | None = None) -> dict:
     if not (name or "").strip():
-        raise UsageError("give the customer's --name")
+        raise UsageError(msg("give the customer's --name"))
     if not units:
-        raise UsageError("give at least one --unit (building-unit-room, e.g. 3-2-1502)")
+        raise UsageError(msg('give at least one --unit (building-unit-room, e.g. 3-2-1502)'))
     return {
         "name": name.strip(),
         "phones": _unique(canonical_phone(p) for p in phones),
@@ -115,7 +116,7 @@ def stage_new(env: Env, change: txn.Change, data: dict, force: bool) -> dict:
     """Allocate an id and add the file to ``change``; the caller holds the lock."""
     reasons = clashes(env, data["phones"], data["units"])
     if reasons and not force:
-        raise Refusal(f"{reasons[0]}: use that customer (svcctl customer show), or add --force if this is really another person")
+        raise Refusal(msg('{reasons}: use that customer (svcctl customer show), or add --force if this is really another person', reasons=reasons[0]))
     records = env.records
     data = {"id": records.next_customer_id(records.station()), **data}
     stage(records, change, data)
@@ -149,32 +150,31 @@ def edit(env: Env, customer_id: str, *, name=None, add_phones=(), remove_phones=
         customer_id = cust["id"]  # as on file, however it was typed
         if name is not None:
             if not name.strip():
-                raise UsageError("--name cannot be empty")
+                raise UsageError(msg('--name cannot be empty'))
             cust["name"] = name.strip()
         on_file_phones = cust.get("phones") or []
         gone_phones = {canonical_phone(x) for x in remove_phones}
         for phone in gone_phones - set(on_file_phones):
-            raise UsageError(f"phone {mask_phone(phone)} is not on file for {customer_id}: nothing changed")
+            raise UsageError(msg('phone {phone} is not on file for {customer_id}: nothing changed', phone=mask_phone(phone), customer_id=customer_id))
         phones = [p for p in on_file_phones if p not in gone_phones]
         dropped = [canonical_unit(x) for x in remove_units]
         for unit in dropped:
             if find_unit(unit, cust.get("units") or ()) is None:
-                raise UsageError(f"unit {unit} is not on file for {customer_id} ({', '.join(cust.get('units') or ())}): "
-                                 "nothing changed")
+                raise UsageError(msg('unit {unit} is not on file for {customer_id} ({values}): nothing changed', unit=unit, customer_id=customer_id, values=', '.join(cust.get('units') or ())))
         units = [u for u in cust.get("units") or () if not any(same_unit(u, x) for x in dropped)]
         new_phones = [canonical_phone(p) for p in add_phones]
         new_units = [canonical_unit(u) for u in add_units]
         reasons = clashes(env, new_phones, new_units, exclude=customer_id)
         if reasons and not force:
-            raise Refusal(f"{reasons[0]}: add --force if both files are right")
+            raise Refusal(msg('{reasons}: add --force if both files are right', reasons=reasons[0]))
         cust["phones"] = _unique(phones + new_phones)
         cust["units"] = _unique(units + new_units)
         if not cust["units"]:
-            raise UsageError("a customer keeps at least one unit")
+            raise UsageError(msg('a customer keeps at least one unit'))
         if notes is not None:
             cust["notes"] = notes.strip() or None
         if record(cust) == record(original):
-            raise UsageError("nothing to change: give --name, --add-phone, --remove-phone, --add-unit, --remove-unit or --notes")
+            raise UsageError(msg('nothing to change: give --name, --add-phone, --remove-phone, --add-unit, --remove-unit or --notes'))
         change = txn.Change(f"customer edit {customer_id}")
         stage(records, change, cust)
         records.commit(change, env.author(actor), {"Svcctl-Customer": customer_id, "Svcctl-Op": "customer-edit"})
@@ -183,11 +183,12 @@ def edit(env: Env, customer_id: str, *, name=None, add_phones=(), remove_phones=
 
 def public(cust: dict, reveal: bool = False) -> dict:
     """A customer as shown in listings: phones masked, in the notes too, unless ``reveal``."""
-    phones = cust.get("phones") or []
+    from ..present import privacy
+
     return {
         "id": cust["id"],
         "name": cust.get("name", ""),
-        "phones": phones if reveal else [mask_phone(p) for p in phones],
+        "phones": privacy.phones(cust.get("phones"), reveal),
         "units": cust.get("units") or [],
-        "notes": (cust.get("notes") or "") if reveal else mask_phones_in(cust.get("notes") or ""),
+        "notes": privacy.text(cust.get("notes") or "", reveal),
     }

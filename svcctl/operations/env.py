@@ -7,10 +7,11 @@ from datetime import datetime
 from functools import cached_property
 
 from .. import vcs
-from ..core.errors import UsageError
+from ..core.errors import Refusal, UsageError
 from ..core.timeutil import parse_time
 from ..core.workflow import Actor, Context
 from ..store.records import Records, find_root
+from ..core.message import msg
 
 
 @dataclass
@@ -37,20 +38,33 @@ class Env:
             try:
                 return parse_time(self.now_text, tz)
             except UsageError as exc:
-                raise UsageError(f"SVCCTL_NOW: {exc.message}") from None
+                raise UsageError(msg('SVCCTL_NOW: {message}', message=exc.message)) from None
         return datetime.now(tz).replace(microsecond=0)
 
     @cached_property
     def language(self) -> str:
         """The reader's language: --lang, SVCCTL_LANG, svcctl.yaml's language:, else Chinese."""
-        from ..present.i18n import LANGUAGES
+        from ..present.i18n import normalise_language
 
         for value in (self.lang, os.environ.get("SVCCTL_LANG")):
             if value:
-                if value not in LANGUAGES:
-                    raise UsageError(f"unknown language {value!r}: use zh (中文) or en (English)")
-                return value
+                if normalise_language(value) is None:
+                    raise UsageError(msg('unknown language {value!r}: use zh (中文) or en (English)', value=value))
+                return normalise_language(value)
         return self.office.language  # checked to be one of LANGUAGES when svcctl.yaml was read
+
+    def reveal(self, requested: bool) -> bool:
+        """Whether to show customers' names and phones in full: asked for, and the acting
+        person is a supervisor or director (rules §7); an agent who asks is refused."""
+        if not requested:
+            return False
+        actor = self.actor()
+        if not actor.senior:
+            from ..core.workflow import senior_names
+
+            raise Refusal(msg("--reveal shows customers' names and phone numbers, which only a supervisor or "
+                              "director may see: ask {seniors}", seniors=senior_names(self.office.roster)))
+        return True
 
     def time(self, text: str | None, default: datetime | None = None) -> datetime:
         """A time the user typed, in office time; ``default`` (now) when not given."""
@@ -65,7 +79,7 @@ class Env:
             if name in self.office.roster:
                 staff_id = name
         if not staff_id:
-            raise UsageError("who is acting? give --as STAFF or set SVCCTL_USER (see 'svcctl staff list')")
+            raise UsageError(msg("who is acting? give --as STAFF or set SVCCTL_USER (see 'svcctl staff list')"))
         return self.office.actor(staff_id)
 
     def view(self, ticket, now: datetime | None = None):

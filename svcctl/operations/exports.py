@@ -17,6 +17,7 @@ from ..store import sheets
 from . import customers as customer_ops
 from . import tickets as ticket_ops
 from .env import Env
+from ..core.message import msg
 
 LIST_JOIN = "、"
 CUSTOMER_COLUMNS = ("id", "name", "phone", "unit", "notes")
@@ -30,8 +31,7 @@ def _check_reveal(env: Env, reveal: bool) -> None:
         return
     actor = env.actor()
     if not actor.senior:
-        raise Refusal(f"an export with phone numbers (--reveal) needs a supervisor or director: "
-                      f"{senior_names(env.office.roster)}; without --reveal the numbers are masked")
+        raise Refusal(msg('an export with phone numbers (--reveal) needs a supervisor or director: {roster}; without --reveal the numbers are masked', roster=senior_names(env.office.roster)))
 
 
 def _headers(fields: dict, columns) -> list[str]:

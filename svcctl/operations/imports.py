@@ -22,6 +22,7 @@ from ..store import sheets, txn
 from ..store.records import ticket_rel
 from . import customers as customer_ops
 from .env import Env
+from ..core.message import msg
 
 
 @contextmanager
@@ -72,7 +73,7 @@ def _table(path, encoding, sheet, fields, maps, required):
     table = sheets.read(Path(path), encoding, sheet)
     cells = [row for _, row in table.rows]
     if not any(any(not ledger.blank(c) for c in row) for row in cells):
-        raise UsageError(f"{table.name} has no rows")
+        raise UsageError(msg('{name} has no rows', name=table.name))
     head = ledger.find_header(cells, fields, maps)
     columns = ledger.match_columns(table.rows[head][1], fields, maps, required)
     return table, columns, table.rows[head + 1:]
@@ -153,18 +154,18 @@ def _file_owner(index: customer_ops.Index, numbering, number: int, cells: list, 
     matches. Returns the customer id."""
     name = ledger.text(ledger.cell(cells, columns, "name"))
     if not name:
-        raise UsageError("no name")
+        raise UsageError(msg('no name'))
     phones = [p for key in ("phone", "phone2") for p in ledger.phones(ledger.cell(cells, columns, key))]
     units = ledger.units(cells, columns)
     if not units:
-        raise UsageError("no unit")
+        raise UsageError(msg('no unit'))
     notes = ledger.text(ledger.cell(cells, columns, "notes")) or None
     given_id = ledger.text(ledger.cell(cells, columns, "id")).upper()
     cust = index.by_id.get(given_id)
     if cust is not None:
         others = index.clashes([p for p in phones if "*" not in p], units, exclude=given_id)
         if others:
-            raise Refusal(f"{others[0][1]}, not {given_id}: fix the row, or move it by hand (svcctl customer edit)")
+            raise Refusal(msg('{others}, not {given_id}: fix the row, or move it by hand (svcctl customer edit)', others=others[0][1], given_id=given_id))
     else:
         cust = _match(index, name, [p for p in phones if "*" not in p], units)
     phones = [_unmask(p, cust) for p in phones]
@@ -197,16 +198,14 @@ def _match(index: customer_ops.Index, name: str, phones: list, units: list) -> d
     for cid, reason in index.clashes(phones, units):
         found.setdefault(cid, reason)
     if len(found) > 1:
-        raise Refusal(f"the row matches several customers ({'; '.join(found.values())}): "
-                      "fix the row, or merge those files first")
+        raise Refusal(msg('the row matches several customers ({founds}): fix the row, or merge those files first', founds='; '.join(found.values())))
     if not found:
         return None
     cid, reason = next(iter(found.items()))
     cust = index.by_id[cid]
     by_phone = any(index.phone_holder(p) == cid for p in phones)
     if not by_phone and cust.get("name") != name:
-        raise Refusal(f"{reason} under the name {cust.get('name')}, not {name}: one file per household; "
-                      f"add this row's phone to {cid} by hand (svcctl customer edit) or fix the row")
+        raise Refusal(msg("{reason} under the name {cust}, not {name}: one file per household; add this row's phone to {cid} by hand (svcctl customer edit) or fix the row", reason=reason, cust=cust.get('name'), name=name, cid=cid))
     return cust
 
 
@@ -217,7 +216,7 @@ def _unmask(phone: str, cust: dict | None) -> str:
     for known in (cust or {}).get("phones") or ():
         if mask_phone(known) == phone:
             return known
-    raise UsageError(f"phone {phone} is masked: export with --reveal (supervisor or director) to carry phone numbers")
+    raise UsageError(msg('phone {phone} is masked: export with --reveal (supervisor or director) to carry phone numbers', phone=phone))
 
 
 def _added(before: dict, after: dict) -> str:
@@ -234,10 +233,9 @@ def import_tickets(env: Env, path, *, encoding=None, maps=(), sheet=None, skip_b
     mapping = ledger.parse_maps(maps, ledger.TICKET_FIELDS)
     table, columns, rows = _table(path, encoding, sheet, ledger.TICKET_FIELDS, mapping, ledger.TICKET_REQUIRED)
     if not {"unit", "customer"} & set(columns) and "room" not in columns:
-        raise UsageError(f"{table.name} has no unit (房号) or customer id (客户编号) column: name one with --map")
+        raise UsageError(msg('{name} has no unit (房号) or customer id (客户编号) column: name one with --map', name=table.name))
     if "type" not in columns and not default_type:
-        raise UsageError(f"{table.name} has no type (类型) column: give --type for a ledger of one kind, "
-                         "e.g. --type repair for a 报修登记表")
+        raise UsageError(msg('{name} has no type (类型) column: give --type for a ledger of one kind, e.g. --type repair for a 报修登记表', name=table.name))
     outcome = Outcome("tickets", table.name, rows=len(rows), dry_run=dry_run, encoding=table.encoding)
     actor = env.actor()
     records = env.records
@@ -305,17 +303,17 @@ def _ticket(env: Env, ctx: workflow.Context, index: customer_ops.Index, row: led
                                                        emergency=row.emergency))
     if row.closed or row.result:
         if row.closed is None and row.type not in ANSWERABLE_AT_ONCE and f"{row.type}.{row.grade}" not in ANSWERABLE_AT_ONCE:
-            raise UsageError(f"a result but no close time: a {label('type', row.type)} is closed when the work was done")
+            raise UsageError(msg('a result but no close time: a {value} is closed when the work was done', value=label('type', row.type)))
         if row.result is None:
-            raise UsageError("a close time but no result: say what was done")
+            raise UsageError(msg('a close time but no result: say what was done'))
         at = _at(row.closed, ticket) if row.closed else ticket.received_at
         ticket = ticket.with_events(*workflow.close(ticket, ctx, at, row.result, fee=row.fee, receipt=row.receipt,
                                                     leak_test_at=row.leak_test))
     if row.callback_at or row.satisfaction or row.callback_note or row.method:
         if row.callback_at is None:
-            raise UsageError("a callback without its time: fill the callback time (回访时间)")
+            raise UsageError(msg('a callback without its time: fill the callback time (回访时间)'))
         if row.satisfaction is None:
-            raise UsageError("a callback without satisfaction (满意度, 1-5)")
+            raise UsageError(msg('a callback without satisfaction (满意度, 1-5)'))
         note = row.callback_note or f"满意度 {row.satisfaction}/5"
         ticket = ticket.with_events(*workflow.callback(ticket, ctx, _at(row.callback_at, ticket),
                                                        row.method or "phone", row.satisfaction, note))
@@ -337,34 +335,32 @@ def _at(moment: tuple | None, ticket: Ticket) -> datetime:
 def _customer(index: customer_ops.Index, row: ledger.LedgerRow):
     """(customer id, unit as on file, new customer to file or None) for a ledger row."""
     if len(row.units) > 1:
-        raise UsageError(f"several units ({', '.join(row.units)}): a request is about one unit")
+        raise UsageError(msg('several units ({units}): a request is about one unit', units=', '.join(row.units)))
     unit = row.units[0] if row.units else None
     if row.customer:
         cust = index.by_id.get(row.customer)
         if cust is None:
-            raise UsageError(f"no customer {row.customer} on file")
+            raise UsageError(msg('no customer {customer} on file', customer=row.customer))
     else:
         if unit is None:
-            raise UsageError("no unit and no customer id")
+            raise UsageError(msg('no unit and no customer id'))
         holders = {cid for _, cid in index.unit_holders(unit)}
         if len(holders) > 1:
             by_phone = {index.phone_holder(p) for p in row.phones} & holders
             if len(by_phone) != 1:
-                raise UsageError(f"unit {unit} has {len(holders)} customers on file ({', '.join(sorted(holders))}): "
-                                 "add a customer id (客户编号) column")
+                raise UsageError(msg('unit {unit} has {holders} customers on file ({holders2}): add a customer id (客户编号) column', unit=unit, holders=len(holders), holders2=', '.join(sorted(holders))))
             holders = by_phone
         if not holders:
             if not row.name:
-                raise UsageError(f"no customer on file for unit {unit}: import the owners' register first "
-                                 "(svcctl import customers), or give the ledger name and phone columns")
+                raise UsageError(msg("no customer on file for unit {unit}: import the owners' register first (svcctl import customers), or give the ledger name and phone columns", unit=unit))
             return None, unit, customer_ops.build(row.name, row.phones, [unit])
         cust = index.by_id[holders.pop()]
     units = cust.get("units") or []
     if unit is None:
         if len(units) != 1:
-            raise UsageError(f"customer {cust['id']} has several units ({', '.join(units)}): the row must name one")
+            raise UsageError(msg('customer {id} has several units ({units}): the row must name one', id=cust['id'], units=', '.join(units)))
         return cust["id"], units[0], None
     on_file = next((u for u, holder in index.unit_holders(unit) if holder == cust["id"]), None)
     if on_file is None:
-        raise UsageError(f"unit {unit} is not on file for customer {cust['id']}")
+        raise UsageError(msg('unit {unit} is not on file for customer {id}', unit=unit, id=cust['id']))
     return cust["id"], on_file, None

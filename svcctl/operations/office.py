@@ -13,6 +13,7 @@ from ..core.workflow import Actor, senior_names
 from ..store import txn, yamlio
 from ..store.records import CONFIG, Records, configured_station
 from .env import Env, author_for
+from ..core.message import msg
 
 GITATTRIBUTES = """\
 # svcctl merges records itself: ticket events are a union, other files field by field.
@@ -40,13 +41,13 @@ def register_clone(top: Path, station: str) -> None:
 def check_station(code: str) -> str:
     code = (code or "").strip().upper()
     if not validate.STATION.match(code):
-        raise UsageError(f"station code {code!r}: use 1 to 3 capital letters (A, B, HQ), one per PC")
+        raise UsageError(msg('station code {code!r}: use 1 to 3 capital letters (A, B, HQ), one per PC', code=code))
     return code
 
 
 def check_staff_id(staff_id: str) -> str:
     if not validate.STAFF_ID.match(staff_id or ""):
-        raise UsageError(f"staff id {staff_id!r}: use lower-case letters, digits, '.', '_' or '-' (e.g. wang)")
+        raise UsageError(msg("staff id {staff_id!r}: use lower-case letters, digits, '.', '_' or '-' (e.g. wang)", staff_id=staff_id))
     return staff_id
 
 
@@ -56,21 +57,18 @@ def init(folder: str, *, office_name: str, office_code: str, director_id: str, d
     root = Path(folder).expanduser().resolve()
     check_staff_id(director_id)
     if (root / CONFIG).exists():
-        raise Refusal(f"{root / CONFIG} already exists: this folder is already a records folder (nothing changed)")
+        raise Refusal(msg('{root} already exists: this folder is already a records folder (nothing changed)', root=root / CONFIG))
     top = vcs.toplevel(next(p for p in (root, *root.parents) if p.exists()))
     if top is not None and top.resolve() != root and not inside_repo:
-        raise Refusal(f"{root} would be inside the git repository {top.resolve()}: an office keeps its records in a "
-                      "repository of its own; choose a folder outside it, or add --inside-repo to keep them there "
-                      "(nothing changed)")
+        raise Refusal(msg('{root} would be inside the git repository {top}: an office keeps its records in a repository of its own; choose a folder outside it, or add --inside-repo to keep them there (nothing changed)', root=root, top=top.resolve()))
     existing = configured_station(top) if top else None
     if station is None:
         station = existing or "A"
     station = check_station(station)
     if existing and existing != station:
-        raise Refusal(f"this git repository's clone numbers records as station {existing}: "
-                      f"init without --station, or in a repository of its own")
+        raise Refusal(msg("this git repository's clone numbers records as station {existing}: init without --station, or in a repository of its own", existing=existing))
     if not office_name.strip() or not office_code.strip():
-        raise UsageError("give the office a --name and a --code")
+        raise UsageError(msg('give the office a --name and a --code'))
     config = {
         "office": {"name": office_name.strip(), "code": office_code.strip()},
         "timezone": timezone,
@@ -119,13 +117,11 @@ def setup(env: Env, station: str, reuse: bool = False, switch: bool = False, ins
         records.require_own_repo()
     current = configured_station(records.top)
     if current and current != station and not switch:
-        raise Refusal(f"this PC is already station {current}: the ids it numbers carry that code, so it keeps it "
-                      f"(nothing changed); add --switch to number new records as {station} from now on")
+        raise Refusal(msg('this PC is already station {current}: the ids it numbers carry that code, so it keeps it (nothing changed); add --switch to number new records as {station} from now on', current=current, station=station))
     stations = records.office.stations
     if station in stations:
         if not reuse and configured_station(records.top) != station:
-            raise Refusal(f"station {station} is already on file ({stations[station]}): two PCs with one code "
-                          f"would number records alike; choose another, or add --reuse if this PC is that station")
+            raise Refusal(msg('station {station} is already on file ({stations}): two PCs with one code would number records alike; choose another, or add --reuse if this PC is that station', station=station, stations=stations[station]))
         register_clone(records.top, station)
         if inside_repo:
             allow_inside(records)
@@ -134,7 +130,7 @@ def setup(env: Env, station: str, reuse: bool = False, switch: bool = False, ins
     if inside_repo:
         allow_inside(records)
     _update_config(env, actor, f"station add {station}", lambda c: c.setdefault("stations", {}).update({station: actor.id}))
-    return f"station {station} registered for this clone and recorded in {CONFIG}"
+    return msg("station {station} registered for this clone and recorded in {config}", station=station, config=CONFIG)
 
 
 def _update_config(env: Env, actor, message: str, mutate) -> dict:
@@ -155,13 +151,13 @@ def staff_add(env: Env, staff_id: str, name: str, role: str, department: str | N
     actor = env.actor()
     office = env.office
     if not actor.senior:
-        raise Refusal(f"adding staff needs a supervisor or director: {senior_names(office.roster)}")
+        raise Refusal(msg('adding staff needs a supervisor or director: {roster}', roster=senior_names(office.roster)))
     if staff_id in office.roster:
-        raise Refusal(f"staff id {staff_id!r} is already on the roster ({office.roster[staff_id].name})")
-    if department is not None and department not in office.departments:
-        raise UsageError(f"unknown department {department!r}: use one of {', '.join(office.departments)}")
+        raise Refusal(msg('staff id {staff_id!r} is already on the roster ({name})', staff_id=staff_id, name=office.roster[staff_id].name))
+    if department is not None:
+        department = model.department(department, office.departments)
     if not (name or "").strip():
-        raise UsageError("give the staff member's --name")
+        raise UsageError(msg("give the staff member's --name"))
     problem = validate.author_problem(name.strip(), email)
     if problem:
         raise UsageError(f"{problem}: choose another --name" if problem.startswith("staff") else problem)
@@ -195,7 +191,7 @@ def commit_edits(env: Env, message: str) -> list[str]:
     from . import check as check_ops
 
     if not (message or "").strip():
-        raise UsageError("say what was changed: --message TEXT")
+        raise UsageError(msg('say what was changed: --message TEXT'))
     records = env.records
     records.require_no_pending_merge()
     actor = env.actor()
@@ -203,32 +199,28 @@ def commit_edits(env: Env, message: str) -> list[str]:
         out = vcs.git(records.top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", str(records.root))
         entries = [e for e in out.split("\0") if e]
         if not entries:
-            raise UsageError("nothing to record: no file in the records folder differs from the last commit")
+            raise UsageError(msg('nothing to record: no file in the records folder differs from the last commit'))
         inner, repairs = [], []
         for entry in entries:
             status, path = entry[:2], entry[3:]
             rel = Path(os.path.normpath(records.top / path)).relative_to(records.root).as_posix()
             if (records.root / rel).is_symlink() or (records.root / rel).is_dir():
-                raise Refusal(f"{rel} is no longer a plain file: records are plain files (restore it with "
-                              "'git checkout -- <file>')")
+                raise Refusal(msg("{rel} is no longer a plain file: records are plain files (restore it with 'git checkout -- <file>')", rel=rel))
             if "D" in status or not (records.root / rel).is_file():
-                raise Refusal(f"{rel} was deleted: records are never deleted (restore it with 'git checkout -- <file>')")
+                raise Refusal(msg("{rel} was deleted: records are never deleted (restore it with 'git checkout -- <file>')", rel=rel))
             if rel.startswith("tickets/"):
                 if not _committed_broken(records, rel):
-                    raise Refusal(f"{rel} was edited by hand: tickets change only through svcctl commands "
-                                  "(restore it with 'git checkout -- <file>' and record a new event instead)")
+                    raise Refusal(msg("{rel} was edited by hand: tickets change only through svcctl commands (restore it with 'git checkout -- <file>' and record a new event instead)", rel=rel))
                 repairs.append(rel)
             inner.append(rel)
         senior = _senior_on_record(records, actor.id)
         if repairs and not senior:
-            raise Refusal(f"{repairs[0]} is broken in the office's history: repairing it needs a supervisor or "
-                          f"director: {senior_names(env.office.roster)}")
+            raise Refusal(msg("{repairs} is broken in the office's history: repairing it needs a supervisor or director: {roster}", repairs=repairs[0], roster=senior_names(env.office.roster)))
         if CONFIG in inner and not senior:
-            raise Refusal(f"svcctl.yaml holds the roster and the policy: recording its changes needs a supervisor "
-                          f"or director: {senior_names(env.office.roster)}")
+            raise Refusal(msg('svcctl.yaml holds the roster and the policy: recording its changes needs a supervisor or director: {roster}', roster=senior_names(env.office.roster)))
         errors = [p for p in check_ops.run(env) if p.severity == "error"]
         if errors:
-            raise Refusal(f"not recorded: {errors[0]} (run 'svcctl check')")
+            raise Refusal(msg("not recorded: {errors} (run 'svcctl check')", errors=errors[0]))
         verb = "repair" if repairs else "edit"
         change = txn.Change(f"{verb} {', '.join(inner)}: {message.strip()}")
         for rel in inner:

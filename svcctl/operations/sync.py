@@ -15,6 +15,7 @@ from . import check as check_ops
 from . import office as office_ops
 from . import pull
 from .env import Env
+from ..core.message import msg
 
 
 def merge_files(base: str, ours: str, theirs: str, path: str) -> int:
@@ -46,9 +47,9 @@ def _in_merge(records: Records) -> bool:
 
 def _conflict_message(paths: list[str], fields: dict | None = None) -> str:
     named = [f"{p} ({', '.join(fields[p])})" if (fields or {}).get(p) else p for p in paths]
-    return (f"sync stopped: {', '.join(named)} changed differently on two PCs; edit the file to keep the right "
-            "values (remove the <<<<<<< ======= >>>>>>> lines), run 'git add' on it, then 'svcctl sync' again "
-            "(or 'git merge --abort' to undo the pull)")
+    return msg("sync stopped: {files} changed differently on two PCs; edit the file to keep the right values "
+               "(remove the <<<<<<< ======= >>>>>>> lines), run 'git add' on it, then 'svcctl sync' again "
+               "(or 'git merge --abort' to undo the pull)", files=", ".join(named))
 
 
 def sync(env: Env, remote: str = "origin", attempts: int = 5) -> list[str]:
@@ -62,14 +63,14 @@ def sync(env: Env, remote: str = "origin", attempts: int = 5) -> list[str]:
     top = records.top
     records.require_own_repo()
     if vcs.run(top, "remote", "get-url", remote).returncode != 0:
-        raise SvcError(f"no remote {remote!r} to sync with: add one with 'git remote add NAME URL' (see README)")
+        raise SvcError(msg("no remote {remote!r} to sync with: add one with 'git remote add NAME URL' (see README)", remote=remote))
     author = _merge_author(env)
     branch = vcs.run(top, "symbolic-ref", "--short", "-q", "HEAD").stdout.strip()
     if not branch:
-        raise SvcError("HEAD is detached: check out the records branch (git switch main) before syncing")
+        raise SvcError(msg('HEAD is detached: check out the records branch (git switch main) before syncing'))
     one_sync = txn.HeldLock(records.gdir / "svcctl-sync.lock")
     if not one_sync.acquire(0):
-        raise Refusal("another 'svcctl sync' is running for these records: let it finish, then try again")
+        raise Refusal(msg("another 'svcctl sync' is running for these records: let it finish, then try again"))
     try:
         return _sync(env, records, top, remote, branch, author, attempts)
     finally:
@@ -86,14 +87,14 @@ def _sync(env: Env, records: Records, top: Path, remote: str, branch: str, autho
                 raise ConflictError(_conflict_message(paths))
             _require_valid(env)
             vcs.git(top, "commit", "--no-edit", "-q", env=author.env())
-            said.append("finished the merge you resolved")
+            said.append(msg('finished the merge you resolved'))
         _require_clean(records)
     upstream = f"refs/remotes/{remote}/{branch}"
     for attempt in range(1, attempts + 1):
         fetch = vcs.run(top, "fetch", "-q", remote)
         if fetch.returncode != 0:
             last = _git_says(fetch.stderr)
-            raise SvcError(f"cannot reach remote {remote!r} (offline?): {last}; local records are unchanged")
+            raise SvcError(msg('cannot reach remote {remote!r} (offline?): {last}; local records are unchanged', remote=remote, last=last))
         with records.lock():
             _require_clean(records)
             before = vcs.head(top)
@@ -105,27 +106,27 @@ def _sync(env: Env, records: Records, top: Path, remote: str, branch: str, autho
                 _pull(env, records, incoming, f"sync: merge {remote}/{branch}", author)
                 if incoming.changes or incoming.fast_forward:
                     count = int(vcs.git(top, "rev-list", "--count", f"{before}..{theirs}").strip())
-                    said.append(f"pulled {count} change(s) from {remote}")
+                    said.append(msg('pulled {count} change(s) from {remote}', count=count, remote=remote))
                 outgoing = int(vcs.git(top, "rev-list", "--count", f"{upstream}..HEAD").strip())
             else:
                 outgoing = int(vcs.git(top, "rev-list", "--count", "HEAD").strip()) if before else 0
                 _require_valid(env)
             tip = vcs.head(top)
         if not outgoing:
-            said.append("up to date")
+            said.append(msg('up to date'))
             return said
         # The exact commit checked above: a desk commit landing meanwhile goes with the next sync.
         push = vcs.run(top, "push", "-q", remote, f"{tip}:refs/heads/{branch}")
         if push.returncode == 0:
-            said.append(f"pushed {outgoing} change(s) to {remote}")
+            said.append(msg('pushed {outgoing} change(s) to {remote}', outgoing=outgoing, remote=remote))
             return said
         text = push.stderr
         if "rejected" in text or "fetch first" in text or "non-fast-forward" in text:
-            said.append(f"push rejected (another PC pushed first); retrying ({attempt}/{attempts})")
+            said.append(msg('push rejected (another PC pushed first); retrying ({attempt}/{attempts})', attempt=attempt, attempts=attempts))
             continue
         last = _git_says(text)
-        raise SvcError(f"cannot push to {remote!r}: {last}; your commits are kept locally")
-    raise SvcError(f"gave up after {attempts} rejected pushes; your commits are kept locally, run 'svcctl sync' again")
+        raise SvcError(msg('cannot push to {remote!r}: {last}; your commits are kept locally', remote=remote, last=last))
+    raise SvcError(msg("gave up after {attempts} rejected pushes; your commits are kept locally, run 'svcctl sync' again", attempts=attempts))
 
 
 def _pull(env: Env, records: Records, incoming: pull.Pull, message: str, author: vcs.Author) -> None:
@@ -158,8 +159,7 @@ def _require_untouched(records: Records, paths: list[str]) -> None:
         entry = next((e for e in out.split("\0") if e), None)
         if not entry:
             continue
-        raise Refusal(f"{entry[3:]} is not committed and the pull would overwrite it: commit, move or "
-                      "remove it, then sync again")
+        raise Refusal(msg('{entry} is not committed and the pull would overwrite it: commit, move or remove it, then sync again', entry=entry[3:]))
 
 
 def _git_says(stderr: str) -> str:
@@ -187,8 +187,7 @@ def _merge_author(env: Env) -> vcs.Author:
 def _require_clean(records: Records) -> None:
     dirty = vcs.git(records.top, "status", "--porcelain", "--untracked-files=no", "--", str(records.root)).strip()
     if dirty:
-        raise Refusal(f"records have changes that are not committed ({dirty.splitlines()[0].strip()}): "
-                      "commit or discard them before syncing")
+        raise Refusal(msg('records have changes that are not committed ({dirty}): commit or discard them before syncing', dirty=dirty.splitlines()[0].strip()))
 
 
 def _require_valid(env: Env) -> None:
@@ -197,31 +196,31 @@ def _require_valid(env: Env) -> None:
     fresh = Env(str(records.root), env.user, env.now_text)  # svcctl.yaml may have changed in the merge
     errors = [p for p in check_ops.run(fresh) if p.severity == "error"]
     if errors:
-        raise SvcError(f"records fail 'svcctl check' after the merge ({errors[0]}); nothing was pushed")
+        raise SvcError(msg("records fail 'svcctl check' after the merge ({errors}); nothing was pushed", errors=errors[0]))
 
 
 def clone(user: str | None, url: str, folder: str, station: str) -> str:
     station = office_ops.check_station(station)
     target = Path(folder).expanduser().resolve()
     if target.exists() and any(target.iterdir()):
-        raise Refusal(f"{target} exists and is not empty: choose a new folder")
+        raise Refusal(msg('{target} exists and is not empty: choose a new folder', target=target))
     proc = vcs.run(Path.cwd(), "clone", "-q", url, str(target))
     if proc.returncode != 0:
         last = _git_says(proc.stderr)
-        raise SvcError(f"cannot clone {url}: {last}")
+        raise SvcError(msg('cannot clone {url}: {last}', url=url, last=last))
     try:
         # Not find_root: it would prefer $SVCCTL_RECORDS (often exported for the first
         # folder) and set up that folder instead of the fresh clone.
         root = target if (target / CONFIG).exists() else _find_config(target)
         records = Records(root)
         if station in records.office.stations:
-            raise Refusal(f"station {station} is already used by another PC ({CONFIG} stations): choose another code")
+            raise Refusal(msg('station {station} is already used by another PC ({CONFIG} stations): choose another code', station=station, CONFIG=CONFIG))
         env = Env(str(root), user)
         message = office_ops.setup(env, station, inside_repo=root != target)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
-    return f"cloned into {root}; {message}; run 'svcctl sync' to share it"
+    return msg("cloned into {root}; {message}; run 'svcctl sync' to share it", root=root, message=message)
 
 
 def _find_config(top: Path) -> Path:
@@ -236,4 +235,4 @@ def _find_config(top: Path) -> Path:
                 return top
             for candidate in sorted(top.glob(f"*/{CONFIG}")):
                 return candidate.parent
-    raise SvcError(f"the cloned repository has no {CONFIG}: is it an svcctl records repository?")
+    raise SvcError(msg('the cloned repository has no {CONFIG}: is it an svcctl records repository?', CONFIG=CONFIG))

@@ -3,19 +3,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from .. import texts, vcs
-from ..core import deadlines as dl
+from .. import vcs
 from ..core import model, workflow
 from ..core.errors import NotFound, Refusal, UsageError
 from ..core.events import KINDS
 from ..core.intake import new_ticket
 from ..core.ticket import STATUS_GROUPS, Ticket, fold
 from ..core.timeutil import short
-from ..core.units import canonical_unit, find_unit, mask_phones_in, same_unit
+from ..core.units import canonical_unit, find_unit, same_unit
 from ..store import txn
 from ..store.records import canonical_customer_id, ticket_rel
 from . import customers as customer_ops
 from .env import Env
+from ..core.message import msg, term
 
 
 def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=None, at=None,
@@ -30,45 +30,44 @@ def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=Non
     appointment_at = env.time(appointment) if appointment else None
     requested_by = _end_of_day_if_date(env, due) if due else None
     if summary and ("\n" in summary or "\r" in summary):
-        raise UsageError("--summary is one line; put the full account in --detail")
+        raise UsageError(msg('--summary is one line; put the full account in --detail'))
     actor = env.actor()
     records = env.records
     new_customer = None
     if new_name:
         if not unit:
-            raise UsageError("a new customer needs --unit")
+            raise UsageError(msg('a new customer needs --unit'))
         new_customer = customer_ops.build(new_name, list(new_phones), [unit])
     with records.lock():
         change = txn.Change("")
         if new_customer is not None:
             if customer_id:
-                raise UsageError("give either --customer ID or --name/--phone for a new customer, not both")
+                raise UsageError(msg('give either --customer ID or --name/--phone for a new customer, not both'))
             customer = customer_ops.stage_new(env, change, new_customer, force)
         elif customer_id:
             customer = records.customer(customer_id)
         elif unit:
             found = customer_ops.find(env, unit=unit)
             if not found:
-                raise NotFound(f"no customer on file for unit {unit}: add --name and --phone to create one")
+                raise NotFound(msg('no customer on file for unit {unit}: add --name and --phone to create one', unit=unit))
             if len(found) > 1:
-                raise UsageError(f"unit {unit} has {len(found)} customers on file ({', '.join(c['id'] for c in found)}): pick one with --customer")
+                raise UsageError(msg('unit {unit} has {found} customers on file ({values}): pick one with --customer', unit=unit, found=len(found), values=', '.join(c['id'] for c in found)))
             customer = found[0]
         else:
-            raise UsageError("who is the customer? give --customer ID, or --unit, or --name/--phone/--unit for a new one")
+            raise UsageError(msg('who is the customer? give --customer ID, or --unit, or --name/--phone/--unit for a new one'))
         units = customer.get("units") or []
         if unit is None:
             if len(units) != 1:
-                raise UsageError(f"customer {customer['id']} has several units ({', '.join(units)}): say which with --unit")
+                raise UsageError(msg('customer {id} has several units ({units}): say which with --unit', id=customer['id'], units=', '.join(units)))
             unit = units[0]
         elif find_unit(unit, units) is None:
-            raise UsageError(f"unit {unit} is not on file for customer {customer['id']} ({', '.join(units)}): add it with 'svcctl customer edit --add-unit'")
+            raise UsageError(msg("unit {unit} is not on file for customer {id} ({units}): add it with 'svcctl customer edit --add-unit'", unit=unit, id=customer['id'], units=', '.join(units)))
         else:
             unit = find_unit(unit, units)
         if not force:
             repeat = _likely_repeat(env, customer["id"], (ticket_type, grade, category), summary, received)
             if repeat is not None:
-                raise LikelyRepeat(f"looks like a repeat of {repeat.id} (same customer, type and summary, received "
-                              f"{short(repeat.received_at, env.office.tz)}): nothing was filed; add --force to file it anyway")
+                raise LikelyRepeat(msg('looks like a repeat of {id} (same customer, type and summary, received {received_at}): nothing was filed; add --force to file it anyway', id=repeat.id, received_at=short(repeat.received_at, env.office.tz)))
         ticket_id = records.next_ticket_id(records.station(), received)
         ticket = new_ticket(
             env.context(actor), ticket_id=ticket_id, ticket_type=ticket_type, channel=channel,
@@ -78,7 +77,7 @@ def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=Non
         )
         if requested_by is not None and not any(
                 r.customer_date for r in env.office.policy.rules_for(ticket_type, grade, category, emergency)):
-            raise UsageError(f"--due replaces the resolve deadline, and a {ticket_type} has none here")
+            raise UsageError(msg('--due replaces the resolve deadline, and a {ticket_type} has none here', ticket_type=term('type', ticket_type)))
         # Rendered before the commit: a broken office template must not leave a ticket
         # whose id the clerk never saw (and would enter again).
         sentence = confirmation(env, ticket)
@@ -111,21 +110,12 @@ def _likely_repeat(env: Env, customer_id: str, kind: tuple, summary: str, receiv
 
 
 def confirmation(env: Env, ticket: Ticket) -> str:
-    """The standard sentence read to the customer after intake (rules §11)."""
-    promise = dl.promised(env.view(ticket).deadlines)
-    kind = model.label("type", ticket.type)
-    if promise is None:
-        return texts.render("confirmation-no-date.txt", env.records.root, kind=kind)
-    return texts.render("confirmation.txt", env.records.root, kind=kind,
-                        date=spoken_date(promise.due.astimezone(env.office.tz)))
+    """The standard sentence read to the customer after intake (rules §11), one for each
+    kind of intake, from the office's template in the reader's language."""
+    from ..present import documents, papers
 
-
-def spoken_date(due: datetime) -> str:
-    """A due time as said on the phone: 11月23日09:30, or just 10月8日 for the end of that day."""
-    if (due.hour, due.minute) == (0, 0):
-        day = due - timedelta(days=1)
-        return f"{day.month}月{day.day}日"
-    return f"{due.month}月{due.day}日{due:%H:%M}"
+    data = papers.confirmation(env.view(ticket), env.office.tz, env.now, env.office.name, env.language)
+    return documents.render("confirmation.txt", data, env.language, env.records.root)
 
 
 def _end_of_day_if_date(env: Env, text: str) -> datetime:
@@ -140,7 +130,7 @@ def act(env: Env, verb: str, ticket_id: str, at: str | None = None, **options) -
     """Append the events of one workflow step to a ticket, as one commit. ``verb`` names the
     pure decision in core.workflow that turns the request into events."""
     if verb not in KINDS or not hasattr(workflow, verb):
-        raise UsageError(f"unknown workflow step {verb!r}")
+        raise UsageError(msg('unknown workflow step {verb!r}', verb=verb))
     decide = getattr(workflow, verb)
     actor = env.actor()
     records = env.records
@@ -164,30 +154,24 @@ def _describe(verb: str, ticket: Ticket, event) -> str:
 def _one_line(text, limit: int = 60) -> str:
     """Free text fit for a commit subject: one line, short, and phone numbers masked, since
     ``git log`` is read by more people than the customer file is."""
-    text = mask_phones_in(" ".join(str(text).split()))
+    from ..present import privacy
+
+    text = privacy.text(" ".join(str(text).split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def work_order(env: Env, ticket_id: str, reveal: bool = False) -> str:
-    """The 维修工作单 for the technician: the customer by id and masked phone unless ``reveal``."""
-    from ..present import privacy
+def work_order(env: Env, ticket_id: str, reveal: bool = False, fmt: str = "text") -> str:
+    """The 维修工作单 for the technician, through the privacy step (a complainant is never named)."""
+    from ..present import documents, papers
 
+    reveal = env.reveal(reveal)
     view = env.view(env.records.ticket(ticket_id))
-    state = view.state
-    if state.department is None:
-        raise Refusal(f"{view.id} has not been dispatched: 'svcctl dispatch {view.id} --to DEPT' first")
-    cust = env.records.customer(view.customer)
-    dispatch = [e for e in view.events if e.kind == "dispatch"][-1]
-    tz = env.office.tz
-    return texts.render(
-        "workorder.txt", env.records.root, office=env.office.name, id=view.id, department=state.department,
-        assignee=state.assignee or "", unit=view.unit,
-        customer=cust["name"] if reveal else view.customer,
-        phone=", ".join(privacy.phones(cust.get("phones"), reveal)) or "-",
-        summary=privacy.text(view.summary, reveal), detail=privacy.text(view.detail or "", reveal),
-        appointment=short(dispatch.get("appointment_at"), tz) or "-",
-        emergency="是 YES" if view.emergency else "否 no",
-        received_at=short(view.received_at, tz), first_responder=view.first_responder)
+    if view.state.department is None:
+        raise Refusal(msg("{id} has not been dispatched: 'svcctl dispatch {id} --to DEPT' first", id=view.id))
+    office = env.office
+    data = papers.work_order(view, env.records.customer(view.customer), office.roster, office.tz, env.now,
+                             office.name, env.language, reveal)
+    return documents.render(f"workorder.{'html' if fmt == 'html' else 'txt'}", data, env.language, env.records.root)
 
 
 def select(env: Env, *, status=None, ticket_type=None, unit=None, customer=None, staff=None,
@@ -226,7 +210,11 @@ def _statuses(wanted) -> set:
 
 
 def history(env: Env, ticket_id: str) -> list[dict]:
+    """One row per commit that changed the ticket: office time, short hash (full in ``commit``)."""
+    from ..core.timeutil import from_iso, iso
+
     records = env.records
     ticket = records.ticket(ticket_id)
-    return vcs.file_log(records.top, records.rel(ticket_rel(ticket.id)))
-
+    rows = vcs.file_log(records.top, records.rel(ticket_rel(ticket.id)))
+    tz = env.office.tz
+    return [{**r, "date": iso(from_iso(r["date"]).astimezone(tz)), "short": r["commit"][:7]} for r in rows]

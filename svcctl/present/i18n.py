@@ -3,25 +3,126 @@
 English is the source language (msgids are the English text); ``svcctl/locale/zh`` holds the
 Chinese catalog. Chinese is the office's language: what a member of staff reads is Chinese
 unless ``--lang en``, ``SVCCTL_LANG=en`` or ``language: en`` in svcctl.yaml says otherwise.
+
+Only the ``.po`` file is kept in the repository. gettext reads the compiled ``.mo`` form,
+which is made from the ``.po`` in memory the first time a language is used (a few
+milliseconds): no build output is committed, and two branches that both add messages merge
+as text.
 """
 from __future__ import annotations
 
+import ast
 import gettext
+import io
+import struct
 from functools import lru_cache
 from importlib import resources
 
+from ..core.message import Message, Term
 from ..core.model import DEFAULT_LANGUAGE as DEFAULT
-from ..core.model import LANGUAGES
+from ..core.model import LANGUAGE_TAGS, LANGUAGES
+
+DOMAIN = "svcctl"
+
+
+def catalog_text(lang: str) -> str:
+    return resources.files("svcctl").joinpath("locale", lang, "LC_MESSAGES", f"{DOMAIN}.po").read_text(encoding="utf-8")
+
+
+def parse_po(text: str) -> dict[tuple[str | None, str], str]:
+    """``(msgctxt, msgid) -> msgstr`` of a .po file; fuzzy and untranslated entries are left
+    out, as msgfmt leaves them out."""
+    entries: dict[tuple[str | None, str], str] = {}
+    entry: dict[str, str] = {}
+    fuzzy = False
+    field = None
+
+    def finish():
+        nonlocal entry, fuzzy
+        if "msgid" in entry and entry.get("msgstr") and not fuzzy:
+            entries[(entry.get("msgctxt"), entry["msgid"])] = entry["msgstr"]
+        entry, fuzzy = {}, False
+
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            finish()
+            field = None
+            continue
+        if line.startswith("#"):
+            if line.startswith("#,") and "fuzzy" in line:
+                fuzzy = True
+            continue
+        keyword, _, rest = line.partition(" ")
+        if keyword in ("msgctxt", "msgid", "msgstr"):
+            if keyword in ("msgctxt", "msgid") and "msgstr" in entry:
+                finish()
+            field = keyword
+            line = rest
+        elif not line.startswith('"') or field is None:
+            raise ValueError(f"line {number}: cannot read {raw!r}")
+        entry[field] = entry.get(field, "") + ast.literal_eval(line)
+    finish()
+    return entries
+
+
+def compile_mo(entries: dict[tuple[str | None, str], str]) -> bytes:
+    """The GNU .mo form of ``entries`` (what msgfmt writes), with a UTF-8 header."""
+    messages = {"": "Content-Type: text/plain; charset=UTF-8\n"}
+    for (context, msgid), msgstr in entries.items():
+        messages[f"{context}\x04{msgid}" if context else msgid] = msgstr
+    keys = sorted(messages, key=lambda k: k.encode("utf-8"))
+    ids = [k.encode("utf-8") for k in keys]
+    strs = [messages[k].encode("utf-8") for k in keys]
+    header = 7 * 4
+    table = header + 16 * len(keys)
+    id_data = b"".join(i + b"\0" for i in ids)
+    offsets_ids, offsets_strs, at = [], [], table
+    for i in ids:
+        offsets_ids.append((len(i), at))
+        at += len(i) + 1
+    for s in strs:
+        offsets_strs.append((len(s), at))
+        at += len(s) + 1
+    out = struct.pack("<7I", 0x950412DE, 0, len(keys), header, header + 8 * len(keys), 0, 0)
+    out += b"".join(struct.pack("<2I", *o) for o in offsets_ids)
+    out += b"".join(struct.pack("<2I", *o) for o in offsets_strs)
+    return out + id_data + b"".join(s + b"\0" for s in strs)
 
 
 @lru_cache(maxsize=None)
 def translator(lang: str) -> gettext.NullTranslations:
-    if lang == "en":
+    if lang not in LANGUAGES or lang == "en":
         return gettext.NullTranslations()
-    folder = resources.files("svcctl").joinpath("locale")
-    return gettext.translation("svcctl", localedir=str(folder), languages=[lang], fallback=True)
+    return gettext.GNUTranslations(io.BytesIO(compile_mo(parse_po(catalog_text(lang)))))
 
 
 def words(lang: str):
     """The ``_`` of a language: ``_('Due')`` is '到期' in Chinese, 'Due' in English."""
-    return translator(lang).gettext
+    translate = translator(lang).gettext
+    return lambda text: translate(text) if text else text
+
+
+def localise(text, lang: str):
+    """A ``Message`` or ``Term`` (or plain English text) in the reader's language."""
+    from .labels import label
+
+    if isinstance(text, Term):
+        return label(text.kind, str(text), lang)
+    if isinstance(text, Message):
+        args = {k: localise(v, lang) if isinstance(v, (Message, Term)) else v for k, v in text.args.items()}
+        template = words(lang)(text.template)
+        try:
+            return template.format(**args) if args else template
+        except (KeyError, IndexError, ValueError):  # a catalog entry that lost a placeholder
+            return str(text)
+    return words(lang)(text) if isinstance(text, str) else text
+
+
+def normalise_language(value) -> str | None:
+    """``zh``, ``zh-CN``, ``en_US`` -> ``zh`` / ``en``; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    code = LANGUAGE_TAGS.get(value, value.lower().replace("_", "-").split("-")[0])
+    return code if code in LANGUAGES else None

@@ -1,11 +1,95 @@
-"""Names of the keys reports and the handover show, in the reader's language.
+"""Names of the stable keys (a status, a deadline, a request type) in the reader's language.
 
-The msgids are the English names; the Chinese catalog (svcctl/locale/zh) translates them.
-Each function takes the ``_`` of ``i18n.words(lang)``.
+Two forms live here: ``label(kind, key, lang)`` for listings, documents and messages (the
+kind is the gettext context), and the functions at the end, which take a ``_`` and serve
+the reports and the shift handover.
+
+Records, JSON and CSV keep the keys; tables, documents and messages name them. The English
+name is the msgid, the kind is its gettext context (``closed`` is a status here and would be
+a different word as an event), and the Chinese name comes from the catalog. The same names,
+in either language, are accepted as input (``--status 待回访``).
 """
 from __future__ import annotations
 
 from decimal import Decimal
+
+from ..core.errors import UsageError
+from ..core.message import msg, term
+
+LABELS: dict[str, dict[str, str]] = {
+    "type": {"consultation": "consultation", "query": "query", "complaint": "complaint", "repair": "repair",
+             "suggestion": "suggestion", "appointment": "appointment", "paid": "paid service"},
+    "grade": {"simple": "simple", "general": "general", "complex": "complex",
+              "minor": "minor", "important": "important", "major": "major"},
+    "category": {"safety": "safety facility", "leak": "leak", "other": "other"},
+    "channel": {"phone": "phone call", "visit": "visit", "letter": "letter", "online": "online"},
+    "role": {"agent": "agent", "supervisor": "supervisor", "director": "director"},
+    "method": {"phone": "by phone", "visit": "home visit"},
+    "status": {"open": "open", "dispatched": "dispatched", "paused": "paused", "closed": "awaiting callback",
+               "done": "done", "cancelled": "cancelled", "active": "active"},
+    "state": {"met": "met", "late": "late", "pending": "pending", "warned": "target passed",
+              "missed": "missed", "paused": "paused"},
+    "level": {"target": "target", "limit": "limit"},
+    "deadline": {"reply": "reply", "first_reply": "first reply", "answer": "clear answer", "dispatch": "work order",
+                 "arrival": "on site", "escalate": "escalation", "forward": "forward to director",
+                 "appointment": "appointment", "resolve": "resolution", "resolve_limit": "resolution limit",
+                 "rework": "rework", "callback": "callback"},
+    "event": {"intake": "intake", "dispatch": "dispatch", "arrive": "arrival", "reply": "reply",
+              "escalate": "escalation", "pause": "pause", "resume": "resume", "close": "close",
+              "callback": "callback", "reopen": "reopen", "cancel": "cancel", "note": "note"},
+    "verb": {"intake": "taken in again", "dispatch": "dispatched", "arrive": "marked arrived", "reply": "replied to",
+             "escalate": "escalated", "pause": "paused", "resume": "resumed", "close": "closed",
+             "callback": "called back", "reopen": "reopened", "cancel": "cancelled", "note": "noted"},
+    "start": {"intake": "intake", "close": "close", "leak_test": "leak test", "reopen": "reopen",
+              "appointment": "appointment time", "emergency": "emergency"},
+    "scheme": {"standard": "standard (simple/general/complex)", "alternative": "alternative (minor/important/major)"},
+    "format": {"table": "table", "json": "json", "csv": "csv", "text": "text", "yaml": "yaml", "html": "html"},
+    "option": {"type": "type", "grade": "grade", "category": "category", "channel": "channel", "role": "role",
+               "method": "method", "status": "status", "format": "format", "department": "department"},
+    "field": {"summary": "summary", "detail": "detail", "note": "note", "result": "result", "reason": "reason",
+              "to": "to", "assignee": "technician", "appointment_at": "visit", "emergency": "emergency",
+              "fee": "fee", "receipt": "receipt", "signed": "signed", "leak_test_at": "leak test",
+              "temporary": "temporary measure", "method": "method", "satisfaction": "satisfaction",
+              "unresolved": "unresolved", "within": "within", "answer": "answer", "due": "due",
+              "requested_by": "asked for"},
+}
+
+
+def label(kind: str, key, lang: str) -> str:
+    """The name of ``key`` for a reader of ``lang``; an unknown key is shown as it is."""
+    from .i18n import translator
+
+    if key is None or key == "":
+        return ""
+    english = LABELS.get(kind, {}).get(str(key))
+    if english is None:
+        return str(key)
+    return translator(lang).pgettext(kind, english)
+
+
+def namer(lang: str):
+    """``name('status', 'closed')`` for one reader."""
+    return lambda kind, key: label(kind, key, lang)
+
+
+def choices(kind: str, keys=None) -> str:
+    """``open (待处理), closed (待回访), …``: the keys with their Chinese names, for messages."""
+    return ", ".join(f"{k} ({label(kind, k, 'zh')})" for k in (keys or LABELS[kind]))
+
+
+def parse(kind: str, value: str, keys=None) -> str:
+    """The key a person meant: the key itself, or its name in either language."""
+    keys = tuple(keys or LABELS[kind])
+    text = (value or "").strip()
+    for key in keys:
+        names = {key, label(kind, key, "en"), label(kind, key, "zh")}
+        if text in names or text.lower() in names:
+            return key
+    raise UsageError(msg("unknown {kind} {value!r}: use one of {allowed}", kind=term("option", kind), value=value,
+                         allowed=choices(kind, keys)))
+
+
+# -- the names reports and the shift handover use (each function takes the ``_`` of i18n.words)
 
 # Written out as literals so that the catalog's msgids can be found in the source.
 DEADLINES = {

@@ -24,6 +24,7 @@ from ..core.office import Office
 from ..core.ticket import Ticket
 from . import txn, yamlio
 from .cache import TicketCache, stamp
+from ..core.message import msg
 
 CONFIG = "svcctl.yaml"
 
@@ -38,16 +39,16 @@ def find_root(explicit: str | None, start: Path | None = None) -> Path:
             found = (root / CONFIG).is_file()
         except (OSError, RuntimeError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc).rstrip(".")
-            raise SvcError(f"{source} {chosen!r} cannot be used as a folder: {reason}") from None
+            raise SvcError(msg('{source} {chosen!r} cannot be used as a folder: {reason}', source=source, chosen=chosen, reason=reason)) from None
         if not found:
-            raise SvcError(f"no records folder at {root} ({source}; no {CONFIG}): create one with 'svcctl init DIR'")
+            raise SvcError(msg("no records folder at {root} ({source}; no {CONFIG}): create one with 'svcctl init DIR'", root=root, source=source, CONFIG=CONFIG))
         return root
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / CONFIG).is_file():
             return folder
     raise SvcError(
-        "no records folder here or above: pass --records DIR, set SVCCTL_RECORDS, or create one with 'svcctl init DIR'"
+        msg("no records folder here or above: pass --records DIR, set SVCCTL_RECORDS, or create one with 'svcctl init DIR'")
     )
 
 
@@ -72,7 +73,7 @@ def ticket_rel(ticket_id: str) -> str:
     ``202611-a002`` means ``202611-A002``."""
     inner = ticket_inner((ticket_id or "").strip().upper())
     if inner is None:
-        raise UsageError(f"{ticket_id!r} is not a ticket id: ids look like 202611-A007")
+        raise UsageError(msg('{ticket_id!r} is not a ticket id: ids look like 202611-A007', ticket_id=ticket_id))
     return inner
 
 
@@ -80,7 +81,7 @@ def canonical_customer_id(text: str) -> str:
     """A customer id someone typed, written the way files are named (``c-a001`` → ``C-A001``)."""
     cid = (text or "").strip().upper()
     if not validate.CUSTOMER_ID.match(cid):
-        raise UsageError(f"{text!r} is not a customer id: ids look like C-A001 (see 'svcctl customer find')")
+        raise UsageError(msg("{text!r} is not a customer id: ids look like C-A001 (see 'svcctl customer find')", text=text))
     return cid
 
 
@@ -110,9 +111,7 @@ class Records:
     def top(self) -> Path:
         if self.toplevel is None:
             raise SvcError(
-                f"{self.root} is not inside a git repository, so its records can be read but not changed: "
-                f"put it under git ('git init' there, then 'svcctl setup --station CODE') or work in a clone "
-                "of the office repository ('svcctl clone')"
+                msg("{root} is not inside a git repository, so its records can be read but not changed: put it under git ('git init' there, then 'svcctl setup --station CODE') or work in a clone of the office repository ('svcctl clone')", root=self.root)
             )
         return self.toplevel
 
@@ -185,7 +184,7 @@ class Records:
         if problems:
             pending = self.pending_merge()
             if pending and self.rel(inner) in pending[1]:
-                raise ConflictError(f"{self.label(inner)}: {pending[0]}")
+                raise ConflictError(msg('{self}: {pending}', self=self.label(inner), pending=pending[0]))
             line, message = problems[0]
             raise BrokenRecord(self.label(inner), line, message)
         return data
@@ -214,15 +213,12 @@ class Records:
             return
         if self.root.resolve().relative_to(self.top).as_posix() in self.allowed_inside():
             return
-        raise Refusal(f"{self.root} is inside the git repository {self.top}, which is not the office's own: an "
-                      "office keeps its records in a repository of its own (copy the folder out and run 'git init' "
-                      "there, or 'svcctl init DIR' for a new office), or run 'svcctl setup --station CODE "
-                      "--inside-repo' to keep them there; nothing was changed")
+        raise Refusal(msg("{root} is inside the git repository {top}, which is not the office's own: an office keeps its records in a repository of its own (copy the folder out and run 'git init' there, or 'svcctl init DIR' for a new office), or run 'svcctl setup --station CODE --inside-repo' to keep them there; nothing was changed", root=self.root, top=self.top))
 
     def require_no_pending_merge(self) -> None:
         pending = self.pending_merge()
         if pending:
-            raise ConflictError(f"nothing was changed: {pending[0]}")
+            raise ConflictError(msg('nothing was changed: {pending}', pending=pending[0]))
 
     def checked_text(self, kind: str, record: dict, name: str) -> str:
         """The canonical text of a ticket or customer about to be written, refused unless it
@@ -230,7 +226,7 @@ class Records:
         NaN, say) must never become a file that stops every later command."""
         text = yamlio.dump(record)
         if yamlio.dump(yamlio.parse(text)) != text:
-            raise UsageError("refused, nothing written: the text would not read back exactly as typed")
+            raise UsageError(msg('refused, nothing written: the text would not read back exactly as typed'))
         return self._checked(kind, text, name)
 
     def config_text(self, config: dict) -> str:
@@ -242,8 +238,7 @@ class Records:
         try:
             text = roundtrip.rewrite((self.root / CONFIG).read_bytes().decode("utf-8"), config)
         except roundtrip.LayoutLost as lost:
-            raise Refusal(f"{self.label(CONFIG)} could not be changed without rewriting what was written there by "
-                          f"hand ({lost}): make the change in the file and record it with 'svcctl commit'") from None
+            raise Refusal(msg("{file} could not be changed without rewriting what was written there by hand ({lost}): make the change in the file and record it with 'svcctl commit'", file=self.label(CONFIG), lost=lost)) from None
         return self._checked("config", text, CONFIG)
 
     def _checked(self, kind: str, text: str, name: str) -> str:
@@ -258,7 +253,7 @@ class Records:
         else:
             found = validate.config(data)
         if found:
-            raise UsageError(f"refused, nothing written: {found[0][1]}")
+            raise UsageError(msg('refused, nothing written: {found}', found=found[0][1]))
         return text
 
     # -- office ---------------------------------------------------------------
@@ -286,7 +281,7 @@ class Records:
         cid = canonical_customer_id(customer_id)
         inner = self.customer_inner(cid)
         if not os.path.lexists(self.root / inner):
-            raise NotFound(f"no customer {cid!r}: see 'svcctl customer list' or 'svcctl customer find'")
+            raise NotFound(msg("no customer {cid!r}: see 'svcctl customer list' or 'svcctl customer find'", cid=cid))
         return self._load("customer", inner)
 
     def customers(self) -> list[dict]:
@@ -300,7 +295,7 @@ class Records:
     def ticket(self, ticket_id: str) -> Ticket:
         inner = ticket_rel(ticket_id)
         if not os.path.lexists(self.root / inner):
-            raise NotFound(f"no ticket {PurePosixPath(inner).stem}: see 'svcctl list'")
+            raise NotFound(msg("no ticket {stem}: see 'svcctl list'", stem=PurePosixPath(inner).stem))
         return self._load_ticket(inner)
 
     def _load_ticket(self, inner: str, cache: TicketCache | None = None) -> Ticket:
@@ -367,8 +362,7 @@ class Records:
         code = configured_station(self.top)
         if not code:
             raise SvcError(
-                "this clone has no station code, so it cannot number new records: "
-                "run 'svcctl setup --station CODE' (a code no other PC uses, e.g. B)"
+                msg("this clone has no station code, so it cannot number new records: run 'svcctl setup --station CODE' (a code no other PC uses, e.g. B)")
             )
         return code
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core.errors import UsageError
+from ..core.message import msg
 
 SUFFIXES = (".xlsx", ".csv")
 
@@ -32,22 +33,22 @@ class Table:
 def _kind(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        raise UsageError(f"{path.name} is an old .xls workbook: open it in Excel and save it as .xlsx or .csv")
+        raise UsageError(msg('{name} is an old .xls workbook: open it in Excel and save it as .xlsx or .csv', name=path.name))
     if suffix not in SUFFIXES:
-        raise UsageError(f"{path.name}: give an .xlsx or .csv file")
+        raise UsageError(msg('{name}: give an .xlsx or .csv file', name=path.name))
     return suffix
 
 
 def read(path: Path, encoding: str | None = None, sheet: str | None = None) -> Table:
     suffix = _kind(path)
     if not path.is_file():
-        raise UsageError(f"no file {path}")
+        raise UsageError(msg('no file {path}', path=path))
     if suffix == ".xlsx":
         if encoding:
-            raise UsageError("--encoding is for .csv files: a workbook says its own encoding")
+            raise UsageError(msg('--encoding is for .csv files: a workbook says its own encoding'))
         return _read_xlsx(path, sheet)
     if sheet:
-        raise UsageError("--sheet is for .xlsx workbooks")
+        raise UsageError(msg('--sheet is for .xlsx workbooks'))
     return _read_csv(path, encoding)
 
 
@@ -60,11 +61,11 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise UsageError(f"cannot read {path.name} as an Excel workbook ({exc}): save it again as .xlsx or .csv") from None
+        raise UsageError(msg('cannot read {name} as an Excel workbook ({exc}): save it again as .xlsx or .csv', name=path.name, exc=exc)) from None
     try:
         if sheet is not None:
             if sheet not in book.sheetnames:
-                raise UsageError(f"{path.name} has no sheet {sheet!r}: its sheets are {', '.join(book.sheetnames)}")
+                raise UsageError(msg('{name} has no sheet {sheet!r}: its sheets are {sheetnames}', name=path.name, sheet=sheet, sheetnames=', '.join(book.sheetnames)))
             ws = book[sheet]
         else:
             ws = book.worksheets[0]
@@ -80,9 +81,9 @@ def decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
         try:
             return data.decode(encoding), encoding
         except LookupError:
-            raise UsageError(f"--encoding {encoding!r} is not an encoding Python knows (try utf-8 or gbk)") from None
+            raise UsageError(msg('--encoding {encoding!r} is not an encoding Python knows (try utf-8 or gbk)', encoding=encoding)) from None
         except UnicodeDecodeError as exc:
-            raise UsageError(f"{name} is not {encoding} text (byte {exc.start}): try another --encoding") from None
+            raise UsageError(msg('{name} is not {encoding} text (byte {start}): try another --encoding', name=name, encoding=encoding, start=exc.start)) from None
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
@@ -93,7 +94,7 @@ def decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
             return data.decode(candidate), candidate
         except UnicodeDecodeError:
             continue
-    raise UsageError(f"cannot tell the encoding of {name} (neither UTF-8 nor GBK): give --encoding")
+    raise UsageError(msg('cannot tell the encoding of {name} (neither UTF-8 nor GBK): give --encoding', name=name))
 
 
 def _read_csv(path: Path, encoding: str | None) -> Table:
@@ -101,7 +102,7 @@ def _read_csv(path: Path, encoding: str | None) -> Table:
     try:
         rows = [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), 1)]
     except csv.Error as exc:
-        raise UsageError(f"{path.name} is not a readable CSV file: {exc}") from None
+        raise UsageError(msg('{name} is not a readable CSV file: {exc}', name=path.name, exc=exc)) from None
     return Table(path.name, rows, used)
 
 
@@ -114,7 +115,7 @@ def write(path: Path, headers: list[str], rows: list[list], encoding: str | None
     try:
         if suffix == ".xlsx":
             if encoding:
-                raise UsageError("--encoding is for .csv files")
+                raise UsageError(msg('--encoding is for .csv files'))
             _write_xlsx(Path(tmp), headers, rows)
         else:
             _write_csv(Path(tmp), headers, rows, encoding or "utf-8-sig")
@@ -133,9 +134,9 @@ def _write_csv(path: Path, headers, rows, encoding: str) -> None:
                 writer.writerow(["" if v is None else (v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v)
                                  for v in row])
     except LookupError:
-        raise UsageError(f"--encoding {encoding!r} is not an encoding Python knows (try utf-8-sig or gbk)") from None
+        raise UsageError(msg('--encoding {encoding!r} is not an encoding Python knows (try utf-8-sig or gbk)', encoding=encoding)) from None
     except UnicodeEncodeError as exc:
-        raise UsageError(f"{exc.object[exc.start:exc.end]!r} cannot be written in {encoding}: use utf-8-sig") from None
+        raise UsageError(msg('{object!r} cannot be written in {encoding}: use utf-8-sig', object=exc.object[exc.start:exc.end], encoding=encoding)) from None
 
 
 def _write_xlsx(path: Path, headers, rows) -> None:

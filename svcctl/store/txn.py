@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .. import vcs
 from ..core.errors import SvcError
+from ..core.message import msg
 
 TXN_TRAILER = "Svcctl-Txn"
 DEFAULT_LOCK_TIMEOUT = 120.0
@@ -38,8 +39,7 @@ def lock_timeout() -> float:
     except ValueError:
         value = float("nan")
     if not 0 <= value <= 86400:  # also refuses nan and inf
-        raise SvcError(f"SVCCTL_LOCK_TIMEOUT={raw!r} is not a number of seconds from 0 to 86400: "
-                       "fix or unset the variable")
+        raise SvcError(msg('SVCCTL_LOCK_TIMEOUT={raw!r} is not a number of seconds from 0 to 86400: fix or unset the variable', raw=raw))
     return value
 
 
@@ -117,8 +117,7 @@ class OfficeLock:
         timeout = lock_timeout()
         if not self._lock.acquire(timeout):
             raise SvcError(
-                f"records are busy: another svcctl command has held the lock for {timeout:.0f}s; "
-                "try again shortly"
+                msg('records are busy: another svcctl command has held the lock for {timeout:.0f}s; try again shortly', timeout=timeout)
             )
         try:
             self.repair()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import yaml
+from ..core.message import msg
 
 try:
     _BaseLoader = yaml.CSafeLoader
@@ -28,7 +29,7 @@ def _strict_mapping(loader, node, deep=False):
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in seen:
-            raise YamlProblem(key_node.start_mark.line + 1, f"duplicate key {key!r} (first at line {seen[key]})")
+            raise YamlProblem(key_node.start_mark.line + 1, msg('duplicate key {key!r} (first at line {seen})', key=key, seen=seen[key]))
         seen[key] = key_node.start_mark.line + 1
     return loader.construct_mapping(node, deep=deep)
 
@@ -53,7 +54,7 @@ MAX_VALUES = 200_000
 def parse(text: str):
     """Data from YAML text; ``YamlProblem`` with a 1-based line on any defect."""
     if len(text) > MAX_BYTES:
-        raise YamlProblem(None, f"{len(text)} characters is more than a record can be ({MAX_BYTES // 1024 // 1024} MB)")
+        raise YamlProblem(None, msg('{text} characters is more than a record can be ({MAX_BYTES} MB)', text=len(text), MAX_BYTES=MAX_BYTES // 1024 // 1024))
     loader = _StrictLoader(text)
     try:
         node = loader.get_single_node()
@@ -68,12 +69,11 @@ def parse(text: str):
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        raise YamlProblem(line, f"character #x{code:04x} is not allowed in YAML text: "
-                                "write it escaped inside double quotes") from None
+        raise YamlProblem(line, msg('character #x{code:04x} is not allowed in YAML text: write it escaped inside double quotes', code=code)) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(None, f"YAML: {' '.join(str(exc).split())}") from None
+        raise YamlProblem(None, msg('YAML: {excs}', excs=' '.join(str(exc).split()))) from None
     except RecursionError:
-        raise YamlProblem(None, f"values nested more than {MAX_DEPTH} levels deep") from None
+        raise YamlProblem(None, msg('values nested more than {MAX_DEPTH} levels deep', MAX_DEPTH=MAX_DEPTH)) from None
     finally:
         loader.dispose()
 
@@ -106,9 +106,9 @@ def _check_shape(root) -> None:
             return sizes[key]
         line = node.start_mark.line + 1
         if key in open_nodes:
-            raise YamlProblem(line, "an alias refers to the value that contains it (a loop)")
+            raise YamlProblem(line, msg('an alias refers to the value that contains it (a loop)'))
         if depth > MAX_DEPTH:
-            raise YamlProblem(line, f"values nested more than {MAX_DEPTH} levels deep")
+            raise YamlProblem(line, msg('values nested more than {MAX_DEPTH} levels deep', MAX_DEPTH=MAX_DEPTH))
         total = 1
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             open_nodes.add(key)
@@ -117,14 +117,14 @@ def _check_shape(root) -> None:
                 for key_node, value_node in node.value:
                     if not isinstance(key_node, yaml.ScalarNode):
                         raise YamlProblem(key_node.start_mark.line + 1,
-                                          "a list or mapping is used as a key: keys are plain words")
+                                          msg('a list or mapping is used as a key: keys are plain words'))
                     children.append(value_node)
             else:
                 children = node.value
             for child in children:
                 total += size(child, depth + 1)
                 if total > MAX_VALUES:
-                    raise YamlProblem(line, f"more than {MAX_VALUES} values once its aliases are expanded")
+                    raise YamlProblem(line, msg('more than {MAX_VALUES} values once its aliases are expanded', MAX_VALUES=MAX_VALUES))
             open_nodes.discard(key)
         sizes[key] = total
         return total

@@ -1,0 +1,69 @@
+"""``svcctl print``: the office's documents from its templates, as text or HTML for printing."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import complete
+from .common import examples, format_option, pass_obj, reveal_option
+
+DOCUMENT_FORMATS = ("text", "html")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(print_)
+
+
+@click.group("print", help="Print an office document from its template (templates/<zh|en>/, overridable "
+             "per office under <records>/templates/): the work order, the callback list with the "
+             "questions to ask, the overdue digest." + examples(
+                 "svcctl print workorder 202611-A007", "svcctl print callbacks --due --format html > callbacks.html",
+                 "svcctl print digest --within 1h"))
+def print_():
+    """The document commands."""
+
+
+@print_.command("workorder", help="The work order (维修工作单) of a dispatched ticket: number, kind, place, "
+                "problem, agreed visit, materials and time used, fee for paid work, signature lines. "
+                "A complainant is never named." + examples("svcctl print workorder 202611-A007",
+                                                         "svcctl print workorder 202611-A007 --format html > wo.html"))
+@click.argument("ticket_id", shell_complete=complete.tickets)
+@reveal_option("Include the customer's name and full phone (supervisors and directors only; never a complainant's).")
+@format_option(choices=DOCUMENT_FORMATS, default="text")
+@pass_obj
+def workorder(obj, ticket_id, reveal, fmt):
+    from ..operations import tickets
+
+    click.echo(tickets.work_order(obj.env(), ticket_id, reveal, fmt))
+
+
+@print_.command("callbacks", help="The callbacks (回访) to make, each with the script of questions: service "
+                "quality, result, satisfaction 1-5, shortcomings, suggestions (000 3.1.4)." + examples(
+                    "svcctl print callbacks", "svcctl print callbacks --due --format html > callbacks.html"))
+@click.option("--due", "due_only", is_flag=True, help="Only callbacks due today or late.")
+@click.option("--now", metavar="TIME", help="Evaluate at this time instead of now.")
+@reveal_option("Names and full phone numbers (supervisors and directors only).")
+@format_option(choices=DOCUMENT_FORMATS, default="text")
+@pass_obj
+def callbacks(obj, due_only, now, reveal, fmt):
+    from ..operations import reading
+
+    click.echo(reading.callback_list(obj.env(), now, due_only, reveal, fmt))
+
+
+@print_.command("digest", help="The overdue digest for mail: a subject line, then what is overdue (and with "
+                "--within due soon) grouped by who must act. Silent with exit 0 when nothing is listed, "
+                "exit 1 when something is overdue (as 'svcctl overdue --digest')." + examples(
+                    "svcctl print digest", "svcctl print digest --within 2h"))
+@click.option("--now", metavar="TIME", help="Evaluate at this time instead of now.")
+@click.option("--within", metavar="LENGTH", help="Also list deadlines due within this length (2h, 1 workday).")
+@pass_obj
+def digest(obj, now, within):
+    from ..operations import reading
+
+    env = obj.env()
+    pairs = reading.overdue(env, now, within)
+    if pairs:
+        click.echo(reading.digest(env, pairs, now))
+    sys.exit(1 if any(d.overdue for _, d in pairs) else 0)

@@ -1,0 +1,52 @@
+"""Reading across all tickets: what is overdue, which callbacks to make, and the documents
+made from them (the overdue digest, the printed callback list)."""
+from __future__ import annotations
+
+from .env import Env
+
+
+def _when(env: Env, now: str | None):
+    return env.time(now) if now else env.now
+
+
+def overdue(env: Env, now: str | None = None, within: str | None = None):
+    """``(view, deadline)`` pairs: missed and warned, plus those due within ``within``."""
+    from ..core.deadlines import reach
+    from ..core.policy import parse_within
+    from ..reports.overdue import overdue as overdue_pairs
+
+    when = _when(env, now)
+    soon_until = reach(env.office.calendar, when, parse_within(within)) if within else None
+    return overdue_pairs([env.view(t, when) for t in env.records.tickets()], soon_until)
+
+
+def callbacks(env: Env, now: str | None = None, due_only: bool = False):
+    from ..reports.overdue import callbacks as callback_pairs
+
+    when = _when(env, now)
+    end = env.office.calendar.end_of_day(when) if due_only else None
+    return callback_pairs([env.view(t, when) for t in env.records.tickets()], end)
+
+
+def digest(env: Env, pairs, now: str | None = None) -> str:
+    """The mail a cron job sends: subject line first, deadlines grouped by who must act."""
+    from ..present import documents, papers
+
+    office = env.office
+    data = papers.digest(pairs, office.roster, office.tz, _when(env, now), office.name, env.language)
+    return documents.render("digest.txt", data, env.language, env.records.root)
+
+
+def callback_list(env: Env, now: str | None = None, due_only: bool = False, reveal: bool = False,
+                  fmt: str = "text") -> str:
+    """The callbacks to make, each with the questions to ask (000 3.1.4), for printing."""
+    from ..present import documents, papers
+
+    reveal = env.reveal(reveal)
+    pairs = callbacks(env, now, due_only)
+    records = env.records
+    customers = {cid: records.customer(cid) for cid in {v.customer for v, _ in pairs} if cid}
+    office = env.office
+    data = papers.callbacks(pairs, customers, office.roster, office.tz, _when(env, now), office.name,
+                            env.language, reveal)
+    return documents.render(f"callbacks.{'html' if fmt == 'html' else 'txt'}", data, env.language, records.root)

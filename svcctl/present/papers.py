@@ -1,0 +1,121 @@
+"""What goes on each office document: plain data for the templates, after the privacy step.
+
+Builders take views (the read model), the records they need and the reader's language, and
+return dicts of text; the templates (``templates/<lang>/``) only lay them out.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from ..core.deadlines import promised
+from ..core.timeutil import short
+from ..core.view import TicketView
+from . import privacy, words
+from .labels import label
+
+# An intake entered this long after it was received is copied from the paper log: its
+# confirmation is a note for the clerk, not a sentence read to a caller.
+PAPER_LOG_AFTER = timedelta(minutes=30)
+
+
+def staff_name(roster: dict, staff_id: str | None) -> str:
+    """``周师傅 (zhou)``: people are named on paper, with the id that finds them in the roster."""
+    if not staff_id:
+        return ""
+    actor = roster.get(staff_id)
+    return f"{actor.name} ({staff_id})" if actor is not None and actor.name != staff_id else staff_id
+
+
+def kind(view: TicketView, lang: str) -> str:
+    parts = [label("type", view.type, lang)]
+    if view.grade:
+        parts.append(label("grade", view.grade, lang))
+    if view.category:
+        parts.append(label("category", view.category, lang))
+    return " ".join(parts)
+
+
+def confirmation(view: TicketView, tz, now: datetime, office: str, lang: str) -> dict:
+    """The sentence that fits the intake: answered on the spot, copied from the paper log,
+    an appointment, a promised date, or no date."""
+    promise = promised(view.deadlines)
+    due = promise.due.astimezone(tz) if promise is not None else None
+    received = view.received_at.astimezone(tz)
+    logged = now - received > PAPER_LOG_AFTER
+    if view.ticket.events and view.ticket.events[0].get("answer"):
+        case = "answered"
+    elif logged:
+        case = "logged"
+    elif view.type == "appointment" and view.appointment_at is not None:
+        case, due = "appointment", view.appointment_at.astimezone(tz)
+    elif due is not None:
+        case = "promise"
+    else:
+        case = "plain"
+    return {
+        "kind": label("type", view.type, lang), "case": case, "office": office,
+        "date": words.spoken_date(due, lang) if due is not None else "",
+        "answer": privacy.text(view.ticket.events[0].get("answer") or "") if view.ticket.events else "",
+        "received": words.spoken_date(received, lang),
+        "late": bool(due is not None and due < now),
+    }
+
+
+def work_order(view: TicketView, customer: dict | None, roster: dict, tz, now: datetime, office: str,
+               lang: str, reveal: bool = False) -> dict:
+    state = view.state
+    dispatch = [e for e in view.events if e.kind == "dispatch"][-1]
+    who, phone = privacy.customer(view.type, view.customer, customer, reveal, lang)
+    return {"order": {
+        "office": office, "id": view.id, "type": label("type", view.type, lang), "kind": kind(view, lang),
+        "emergency": bool(view.emergency), "paid": view.type == "paid", "complaint": privacy.anonymous(view.type),
+        "department": state.department or "", "technician": staff_name(roster, state.assignee),
+        "place": privacy.place(view.type, view.unit), "customer": who, "phone": phone,
+        "summary": privacy.text(view.summary, reveal), "detail": privacy.text(view.detail or "", reveal),
+        "appointment": short(dispatch.get("appointment_at") or view.appointment_at, tz),
+        "received_at": short(view.received_at, tz), "first_responder": staff_name(roster, view.first_responder),
+        "fee": "", "printed_at": short(now, tz),
+    }}
+
+
+def callbacks(pairs, customers: dict, roster: dict, tz, now: datetime, office: str, lang: str,
+              reveal: bool = False) -> dict:
+    calls = []
+    for view, d in pairs:
+        # The desk calls the customer back, complainants included: their list names whom to call.
+        who, phone = privacy.customer(view.type, view.customer, customers.get(view.customer), reveal, lang, desk=True)
+        calls.append({
+            "id": view.id, "type": kind(view, lang), "place": privacy.place(view.type, view.unit),
+            "customer": who, "phone": phone, "closed_at": short(view.closed_at, tz), "due": short(d.due, tz),
+            "state": label("state", d.state, lang), "late": d.overdue,
+            "late_by": words.minutes(d.minutes_late, lang) if d.overdue else "",
+            "result": privacy.text(view.result or "", reveal), "owner": staff_name(roster, view.state.owner),
+        })
+    return {"office": office, "printed_at": short(now, tz), "calls": calls}
+
+
+def who_must_act(view: TicketView, deadline_name: str, roster: dict) -> str:
+    """The technician's department gets the site visit; everything else is the owner's (or,
+    once escalated, the supervisor's or director's) to chase."""
+    state = view.state
+    if deadline_name in ("arrival", "appointment") and state.department:
+        return state.department
+    return staff_name(roster, state.escalated_to or state.owner)
+
+
+def digest(pairs, roster: dict, tz, now: datetime, office: str, lang: str) -> dict:
+    groups: dict[str, list] = {}
+    overdue = soon = 0
+    for view, d in pairs:
+        late = d.overdue
+        overdue += late
+        soon += not late
+        groups.setdefault(who_must_act(view, d.name, roster), []).append({
+            "id": view.id, "type": kind(view, lang), "place": privacy.place(view.type, view.unit),
+            "deadline": label("deadline", d.name, lang), "state": label("state", d.state, lang), "overdue": late,
+            "due": short(d.due, tz), "late_by": words.minutes(d.minutes_late, lang) if late else "",
+            "left": "" if late else words.minutes(d.minutes_left, lang),
+            "action": words.action(d.name, lang) if late else words.soon(d.name, lang),
+        })
+    return {"office": office, "now": short(now, tz), "overdue": overdue, "soon": soon,
+            "groups": [{"who": who, "tickets": rows} for who, rows in groups.items()]}
