@@ -33,7 +33,7 @@ def bare_machine(mp: pytest.MonkeyPatch, home: Path) -> None:
     mp.setenv("HOME", str(home))
     mp.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
     mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for name in ("SVCCTL_RECORDS", "SVCCTL_USER", "SVCCTL_NOW", "SVCCTL_DEBUG", "SVCCTL_CRASH_AT",
+    for name in ("SVCCTL_RECORDS", "SVCCTL_USER", "SVCCTL_NOW", "SVCCTL_DEBUG", "SVCCTL_CRASH_AT", "SVCCTL_LANG",
                  "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
         mp.delenv(name, raising=False)
 
@@ -83,9 +83,12 @@ class Office:
     root: Path
     now: str = "2026-11-20 09:30"
     user: str = "li"
+    # The language the tests read (SVCCTL_LANG); None: the office's own (Chinese for a new one).
+    lang: str | None = "en"
 
-    def run(self, *args, now: str | None = None, user: str | None = None, ok: bool = True):
-        env = {"SVCCTL_RECORDS": str(self.root), "SVCCTL_NOW": now or self.now, "SVCCTL_USER": user or self.user}
+    def run(self, *args, now: str | None = None, user: str | None = None, ok: bool = True, extra_env=None):
+        env = {"SVCCTL_RECORDS": str(self.root), "SVCCTL_NOW": now or self.now, "SVCCTL_USER": user or self.user,
+               "SVCCTL_LANG": self.lang, **(extra_env or {})}
         result = CliRunner().invoke(cli, [str(a) for a in args], env=env, catch_exceptions=False)
         if ok and result.exit_code != 0:
             raise AssertionError(f"svcctl {' '.join(map(str, args))} exited {result.exit_code}: {result.stderr}")
@@ -110,7 +113,7 @@ class Office:
     def subprocess(self, *args, now: str | None = None, user: str | None = None, extra_env=None, timeout=120):
         """The real console entry point in a child process."""
         env = {**os.environ, "SVCCTL_RECORDS": str(self.root), "SVCCTL_NOW": now or self.now,
-               "SVCCTL_USER": user or self.user, **(extra_env or {})}
+               "SVCCTL_USER": user or self.user, **({"SVCCTL_LANG": self.lang} if self.lang else {}), **(extra_env or {})}
         return subprocess.run([sys.executable, "-m", "svcctl", *map(str, args)], capture_output=True,
                               text=True, env=env, timeout=timeout)
 
@@ -172,7 +175,10 @@ def build_office(root: Path, station: str = "A", *extra: str) -> Office:
 
 
 @pytest.fixture
-def office(tmp_path) -> Office:
+def office(tmp_path, request) -> Office:
     """An office with staff wang (director), zhao (supervisor), li and zhou (agents) and two
-    customers: C-A001 陈先生 at 3-2-1502 and C-A002 林女士 at 5-1-301."""
-    return make_office(tmp_path / "office")
+    customers: C-A001 陈先生 at 3-2-1502 and C-A002 林女士 at 5-1-301. Tests read English
+    unless their module sets ``OFFICE_LANG`` (None: the office's own language, Chinese)."""
+    office = make_office(tmp_path / "office")
+    office.lang = getattr(request.module, "OFFICE_LANG", "en")
+    return office

@@ -51,15 +51,15 @@ def test_a_unit_without_its_estate_is_the_same_flat(office):
 
 
 def test_a_broken_office_template_stops_the_intake_before_anything_is_written(office):
-    (office.root / "templates").mkdir()
-    (office.root / "templates/confirmation.txt").write_text("您的{kind}已记录，{datum}前答复。\n", encoding="utf-8")
+    (office.root / "templates/zh").mkdir(parents=True)
+    (office.root / "templates/zh/confirmation.txt").write_text("您的{{ kind }}已记录，\n{{ datum }}前答复。\n", encoding="utf-8")
     commits = office.commits()
-    result = office.fails("intake", "--type", "query", "--unit", "3-2-1502", "--summary", "水费")
+    result = office.fails("intake", "--type", "query", "--unit", "3-2-1502", "--summary", "水费", "--lang", "zh")
     line = one_line(result)
-    assert result.exit_code == 5 and "templates/confirmation.txt" in line and "datum" in line
+    assert result.exit_code == 5 and "templates/zh/confirmation.txt:2" in line and "datum" in line
     assert office.commits() == commits and not list((office.root / "tickets").glob("*/*/*.yaml"))
-    (office.root / "templates/confirmation.txt").write_text("您的{kind}已记录，{date}前答复。\n", encoding="utf-8")
-    out = office.run("intake", "--type", "query", "--unit", "3-2-1502", "--summary", "水费").stdout.splitlines()
+    (office.root / "templates/zh/confirmation.txt").write_text("您的{{ kind }}已记录，{{ date }}前答复。\n", encoding="utf-8")
+    out = office.run("intake", "--type", "query", "--unit", "3-2-1502", "--summary", "水费", "--lang", "zh").stdout.splitlines()
     assert out == ["202611-A001", "您的查询已记录，11月20日09:45前答复。"]
 
 
@@ -164,7 +164,7 @@ def test_a_new_office_code_must_be_short_letters_and_digits(tmp_path):
     from svcctl.cli.main import cli
 
     result = CliRunner().invoke(cli, ["init", str(tmp_path / "o"), "--name", "X", "--code", "C Y!", "--director", "wang"])
-    assert result.exit_code == 2 and "code" in result.stderr
+    assert result.exit_code == 2 and "管理处代码 'C Y!'" in result.stderr
     assert not (tmp_path / "o" / "svcctl.yaml").exists()
     assert make_office(tmp_path / "ok").root.is_dir()
 
@@ -246,6 +246,6 @@ def test_phone_numbers_typed_into_text_are_masked_in_listings_unless_revealed(of
     for args in (("list", "--format", "json"), ("list", "--format", "csv"), ("overdue", "--now", "2026-11-25 10:00", "--format", "json")):
         out = office.run(*args, ok=False).stdout
         assert "138****8000" in out and "0013" not in out, args
-    revealed = office.json("show", tid, "--reveal")
+    revealed = office.json("show", tid, "--reveal", user="zhao")
     assert revealed["summary"] == "邻居回电138-0013-8000"
     assert "+86 139 1234 5678" in revealed["events"][-1]["note"]

@@ -70,10 +70,13 @@ def test_no_records_folder_is_one_clear_line(tmp_path, monkeypatch):
     from svcctl.cli.main import cli
 
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["list"])
+    result = CliRunner().invoke(cli, ["list", "--lang", "en"])
     assert result.exit_code != 0
     assert result.stderr.strip().splitlines() == [
         "svcctl: no records folder here or above: pass --records DIR, set SVCCTL_RECORDS, or create one with 'svcctl init DIR'"]
+    # in Chinese (no office to say otherwise) as one line too
+    assert CliRunner().invoke(cli, ["list"]).stderr.splitlines() == [
+        "svcctl: 当前目录及上级目录中没有记录文件夹：请加上 --records 目录、设置 SVCCTL_RECORDS，或用 'svcctl init 目录' 新建"]
 
 
 def test_staff_roles_and_authority(office):
@@ -112,7 +115,7 @@ def test_customer_add_show_find_edit(office):
     assert record == {"id": "C-A003", "name": "王海", "phones": ["13700000002"], "units": ["翠苑/1-1-101", "翠苑/1-1-102"]}
     shown = office.json("customer", "show", cid)
     assert shown["phones"] == ["137****0002"]
-    assert office.json("customer", "show", cid, "--reveal")["phones"] == ["13700000002"]
+    assert office.json("customer", "show", cid, "--reveal", user="wang")["phones"] == ["13700000002"]
     assert [c["id"] for c in office.json("customer", "find", "1-1-102")] == ["C-A003"]
     assert [c["id"] for c in office.json("customer", "find", "--phone", "0002")] == ["C-A003"]
     assert [c["id"] for c in office.json("customer", "find", "陈")] == ["C-A001"]
@@ -135,7 +138,7 @@ def test_duplicate_customer_warns_and_refuses_unless_forced(office):
 def test_listings_mask_phones(office):
     table = office.run("customer", "list").stdout
     assert "138****8000" in table and "13800138000" not in table
-    assert "13800138000" in office.run("customer", "list", "--reveal").stdout
+    assert "13800138000" in office.run("customer", "list", "--reveal", user="zhao").stdout
     csv_out = office.run("customer", "list", "--format", "csv").stdout
     assert csv_out.splitlines()[0] == "id,name,phones,units,notes" and "13800138000" not in csv_out
 
@@ -250,8 +253,11 @@ def test_list_filters_and_formats(office):
 def test_show_formats(office):
     tid = office.intake("--type", "repair", "--customer", "C-A002", "--summary", "灯坏了")
     text = office.run("show", tid).stdout
-    assert text.splitlines()[0] == f"{tid}  报修 其他  [open]"
-    assert "dispatch" in text and "timeline:" in text
+    assert text.splitlines()[0] == f"{tid}  repair other  [open]"
+    assert "work order" in text and "timeline:" in text
+    chinese = office.run("show", tid, "--lang", "zh").stdout
+    assert chinese.splitlines()[0] == f"{tid}  报修 其他  [待处理]"
+    assert "派工" in chinese and "处理记录：" in chinese
     assert yaml.safe_load(office.run("show", tid, "--format", "yaml").stdout)["id"] == tid
     assert office.fails("show", "202611-A099").stderr.strip() == "svcctl: no ticket 202611-A099: see 'svcctl list'"
     assert "not a ticket id" in office.fails("show", "nonsense").stderr

@@ -32,7 +32,7 @@ def run(sample, *args, now="2026-11-23 16:00"):
 def test_sample_records_are_valid(sample):
     result = run(sample, "check")
     assert result.exit_code == 0, result.stdout + result.stderr
-    assert result.stdout.strip() == "all records are valid"
+    assert result.stdout.strip() == "所有记录均有效"  # the sample office speaks Chinese
 
 
 def test_overdue_on_the_sample_office_matches_the_rules(sample):
@@ -69,6 +69,7 @@ def test_console_script_runs_the_readme_quick_start(sample):
         capture_output=True, text=True)
     assert proc.returncode == 1 and proc.stderr == ""
     lines = proc.stdout.splitlines()
-    assert lines[0].split()[:4] == ["Ticket", "类型", "Unit", "Deadline"]
+    assert lines[0].split()[:4] == ["工单", "类型", "房号", "时限"]  # the sample office speaks Chinese
     assert len(lines) == 2 + 8
+    assert all("已超时" in line or "超过目标" in line for line in lines[2:])
     assert "13800138000" not in proc.stdout and "陈建国" not in proc.stdout

@@ -70,7 +70,7 @@ class Net:
 
     def clone_proc(self, station: str, target: Path, user="wang"):
         # SVCCTL_RECORDS still points at the first folder, as 'svcctl init' told the user to export.
-        env = {**os.environ, "SVCCTL_RECORDS": str(self.a.root), "SVCCTL_NOW": "2026-11-20 09:00"}
+        env = {**os.environ, "SVCCTL_RECORDS": str(self.a.root), "SVCCTL_NOW": "2026-11-20 09:00", "SVCCTL_LANG": "en"}
         return subprocess.run([sys.executable, "-m", "svcctl", "--as", user, "clone", self.url, str(target),
                                "--station", station], capture_output=True, text=True, env=env, cwd=self.tmp,
                               timeout=60)
@@ -107,7 +107,7 @@ def sync(office):
 
 
 def customer(office, cid="C-A001") -> dict:
-    return json.loads(office.run("customer", "show", cid, "--reveal", "--format", "json").stdout)
+    return json.loads(office.run("customer", "show", cid, "--reveal", "--format", "json", user="wang").stdout)
 
 
 def assert_healthy(office) -> None:

@@ -157,7 +157,7 @@ def test_complaint_due_times_around_2026_holidays(office):
 
 def test_general_complaint_confirmation_promises_the_target(office):
     out = office.run("intake", "--type", "complaint", "--grade", "general", "--unit", "3-2-1502",
-                     "--summary", "电梯噪音", now="2026-09-30 10:00").stdout.splitlines()
+                     "--summary", "电梯噪音", "--lang", "zh", now="2026-09-30 10:00").stdout.splitlines()
     assert out[0] == "202609-A001"
     assert out[1] == "您的投诉内容我已详细记录，我们会尽快处理，在10月8日10:00前会将处理结果答复给您。"
 
@@ -165,19 +165,19 @@ def test_general_complaint_confirmation_promises_the_target(office):
 def test_confirmation_for_friday_complaint(office):
     # 一般投诉 received Fri 11-20 09:30: 1 workday -> Mon 11-23 09:30
     out = office.run("intake", "--type", "complaint", "--grade", "一般", "--unit", "3-2-1502",
-                     "--summary", "噪音", "--at", "2026-11-20 09:30", now="2026-11-20 09:31").stdout
+                     "--summary", "噪音", "--at", "2026-11-20 09:30", "--lang", "zh", now="2026-11-20 09:31").stdout
     assert "在11月23日09:30前会将处理结果答复给您" in out
 
 
 def test_confirmation_for_appointment_and_customer_date(office):
     out = office.run("intake", "--type", "appointment", "--unit", "5-1-301", "--appointment", "2026-11-25 14:00",
-                     "--summary", "上门量房", now="2026-11-20 09:30").stdout.splitlines()
-    assert out[1] == "您的预约内容我已详细记录，我们会尽快处理，在11月25日14:00前会将处理结果答复给您。"
+                     "--summary", "上门量房", "--lang", "zh", now="2026-11-20 09:30").stdout.splitlines()
+    assert out[1] == "您的预约我已详细记录，我们会在11月25日14:00按约定时间上门为您服务。"
     tid = out[0]
     assert dues(office, tid, "2026-11-20 09:30") == {"appointment": iso("2026-11-25 14:00")}
     # a complaint whose customer asked for a date is promised that date
     out = office.run("intake", "--type", "complaint", "--grade", "general", "--unit", "5-1-301",
-                     "--summary", "绿化", "--due", "2026-11-21 12:00", now="2026-11-20 09:30").stdout
+                     "--summary", "绿化", "--due", "2026-11-21 12:00", "--lang", "zh", now="2026-11-20 09:30").stdout
     assert "在11月21日12:00前" in out
 
 
@@ -496,14 +496,14 @@ def test_overdue_silent_then_lines(office):
     result = overdue(office, "2026-10-08 10:30")
     assert result.exit_code == 1
     body = table_body(result.stdout)
-    assert len(body) == 1 and a in body[0] and "resolve" in body[0] and "warned" in body[0]
+    assert len(body) == 1 and a in body[0] and "resolution" in body[0] and "target passed" in body[0]
     # after both hard limits (Sat 10-10 10:00 and 11:00): two missed and two warned lines, missed first
     result = overdue(office, "2026-10-10 12:00")
     assert result.exit_code == 1
     body = table_body(result.stdout)
     assert len(body) == 4
     assert [line.split()[0] for line in body] == [a, b, a, b]
-    assert all("missed" in line for line in body[:2]) and all("warned" in line for line in body[2:])
+    assert all("missed" in line for line in body[:2]) and all("target passed" in line for line in body[2:])
 
 
 def test_overdue_within_lists_due_soon(office):
@@ -513,7 +513,7 @@ def test_overdue_within_lists_due_soon(office):
     result = overdue(office, "2026-10-08 09:00", "--within", "1h")
     assert result.exit_code == 0  # due soon is not overdue
     body = table_body(result.stdout)
-    assert len(body) == 1 and "resolve" in body[0] and "pending" in body[0]
+    assert len(body) == 1 and "resolution" in body[0] and "pending" in body[0] and "due soon:" in body[0]
     rows = overdue_rows(office, "2026-10-08 09:00", "--within", "2d")
     # resolve at 10-08 10:00 (60 min left) and resolve_limit at 10-10 10:00 (49h left) is too far
     assert [(r["deadline"], r["minutes_left"]) for r in rows] == [("resolve", 60)]
@@ -576,9 +576,9 @@ def test_policy_output(office):
     result = office.run("policy", now="2026-11-20 09:30")
     assert "complaint scheme: standard" in result.stdout
     lines = result.stdout.splitlines()
-    general = [line for line in lines if line.startswith("complaint.general")]
-    assert any("resolve_limit" in line and "3 workdays" in line for line in general)
-    assert any("repair.leak" in line and "leak_test" in line and "3 days" in line for line in lines)
+    general = [line for line in lines if line.startswith("complaint: general")]
+    assert any("resolution limit" in line and "3 workdays" in line for line in general)
+    assert any(line.startswith("repair: leak") and "leak test" in line and "3 days" in line for line in lines)
     # 2027 has no published schedule: the office is warned
     notes = [line for line in lines if line.startswith("note:")]
     assert len(notes) == 1 and "2027" in notes[0]
@@ -630,7 +630,7 @@ def test_due_date_given_as_a_bare_day_means_the_end_of_that_day(office):
     # the customer asks for it "by the 25th": the resolve deadline becomes 11-25 24:00 and
     # the confirmation promises 11月25日, not the first minute of that day
     out = office.run("intake", "--type", "complaint", "--grade", "general", "--unit", "3-2-1502",
-                     "--summary", "绿化修剪", "--due", "2026-11-25").stdout.splitlines()
+                     "--summary", "绿化修剪", "--due", "2026-11-25", "--lang", "zh").stdout.splitlines()
     deadlines = {d["name"]: d["due"] for d in office.json("show", out[0])["deadlines"]}
     assert deadlines["resolve"] == "2026-11-26T00:00:00+08:00"
     assert "在11月25日前" in out[1]

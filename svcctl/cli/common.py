@@ -85,9 +85,13 @@ class Named(click.ParamType):
         self.name = kind
 
     def convert(self, value, param, ctx):
+        from ..core.errors import UsageError
         from ..present.labels import parse
 
-        return parse(self.kind, value, self.keys)
+        try:
+            return parse(self.kind, value, self.keys)
+        except UsageError as exc:
+            self.fail(str(exc.message), param, ctx)
 
     def get_metavar(self, param, ctx=None):
         return "[" + "|".join(self.keys) + "]"

@@ -105,12 +105,12 @@ class Kind:
     def check(self, ticket, state: Fold, event, guard: Guard) -> None:
         """Every rule on appending ``event`` to a ticket now in ``state``."""
         if state.status == "cancelled" and self.judged_on_cancelled:
-            raise Refusal(msg('{id} is cancelled: it cannot be {verb}', id=ticket.id, verb=term('verb', self.name)))
+            raise Refusal(msg('{id} is cancelled: it cannot be {verb}', id=ticket.id, verb=term('verb', self.name, self.verb)))
         holder = state.escalated_to
         if holder and holder != guard.actor_id and guard.actor_role is not None and not guard.senior:
             raise Refusal(msg('{id} is escalated to {holder}: only {holder} or a supervisor/director ({guard}) may act on it', id=ticket.id, holder=holder, guard=guard.senior_names()))
         if self.needs_open and not state.is_open:
-            raise Refusal(msg('{id} is {status}: it cannot be {verb} (reopen it first: svcctl reopen)', id=ticket.id, status=term('status', state.status), verb=term('verb', self.name)))
+            raise Refusal(msg('{id} is {status}: it cannot be {verb} (reopen it first: svcctl reopen)', id=ticket.id, status=term('status', state.status), verb=term('verb', self.name, self.verb)))
         self.allowed(ticket, state, event, guard)
 
 

@@ -24,13 +24,16 @@ class Message(str):
 
 
 class Term(str):
-    """A stable key of a kind (``status``/``closed``): the key in English text, a label when rendered."""
+    """A stable key of a kind (``status``/``closed``): in English text the key (or the English
+    words given), a name in the reader's language when rendered (``key``)."""
 
     kind: str
+    key: str
 
-    def __new__(cls, kind: str, key: str):
-        self = super().__new__(cls, key)
+    def __new__(cls, kind: str, key: str, english: str | None = None):
+        self = super().__new__(cls, english or key)
         self.kind = kind
+        self.key = key
         return self
 
 
@@ -38,5 +41,5 @@ def msg(template: str, **args) -> Message:
     return Message(template, args)
 
 
-def term(kind: str, key) -> Term | str:
-    return Term(kind, key) if isinstance(key, str) and key else key
+def term(kind: str, key, english: str | None = None) -> Term | str:
+    return Term(kind, key, english) if isinstance(key, str) and key else key

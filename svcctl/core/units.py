@@ -68,11 +68,14 @@ def mask_phone(phone: str) -> str:
 
 
 # Phone numbers typed into free text: a mobile (138 0013 8000, +86-138-0013-8000), a number
-# with its area code (020-88886666), or any run of 11 or more digits. Shorter runs are left
-# alone: they are dates, receipt numbers and amounts far more often than phones.
+# with its area code (020-88886666), a local number of 8 digits (8888 6666, written without
+# the area code as neighbours and shops give it), or any run of 11 or more digits. An 8-digit
+# run that reads as a date (20261120) is a date; shorter runs are receipt numbers and amounts.
 _PHONE_IN_TEXT = re.compile(
-    r"(?<![\d+])(?:(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}|0\d{2,3}[\s-]?\d{7,8}|\d{11,})(?!\d)"
+    r"(?<![\d+])(?:(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}|0\d{2,3}[\s-]?\d{7,8}|\d{11,}"
+    r"|[2-9]\d{3}[\s-]?\d{4})(?![\d.])"
 )
+_DATE_LIKE = re.compile(r"^(19|20)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
 
 
 def mask_phones_in(text):
@@ -81,6 +84,8 @@ def mask_phones_in(text):
         return text
     def masked(match):
         digits = re.sub(r"\D", "", match.group())
+        if len(digits) == 8 and _DATE_LIKE.match(digits):
+            return match.group()
         return mask_phone(digits[2:] if len(digits) == 13 and digits.startswith("86") else digits)
 
     return _PHONE_IN_TEXT.sub(masked, text)

@@ -108,7 +108,7 @@ def localise(text, lang: str):
     from .labels import label
 
     if isinstance(text, Term):
-        return label(text.kind, str(text), lang)
+        return label(text.kind, text.key, lang)
     if isinstance(text, Message):
         args = {k: localise(v, lang) if isinstance(v, (Message, Term)) else v for k, v in text.args.items()}
         template = words(lang)(text.template)

@@ -74,7 +74,8 @@ def namer(lang: str):
 
 def choices(kind: str, keys=None) -> str:
     """``open (待处理), closed (待回访), …``: the keys with their Chinese names, for messages."""
-    return ", ".join(f"{k} ({label(kind, k, 'zh')})" for k in (keys or LABELS[kind]))
+    named = {k: label(kind, k, "zh") for k in (keys or LABELS[kind])}
+    return ", ".join(f"{k} ({zh})" if zh != k else k for k, zh in named.items())
 
 
 def parse(kind: str, value: str, keys=None) -> str:
