@@ -165,7 +165,9 @@ def test_broken_templates_are_reported_by_check_with_path_and_line(office):
     (folder / "digest.txt").write_text("subject\n\n{% for g in groups %}\n{{ g.who }\n{% endfor %}\n", encoding="utf-8")
     (folder / "callbacks.txt").write_text("{{ office }}\n{{ calls[0].nonexistent }}\n", encoding="utf-8")
     (folder / "notes.txt").write_text("hello\n", encoding="utf-8")
-    problems = office.json("check")
+    import json
+
+    problems = json.loads(office.run("check", "--format", "json", ok=False).stdout)
     by_path = {p["path"]: p for p in problems}
     assert by_path["templates/en/digest.txt"]["line"] == 4 and by_path["templates/en/digest.txt"]["severity"] == "error"
     assert by_path["templates/en/callbacks.txt"]["line"] == 2 and "nonexistent" in by_path["templates/en/callbacks.txt"]["message"]

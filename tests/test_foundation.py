@@ -274,7 +274,7 @@ def test_log_shows_the_ticket_history_from_git(office):
 
 
 def test_console_entry_point_in_a_subprocess(office):
-    proc = office.subprocess("intake", "--type", "query", "--unit", "3-2-1502", "--summary", "水费")
+    proc = office.subprocess("intake", "--type", "query", "--unit", "3-2-1502", "--summary", "水费", "--lang", "zh")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[0] == "202611-A001"
     assert "11月20日09:45" in proc.stdout.splitlines()[1]

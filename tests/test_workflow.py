@@ -607,7 +607,7 @@ def test_show_json_deadlines_array(office):
 
 def test_real_subprocess_overdue_after_national_day(office):
     proc = office.subprocess("intake", "--type", "complaint", "--grade", "general", "--unit", "3-2-1502",
-                             "--summary", "电梯噪音", now="2026-09-30 10:00")
+                             "--summary", "电梯噪音", "--lang", "zh", now="2026-09-30 10:00")
     assert proc.returncode == 0, proc.stderr
     tid, sentence = proc.stdout.splitlines()
     assert "10月8日10:00" in sentence

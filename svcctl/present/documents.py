@@ -109,12 +109,17 @@ def _where(exc: Exception, inner: str, records_root: Path | None) -> tuple[str, 
 
 
 def check(records_root: Path) -> list[tuple[str, int | None, str, str]]:
-    """``(path, line, message, severity)`` for every office template: unknown names, syntax,
-    a render with sample data (undefined fields, sandbox refusals), forbidden phrases."""
+    """``(path, line, message, severity)`` for every office template (unknown names, syntax,
+    a render with sample data: undefined fields, sandbox refusals; forbidden phrases), and
+    for forbidden phrases in the catalog an installation may have had edited."""
     from .service_language import forbidden_in
 
+    from .i18n import catalog_text
+
+    found = [("svcctl/locale/zh/LC_MESSAGES/svcctl.po", line, msg("forbidden phrase {phrase!r} (service language, "
+              "rules §11): use a standard phrase", phrase=phrase), "warning")
+             for line, phrase in forbidden_in(catalog_text("zh"))]
     folder = records_root / OFFICE_FOLDER
-    found = []
     if not folder.is_dir():
         return found
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):

@@ -42,7 +42,9 @@ def confirmation(view: TicketView, tz, now: datetime, office: str, lang: str) ->
     due = promise.due.astimezone(tz) if promise is not None else None
     received = view.received_at.astimezone(tz)
     logged = now - received > PAPER_LOG_AFTER
-    if view.ticket.events and view.ticket.events[0].get("answer"):
+    # Answered on the spot: the intake comes with its close (intake --answer).
+    answer = next((e.get("result") for e in view.events if e.kind == "close"), None)
+    if answer is not None:
         case = "answered"
     elif logged:
         case = "logged"
@@ -55,7 +57,7 @@ def confirmation(view: TicketView, tz, now: datetime, office: str, lang: str) ->
     return {
         "kind": label("type", view.type, lang), "case": case, "office": office,
         "date": words.spoken_date(due, lang) if due is not None else "",
-        "answer": privacy.text(view.ticket.events[0].get("answer") or "") if view.ticket.events else "",
+        "answer": privacy.text(answer or ""),
         "received": words.spoken_date(received, lang),
         "late": bool(due is not None and due < now),
     }

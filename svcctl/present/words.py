@@ -96,10 +96,10 @@ def source(text: str, lang: str = "en") -> str:
     if code not in RULEBOOKS:
         code, rest = "", text or ""
     for note in SOURCE_NOTES:
-        if note in rest:
-            rest = rest.replace(note, localise(note, lang))
-    if lang == "zh":
-        rest = rest.replace(" (", "（").replace("), ", "），").replace(")", "）").replace(", ", "，")
+        said = localise(note, lang)
+        if lang == "zh":
+            rest = rest.replace(f" ({note})", f"（{said}）").replace(f", {note}", f"，{said}")
+        rest = rest.replace(note, said)
     if not code:
         return rest
     book = localise(RULEBOOKS[code], lang)

@@ -71,7 +71,7 @@ def parse(text: str):
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         raise YamlProblem(line, msg('character #x{code:04x} is not allowed in YAML text: write it escaped inside double quotes', code=code)) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(None, msg('YAML: {excs}', excs=' '.join(str(exc).split()))) from None
+        raise YamlProblem(None, msg('YAML: {error}', error=' '.join(str(exc).split()))) from None
     except RecursionError:
         raise YamlProblem(None, msg('values nested more than {MAX_DEPTH} levels deep', MAX_DEPTH=MAX_DEPTH)) from None
     finally:
@@ -87,11 +87,11 @@ def _where(text: str, exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
     if context is not None and exc.context:
         problem += f" ({' '.join(exc.context.split())})"
     if mark is None:
-        return (context.line + 1 if context else None), f"YAML syntax: {problem}"
+        return (context.line + 1 if context else None), msg("YAML syntax: {problem}", problem=problem)
     line = mark.line
     if context is not None and (exc.context or "").startswith(("while scanning", "while parsing a flow")) and context.line < mark.line:
         line = context.line  # what began there (a key, a quoted text, a [ list) was never finished
-    return line + 1, f"YAML syntax: {problem}"
+    return line + 1, msg("YAML syntax: {problem}", problem=problem)
 
 
 def _check_shape(root) -> None:
