@@ -114,7 +114,7 @@ def parse_maps(items, fields: dict) -> Maps:
             raise UsageError(msg('--map {item!r}: unknown field {name!r}; fields are {names}', item=item, name=name, names=names))
         if colon:
             if name not in VALUE_FIELDS:
-                raise UsageError(msg('--map {item!r}: values can be mapped for {VALUE_FIELDSs} only', item=item, VALUE_FIELDSs=', '.join(VALUE_FIELDS)))
+                raise UsageError(msg('--map {item!r}: values can be mapped for {fields} only', item=item, fields=', '.join(VALUE_FIELDS)))
             maps.values[(name, value.strip())] = target
         else:
             maps.headers[name] = target
@@ -313,7 +313,7 @@ def choice(maps: Maps, name: str, value, kind: str | None = None) -> str | None:
     try:
         return normalise(kind or name, target)
     except UsageError:
-        raise UsageError(msg("unknown {name} {raw!r}: map it, e.g. --map '{name}:{raw}=...' ({VOCABULARYs})", name=name, raw=raw, VOCABULARYs=', '.join(VOCABULARY[kind or name]))) from None
+        raise UsageError(msg("unknown {name} {raw!r}: map it, e.g. --map '{name}:{raw}=...' ({values})", name=name, raw=raw, values=', '.join(VOCABULARY[kind or name]))) from None
 
 
 def member(maps: Maps, name: str, value, allowed, hint: str) -> str | None:

@@ -167,7 +167,7 @@ def parse_within(text: str) -> Within:
 def _rule(name: str, raw: dict) -> Rule:
     start = raw.get("from", "intake")
     if start not in START_POINTS:
-        raise UsageError(msg("deadline {name}: 'from' must be one of {START_POINTSs}", name=name, START_POINTSs=', '.join(START_POINTS)))
+        raise UsageError(msg("deadline {name}: 'from' must be one of {starts}", name=name, starts=', '.join(START_POINTS)))
     level = raw.get("level", "limit")
     if level not in ("target", "limit"):
         raise UsageError(msg("deadline {name}: 'level' must be target or limit", name=name))

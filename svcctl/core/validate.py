@@ -270,7 +270,7 @@ def _policy(policy, problems) -> None:
     scheme = policy.get("complaint_scheme")
     if scheme is not None and scheme not in model.GRADES_BY_SCHEME:
         problems.append((("policy", "complaint_scheme"),
-                         msg("'complaint_scheme' is {scheme!r}; allowed: {GRADES_BY_SCHEMEs}", scheme=scheme, GRADES_BY_SCHEMEs=', '.join(model.GRADES_BY_SCHEME))))
+                         msg("'complaint_scheme' is {scheme!r}; allowed: {schemes}", scheme=scheme, schemes=', '.join(model.GRADES_BY_SCHEME))))
     table = policy.get("deadlines")
     if table is not None and not isinstance(table, dict):
         problems.append((("policy", "deadlines"),
@@ -305,13 +305,13 @@ def _rule(path, name, value, has_default, problems) -> None:
         where = path + ("within",)
         _unknown(value, RULE_KEYS, problems, path, msg(" in deadline '{name}'", name=name))
         if value.get("from") is not None and value["from"] not in START_POINTS:
-            problems.append((path + ("from",), msg("'from' is {start!r}; allowed: {START_POINTSs}", start=value['from'], START_POINTSs=', '.join(START_POINTS))))
+            problems.append((path + ("from",), msg("'from' is {start!r}; allowed: {starts}", start=value['from'], starts=', '.join(START_POINTS))))
         if value.get("level") is not None and value["level"] not in ("target", "limit"):
             problems.append((path + ("level",), msg("'level' is {level!r}; allowed: target, limit", level=value['level'])))
         until = value.get("until")
         if until is not None and (not isinstance(until, list) or not until
                                   or not all(isinstance(k, str) and k in ev.KINDS for k in until)):
-            problems.append((path + ("until",), msg("'until' must list the events that stop the clock ({KINDSs})", KINDSs=', '.join(ev.KINDS))))
+            problems.append((path + ("until",), msg("'until' must list the events that stop the clock ({kinds})", kinds=', '.join(ev.KINDS))))
         _flag(value, "pausable", problems, path)
         _flag(value, "customer_date", problems, path)
         _text(value, "source", problems, required=False, path=path)

@@ -82,11 +82,11 @@ class Index:
         for phone in phones:
             cid = self._phones.get(phone)
             if cid and cid != exclude:
-                found.append((cid, f"phone {mask_phone(phone)} already belongs to {cid}"))
+                found.append((cid, msg("phone {phone} already belongs to {id}", phone=mask_phone(phone), id=cid)))
         for unit in units:
             for on_file, cid in self.unit_holders(unit):
                 if cid != exclude:
-                    found.append((cid, f"unit {on_file} is already on file for {cid}"))
+                    found.append((cid, msg("unit {unit} is already on file for {id}", unit=on_file, id=cid)))
         return found
 
 

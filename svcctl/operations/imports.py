@@ -198,7 +198,7 @@ def _match(index: customer_ops.Index, name: str, phones: list, units: list) -> d
     for cid, reason in index.clashes(phones, units):
         found.setdefault(cid, reason)
     if len(found) > 1:
-        raise Refusal(msg('the row matches several customers ({founds}): fix the row, or merge those files first', founds='; '.join(found.values())))
+        raise Refusal(msg('the row matches several customers ({found}): fix the row, or merge those files first', found='; '.join(found.values())))
     if not found:
         return None
     cid, reason = next(iter(found.items()))
@@ -348,7 +348,7 @@ def _customer(index: customer_ops.Index, row: ledger.LedgerRow):
         if len(holders) > 1:
             by_phone = {index.phone_holder(p) for p in row.phones} & holders
             if len(by_phone) != 1:
-                raise UsageError(msg('unit {unit} has {holders} customers on file ({holders2}): add a customer id (客户编号) column', unit=unit, holders=len(holders), holders2=', '.join(sorted(holders))))
+                raise UsageError(msg('unit {unit} has {holders} customers on file ({ids}): add a customer id (客户编号) column', unit=unit, holders=len(holders), ids=', '.join(sorted(holders))))
             holders = by_phone
         if not holders:
             if not row.name:

@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..core.message import Message, Term
-from ..core.model import DEFAULT_LANGUAGE as DEFAULT
+from ..core.model import DEFAULT_LANGUAGE as DEFAULT  # noqa: F401 - the default the CLI falls back to
 from ..core.model import LANGUAGE_TAGS, LANGUAGES
 
 DOMAIN = "svcctl"
