@@ -63,7 +63,7 @@ def import_customers(obj, file, encoding, maps, sheet, skip_bad, dry_run, fmt):
     from ..operations import imports
 
     _run(lambda: imports.import_customers(obj.env(), file, encoding=encoding, maps=maps, sheet=sheet,
-                                          skip_bad=skip_bad, dry_run=dry_run, progress=_bar), fmt)
+                                          skip_bad=skip_bad, dry_run=dry_run, progress=_bar), fmt, obj)
 
 
 @import_.command("tickets", help="Import an old request ledger (来电来访登记表, 报修登记表): each row becomes a "
@@ -81,58 +81,65 @@ def import_tickets(obj, file, encoding, maps, sheet, skip_bad, dry_run, fmt, def
 
     _run(lambda: imports.import_tickets(obj.env(), file, encoding=encoding, maps=maps, sheet=sheet,
                                         skip_bad=skip_bad, dry_run=dry_run, default_type=default_type,
-                                        progress=_bar), fmt)
+                                        progress=_bar), fmt, obj)
 
 
-def _run(do, fmt: str) -> None:
+def _run(do, fmt: str, obj) -> None:
     from ..operations.imports import ImportRefused
 
     try:
         outcome = do()
     except ImportRefused as refused:
-        _report(refused.outcome, fmt, refused=True)
+        _report(refused.outcome, fmt, obj, refused=True)
         raise
-    _report(outcome, fmt)
+    _report(outcome, fmt, obj)
 
 
-def _report(outcome, fmt: str, refused: bool = False) -> None:
+def _report(outcome, fmt: str, obj, refused: bool = False) -> None:
     if fmt == "json":
         click.echo(to_json(outcome.to_dict()))
         return
-    what = "tickets" if outcome.kind == "tickets" else "customers"
-    encoding = f", {outcome.encoding}" if outcome.encoding else ""
-    click.echo(f"{outcome.file}: {outcome.rows} rows{encoding}" + (f", {outcome.blank} blank" if outcome.blank else ""))
+    from ..present.labels import label
+
+    say, lang = obj.say, obj.language()
+    line = say("{file}: {rows} rows", file=outcome.file, rows=outcome.rows)
+    if outcome.encoding:
+        line += f", {outcome.encoding}"
+    if outcome.blank:
+        line += say(", {blank} blank", blank=outcome.blank)
+    click.echo(line)
     if outcome.kind == "tickets":
         by_type: dict = {}
         for _, kind, _status in outcome.tickets:
             by_type[kind] = by_type.get(kind, 0) + 1
-        click.echo(f"  tickets     {len(outcome.tickets)}" + (
-            f"  ({', '.join(f'{k} {n}' for k, n in sorted(by_type.items()))})" if by_type else ""))
+        kinds = ", ".join(f"{label('type', k, lang)} {n}" for k, n in sorted(by_type.items()))
+        click.echo(say("  tickets     {count}", count=len(outcome.tickets)) + (f"  ({kinds})" if kinds else ""))
         if outcome.tickets:
             ids = sorted(t for t, _, _ in outcome.tickets)
             click.echo(f"              {ids[0]} … {ids[-1]}" if len(ids) > 1 else f"              {ids[0]}")
     new = outcome.new
-    click.echo(f"  new customers {len(new)}" + (f"  ({new[0]} … {new[-1]})" if len(new) > 1 else f"  ({new[0]})" if new else ""))
+    click.echo(say("  new customers {count}", count=len(new))
+               + (f"  ({new[0]} … {new[-1]})" if len(new) > 1 else f"  ({new[0]})" if new else ""))
     if outcome.kind == "customers":
-        click.echo(f"  updated     {len(outcome.updated)}")
+        click.echo(say("  updated     {count}", count=len(outcome.updated)))
         for cid, added in outcome.updated:
-            click.echo(f"    {cid}: {added}")
-        click.echo(f"  on file     {len(outcome.unchanged)} (nothing new)")
+            click.echo(f"    {cid}: {obj.localise(added)}")
+        click.echo(say("  on file     {count} (nothing new)", count=len(outcome.unchanged)))
     if outcome.bad:
-        click.echo(f"  bad rows    {len(outcome.bad)}")
+        click.echo(say("  bad rows    {count}", count=len(outcome.bad)))
         for row, reason in outcome.bad:
-            click.echo(f"    row {row}: {reason}")
+            click.echo(say("    row {row}: {reason}", row=row, reason=reason))
     if refused:
-        click.echo("refused: nothing written (the ids above are what the import would have used)")
+        click.echo(say("refused: nothing written (the ids above are what the import would have used)"))
     elif outcome.dry_run:
-        click.echo("dry run: nothing written")
+        click.echo(say("dry run: nothing written"))
     elif outcome.commit:
-        skipped = f"; bad rows skipped: {len(outcome.bad)}" if outcome.bad else ""
-        click.echo(f"imported in one commit {outcome.commit[:10]}{skipped}")
+        skipped = say("; bad rows skipped: {count}", count=len(outcome.bad)) if outcome.bad else ""
+        click.echo(say("imported in one commit {commit}", commit=outcome.commit[:10]) + skipped)
     elif outcome.kind == "customers":
-        click.echo("nothing new: every customer is on file already")
+        click.echo(say("nothing new: every customer is on file already"))
     else:
-        click.echo("nothing to import")
+        click.echo(say("nothing to import"))
 
 
 @click.group(help="Write customers or tickets to a spreadsheet in the columns 'svcctl import' reads. "
@@ -159,7 +166,8 @@ def export_customers(obj, output, reveal, encoding):
     from ..operations import exports
 
     count = exports.export_customers(obj.env(), output, reveal=reveal, encoding=encoding)
-    click.echo(f"{count} customers written to {output}" + ("" if reveal else " (phones masked)"))
+    click.echo(obj.say("{count} customers written to {output}", count=count, output=output)
+               + ("" if reveal else obj.say(" (phones masked)")))
 
 
 @export.command("tickets", help="Export tickets, one row each: received time, type, unit, customer id, "
@@ -174,4 +182,4 @@ def export_tickets(obj, output, reveal, encoding, since, until):
     from ..operations import exports
 
     count = exports.export_tickets(obj.env(), output, reveal=reveal, encoding=encoding, since=since, until=until)
-    click.echo(f"{count} tickets written to {output}")
+    click.echo(obj.say("{count} tickets written to {output}", count=count, output=output))
