@@ -125,7 +125,7 @@ def setup(env: Env, station: str, reuse: bool = False, switch: bool = False, ins
         register_clone(records.top, station)
         if inside_repo:
             allow_inside(records)
-        return f"station {station} registered for this clone (it was already on file)"
+        return msg("station {station} registered for this clone (it was already on file)", station=station)
     register_clone(records.top, station)
     if inside_repo:
         allow_inside(records)

@@ -184,7 +184,7 @@ class Records:
         if problems:
             pending = self.pending_merge()
             if pending and self.rel(inner) in pending[1]:
-                raise ConflictError(msg('{self}: {pending}', self=self.label(inner), pending=pending[0]))
+                raise ConflictError(msg('{file}: {pending}', file=self.label(inner), pending=pending[0]))
             line, message = problems[0]
             raise BrokenRecord(self.label(inner), line, message)
         return data

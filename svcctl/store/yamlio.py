@@ -54,7 +54,7 @@ MAX_VALUES = 200_000
 def parse(text: str):
     """Data from YAML text; ``YamlProblem`` with a 1-based line on any defect."""
     if len(text) > MAX_BYTES:
-        raise YamlProblem(None, msg('{text} characters is more than a record can be ({MAX_BYTES} MB)', text=len(text), MAX_BYTES=MAX_BYTES // 1024 // 1024))
+        raise YamlProblem(None, msg('{count} characters is more than a record can be ({megabytes} MB)', count=len(text), megabytes=MAX_BYTES // 1024 // 1024))
     loader = _StrictLoader(text)
     try:
         node = loader.get_single_node()
