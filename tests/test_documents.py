@@ -130,7 +130,7 @@ def test_each_kind_of_intake_gets_a_sentence_that_fits(office):
     repair = office.run("intake", "--type", "repair", "--customer", "C-A001", "--summary", "灯坏了").stdout.splitlines()[1]
     assert repair == "您的报修内容我已详细记录，我们会尽快处理，并将处理结果答复给您。"
     english = office.run("intake", "--type", "complaint", "--grade", "general", "--customer", "C-A001",
-                         "--summary", "电梯噪音", "--lang", "en").stdout.splitlines()[1]
+                         "--summary", "楼道灯不亮", "--lang", "en").stdout.splitlines()[1]
     assert english == ("Your complaint has been recorded in detail; we will handle it as soon as possible "
                        "and give you the result by 23 Nov 09:30.")
 

@@ -43,7 +43,7 @@ def test_init_inside_an_existing_repository(tmp_path):
     git(top, "init", "-q")
     (top / "other.txt").write_text("staged by hand\n")
     git(top, "add", "other.txt")
-    refused = CliRunner().invoke(cli, ["init", str(top / "records"), "--name", "X", "--code", "X", "--director", "wang"])
+    refused = CliRunner().invoke(cli, ["--lang", "en", "init", str(top / "records"), "--name", "X", "--code", "X", "--director", "wang"])
     assert refused.exit_code == 3 and "repository of its own" in refused.stderr and "--inside-repo" in refused.stderr
     assert not (top / "records").exists() and git(top, "rev-list", "--all") == ""
     office = make_office(top / "records", "A", "--inside-repo")
