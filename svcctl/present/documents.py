@@ -18,6 +18,7 @@ from .i18n import localise
 from .labels import label
 
 TEMPLATES = ("confirmation.txt", "workorder.txt", "workorder.html", "callbacks.txt", "callbacks.html", "digest.txt")
+OTHER_TEMPLATES = ("report.html",)  # the report page, checked where it is rendered (present/report_html.py)
 OFFICE_FOLDER = "templates"
 
 
@@ -125,6 +126,8 @@ def check(records_root: Path) -> list[tuple[str, int | None, str, str]]:
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         inner = path.relative_to(folder).as_posix()
         shown = path.relative_to(records_root).as_posix()
+        if inner in OTHER_TEMPLATES:
+            continue
         lang, _, name = inner.partition("/")
         if lang not in ("zh", "en") or name not in TEMPLATES:
             found.append((shown, None, msg("not a template svcctl uses: name it <zh|en>/<name> with a name of {names}",
