@@ -105,7 +105,7 @@ def test_digest_subject_first_grouped_by_who_must_act(office):
     text = result.stdout
     assert "由 维修部 处理：" in text and "由 李娜 (li) 处理：" in text
     assert text.index("由 维修部 处理：") < text.index(emergency) < text.index("由 李娜 (li) 处理：") < text.index(query)
-    assert "请立即安排维修人员到场" in text
+    assert "立即安排维修人员到场" in text
     assert "3-2-1502" not in text  # a query is not done in the unit: the digest does not say where the caller lives
     english = office.run("print", "digest", "--lang", "en", now="2026-11-20 12:00", ok=False).stdout
     assert english.splitlines()[0] == "[翠苑物业管理处] 2 overdue (2026-11-20 12:00)"

@@ -6,6 +6,7 @@ import json
 from conftest import edit, git
 
 
+
 def intake(office, when, *args):
     return office.run("intake", *args, now=when).stdout.splitlines()[0]
 
@@ -72,7 +73,7 @@ def test_handover_at_a_shift_change_after_a_recorded_handover(office):
         ("reopened", "leak"), ("new", "fixed"), ("closed", "fixed"), ("new", "consultation"),
         ("closed", "consultation")]
 
-    table = office.run("handover", now="2026-11-20 16:00").stdout
+    table = office.run("handover", "--lang", "zh", now="2026-11-20 16:00").stdout
     assert "交接班 2026-11-20 16:00：下一班 8 小时，至 2026-11-21 00:00" in table
     assert "上次交接：2026-11-20 08:00，赵强 (zhao) → 李娜 (li)" in table
     for word in ("紧急 (3)", "一般 (3)", "等待 (2)", "自 2026-11-20 08:00 以来的变化", "立即答复客户", "已上报"):

@@ -33,6 +33,7 @@ import pytest
 from conftest import Office, bare_machine, edit, git, make_office
 
 
+
 def at(office, when, *args, user="li"):
     return office.run(*args, now=when, user=user)
 
@@ -55,7 +56,7 @@ def month(month_template, tmp_path):
     root, ids = month_template
     copy = tmp_path / "office"
     shutil.copytree(root, copy, symlinks=True)
-    return Office(copy), ids
+    return Office(copy, lang=None), ids
 
 
 def _november(office) -> dict:

@@ -41,13 +41,18 @@ def to_json(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def table(rows: list[dict], columns, lang: str) -> str:
+def table(rows: list[dict], columns, lang: str | None = None) -> str:
+    """An aligned table; ``columns`` are ``present.tables.Column`` (named in ``lang``) or
+    ``(key, title)`` pairs whose titles and cells are already words."""
     import tabulate
 
-    from ..present.tables import body
+    from ..present.tables import body, cell
 
     tabulate.WIDE_CHARS_MODE = True  # wcwidth: a Chinese character takes two columns
-    titles, cells = body(rows, columns, lang)
+    if lang is None:
+        titles, cells = [title for _, title in columns], [[cell(r.get(k)) for k, _ in columns] for r in rows]
+    else:
+        titles, cells = body(rows, columns, lang)
     return tabulate.tabulate(cells, headers=titles, tablefmt="simple", disable_numparse=True)
 
 
