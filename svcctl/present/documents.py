@@ -53,7 +53,13 @@ def _environment(records_root: Path | None, lang: str):
 
 def render(name: str, data: dict, lang: str, records_root: Path | None = None) -> str:
     """Template ``<lang>/<name>`` filled with ``data``; a broken template is one clear error."""
-    text, failure = _fill(name, data, lang, records_root)
+    return render_file(f"{lang}/{name}", data, lang, records_root)
+
+
+def render_file(inner: str, data: dict, lang: str, records_root: Path | None = None) -> str:
+    """Template ``inner`` (a path under templates/, e.g. ``report.html`` for a page whose words
+    come with its data) filled with ``data``, in the same sandbox as every office document."""
+    text, failure = _fill(inner, data, lang, records_root)
     if failure is not None:
         where, line, problem = failure
         raise BrokenTemplate(msg("{where}: the template cannot be used ({problem}); fix it or remove it to use "
@@ -62,11 +68,10 @@ def render(name: str, data: dict, lang: str, records_root: Path | None = None) -
     return text
 
 
-def _fill(name: str, data: dict, lang: str, records_root: Path | None):
+def _fill(inner: str, data: dict, lang: str, records_root: Path | None):
     """``(text, None)``, or ``(None, (path, line, problem))`` when the template fails."""
     from jinja2 import TemplateError, TemplateSyntaxError
 
-    inner = f"{lang}/{name}"
     undecodable = _not_utf8(records_root / OFFICE_FOLDER / inner if records_root is not None else None)
     if undecodable is not None:
         return None, undecodable
@@ -141,7 +146,7 @@ def check(records_root: Path) -> list[tuple[str, int | None, str, str]]:
         for line, phrase in forbidden_in(text):
             found.append((shown, line, msg("forbidden phrase {phrase!r} (service language, rules §11): use a "
                                            "standard phrase", phrase=phrase), "warning"))
-        _, failure = _fill(name, SAMPLES[name.split(".")[0]], lang, records_root)
+        _, failure = _fill(inner, SAMPLES[name.split(".")[0]], lang, records_root)
         if failure is not None:
             found.append((shown, failure[1], msg("the template cannot be used: {problem}", problem=failure[2]), "error"))
     return found
