@@ -135,6 +135,38 @@ def test_a_record_repaired_where_it_broke_is_then_pulled(pair):
     assert_event_list(a, ["甲回复"])
 
 
+def test_a_repair_that_restores_the_record_exactly_is_joined_and_the_next_push_goes_through(pair):
+    """The other PC's side then changes nothing in the end (broken, then put back as it was):
+    this PC still joins it with a merge commit, or its own push would be rejected forever."""
+    net, a, b = pair
+    sync(b), sync(a)  # both PCs level: all that comes next from B undoes itself
+    a.run("reply", T, "--note", "甲回复", now="2026-11-20 10:00")
+    good = text_of(b, TICKET)
+    push_by_hand(b, TICKET, good.replace("type: complaint", "type complaint"))
+    assert a.subprocess("sync").returncode == 7
+    (b.root / TICKET).write_text(good, encoding="utf-8")
+    b.run("commit", "-m", "修复工单", user="zhao")
+    sync(b)
+    done = sync(a)
+    assert "pushed" in done.stdout and head(a) == net.remote_head()
+    assert "up to date" in sync(a).stdout
+    assert_healthy(a)
+    assert_event_list(a, ["甲回复"])
+
+
+def test_a_reverted_change_from_the_other_pc_does_not_block_this_pcs_push(pair):
+    net, a, b = pair
+    sync(b), sync(a)
+    a.run("reply", T, "--note", "甲回复", now="2026-11-20 10:00")
+    b.run("reply", T, "--note", "乙回复", now="2026-11-20 10:05")
+    git(b.root, "revert", "--no-edit", "HEAD")
+    git(b.root, "push", "-q", "origin", "HEAD:main")
+    done = sync(a)
+    assert "pushed" in done.stdout and head(a) == net.remote_head()
+    assert_healthy(a)
+    assert_event_list(a, ["甲回复"])
+
+
 def test_a_broken_ticket_already_in_history_is_repaired_by_a_supervisor(pair):
     """The documented way out when a broken ticket got into an office's history (plain git,
     an older svcctl): a supervisor fixes the file and records it with 'svcctl commit'."""
@@ -159,6 +191,7 @@ def test_a_broken_ticket_already_in_history_is_repaired_by_a_supervisor(pair):
 
 def test_a_broken_ticket_both_pcs_changed_is_named_broken_not_a_conflict(pair):
     net, a, b = pair
+    sync(b), sync(a)
     a.run("reply", T, "--note", "甲回复", now="2026-11-20 10:00")
     b.run("reply", T, "--note", "乙回复", now="2026-11-20 10:05")
     ticket = b.root / TICKET

@@ -141,8 +141,11 @@ def _pull(env: Env, records: Records, incoming: pull.Pull, message: str, author:
             f"sync refused, nothing here changed and nothing was pushed: {where}: {problem}{more}; "
             f"it comes from {pull.origin(records, incoming, path)}: have it repaired on that PC "
             "(README: Repairing a broken record), then sync again")
-    if not incoming.changes and not incoming.conflicts and not incoming.fast_forward:
-        return
+    if incoming.base == incoming.theirs:
+        return  # their commits are part of ours already: nothing to join
+    # Even a side that changes nothing in the end (a repair undoing a broken commit, a revert,
+    # the same edit on both PCs) is joined by a merge commit: otherwise this PC pushes a
+    # history that does not contain the other's, and every push is rejected.
     _require_untouched(records, incoming.paths)
     if incoming.conflicts:
         pull.lay_out_conflict(top, gdir, incoming, message)
