@@ -151,3 +151,18 @@ def test_help_and_reading_commands_do_not_load_the_round_trip_library(office):
     for args in (["--help"], ["--records", str(office.root), "list"]):
         proc = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=60)
         assert proc.stderr.strip().splitlines()[-1] == "False", (args, proc.stderr)
+
+
+def test_a_misspelt_deadline_name_is_reported_not_added_as_a_deadline(office):
+    config = office.root / "svcctl.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "  deadlines: {}\n" in text
+    config.write_text(text.replace("  deadlines: {}\n", "  deadlines:\n    repair:\n      dispach: 10 minutes\n"),
+                      encoding="utf-8")
+    out = office.fails("check", "--lang", "en").stdout
+    assert f"{config}:{line_of(config, 'dispach')}: unknown deadline 'dispach' (did you mean 'dispatch'?)" in out
+    assert office.fails("overdue").exit_code == 5
+    # a deadline of the office's own, stated whole, is accepted
+    config.write_text(text.replace("  deadlines: {}\n", "  deadlines:\n    repair:\n"
+                                   "      survey: {within: 1 workday, until: [arrive]}\n"), encoding="utf-8")
+    assert office.run("check").exit_code == 0

@@ -287,6 +287,12 @@ def _policy(policy, problems) -> None:
             problems.append((path, msg('policy.deadlines.{key} must map deadline names to lengths', key=key)))
             continue
         for name, value in overrides.items():
+            if name not in defaults and not (isinstance(value, dict) and "until" in value):
+                # A misspelt name ('dispach') would silently become a deadline of its own.
+                problems.append((path + (name,), msg(
+                    "unknown deadline '{name}'{hint}: a deadline of the office's own says what stops it "
+                    "(within, from, until)", name=name, hint=did_you_mean(name, sorted(defaults)))))
+                continue
             _rule(path + (name,), name, value, name in defaults, problems)
     if len(problems) == before:
         try:  # the policy module's own checks, which commands run when they load it
