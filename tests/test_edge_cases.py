@@ -212,7 +212,7 @@ def test_only_a_supervisor_or_director_records_roster_and_policy_edits(office):
 
 
 def test_impossible_offsets_and_endless_lengths_are_usage_errors(office):
-    for args in (("list", "--since", "2026-11-20T09:30+25:00"), ("overdue", "--within", "99999999999d"),
+    for args in (("list", "--since", "2026-11-20T09:30+25:00"), ("overdue", "--within", "99999999999d"), ("overdue", "--within", ""),
                  ("list", "--since", "2026-11-20T09:30+08:99")):
         result = office.fails(*args)
         assert result.exit_code == 2 and "internal error" not in one_line(result), args

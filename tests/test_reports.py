@@ -284,6 +284,17 @@ def test_html_report_is_one_self_contained_printable_file(month, tmp_path):
     assert "13800138000" not in page and "3-2-1502" not in page
 
 
+def test_the_format_follows_the_file_ending_and_takes_chinese_names(month, tmp_path):
+    o, _ = month
+    for name, start in (("r.html", "<!DOCTYPE html>"), ("r.csv", "section,"), ("r.json", "{")):
+        o.run("report", "monthly", "--month", "2026-11", "-o", tmp_path / name, now="2026-12-05 10:00")
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith(start), name
+    table = o.run("report", "monthly", "--month", "2026-11", "--format", "表格", now="2026-12-05 10:00").stdout
+    assert table == o.run("report", "monthly", "--month", "2026-11", now="2026-12-05 10:00").stdout
+    missing = o.fails("report", "monthly", "--month", "2026-11", "-o", tmp_path / "no" / "r.html")
+    assert missing.exit_code == 2 and "不存在" in missing.stderr and not (tmp_path / "no").exists()
+
+
 def test_record_text_cannot_inject_markup_into_the_html(office, tmp_path):
     tid = office.intake("--type", "complaint", "--grade", "general", "--unit", "3-2-1502",
                         "--summary", "噪音", now="2026-11-02 09:00")
@@ -348,7 +359,7 @@ def test_complaints_report_keeps_to_complaints(month):
 
 def test_report_from_a_subprocess_writes_the_file(month, tmp_path):
     o, _ = month
-    target = tmp_path / "out" / "w.json"
+    target = tmp_path / "w.json"
     proc = o.subprocess("report", "weekly", "--week", "2026-W47", "--format", "json", "-o", target,
                         now="2026-12-05 10:00")
     assert proc.returncode == 0, proc.stderr

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .common import examples, pass_obj
+from .common import Named, examples, pass_obj
 
 REPORT_FORMATS = ("table", "markdown", "json", "csv", "html")
 
@@ -30,9 +30,10 @@ def _options(period_option):
 
 def _with_options(func, period_option):
     func = click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the screen.")(func)
-    func = click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="table", show_default=True,
-                        help="table, markdown, json (the stable contract, see README), csv, or html "
-                             "(one printable A4 page set, self-contained).")(func)
+    func = click.option("--format", "fmt", type=Named("format", REPORT_FORMATS),
+                        help="table 表格 (default), markdown, json (the stable contract, see README), csv, or html "
+                             "网页 (one printable A4 page set, self-contained); with -o and no --format, taken "
+                             "from the file's ending (.html, .csv, .json, .md).")(func)
     func = click.option("--as-of", "as_of", metavar="TIME",
                         help="Read the records as they stood at TIME (default: now).")(func)
     func = click.option("--to", "last", metavar="DATE", help="Last day of a span of days (included).")(func)
@@ -54,10 +55,21 @@ def _run(obj, kind: str, fmt: str, output: str | None, as_of: str | None, **chos
     _emit(env, figures, fmt, output)
 
 
-def _emit(env, figures, fmt: str, output: str | None) -> None:
+_ENDINGS = {".html": "html", ".htm": "html", ".csv": "csv", ".json": "json", ".md": "markdown"}
+
+
+def _emit(env, figures, fmt: str | None, output: str | None) -> None:
+    from pathlib import Path
+
+    from ..core.errors import UsageError
+    from ..core.message import msg
     from ..present import i18n
     from .render import to_json
 
+    if output and not Path(output).expanduser().parent.is_dir():
+        raise UsageError(msg("-o {output}: the folder {folder} does not exist", output=output,
+                             folder=str(Path(output).expanduser().parent)))
+    fmt = fmt or (_ENDINGS.get(Path(output).suffix.lower()) if output else None) or "table"
     _ = i18n.words(env.language)
     office = env.office
     if fmt == "json":

@@ -16,7 +16,7 @@ def overdue(env: Env, now: str | None = None, within: str | None = None):
     from ..reports.overdue import overdue as overdue_pairs
 
     when = _when(env, now)
-    soon_until = reach(env.office.calendar, when, parse_within(within)) if within else None
+    soon_until = reach(env.office.calendar, when, parse_within(within)) if within is not None else None
     return overdue_pairs([env.view(t, when) for t in env.records.tickets()], soon_until)
 
 
