@@ -2,6 +2,8 @@
 the confirmation sentence for each kind of intake, and office overrides that break."""
 from __future__ import annotations
 
+import pytest
+
 import re
 
 from conftest import line_of
@@ -157,6 +159,18 @@ def test_a_template_reaching_into_python_is_refused_with_its_line(office):
     checked = office.run("check", ok=False)
     assert checked.exit_code == 1
     assert "templates/zh/workorder.txt:2: 模板无法使用" in checked.stdout
+
+
+@pytest.mark.parametrize("expression", ["'a' * 1000000000", "[1] * 1000000000", "9 ** 999999999"])
+def test_a_template_asking_for_an_endless_text_is_refused_at_once(office, expression):
+    """An office template may arrive from another PC by sync: it must not stall the desk."""
+    tid = dispatched_repair(office)
+    folder = office.root / "templates" / "zh"
+    folder.mkdir(parents=True)
+    (folder / "workorder.txt").write_text("维修工作单 {{ order.id }}\n{{ " + expression + " }}\n", encoding="utf-8")
+    refused = office.fails("print", "workorder", tid)
+    assert refused.exit_code == 5 and "templates/zh/workorder.txt:2" in refused.stderr
+    assert refused.stderr.count("\n") == 1 and "SecurityError" in refused.stderr
 
 
 def test_broken_templates_are_reported_by_check_with_path_and_line(office):

@@ -20,6 +20,7 @@ from .labels import label
 TEMPLATES = ("confirmation.txt", "workorder.txt", "workorder.html", "callbacks.txt", "callbacks.html", "digest.txt")
 OTHER_TEMPLATES = ("report.html",)  # the report page, checked where it is rendered (present/report_html.py)
 OFFICE_FOLDER = "templates"
+MAX_TEXT = 1_000_000  # characters one expression of a template may make by repetition
 
 
 def shipped(name: str) -> str:
@@ -28,6 +29,7 @@ def shipped(name: str) -> str:
 
 def _environment(records_root: Path | None, lang: str):
     from jinja2 import ChoiceLoader, DictLoader, FunctionLoader, StrictUndefined
+    from jinja2.exceptions import SecurityError
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     def office(name):
@@ -42,7 +44,23 @@ def _environment(records_root: Path | None, lang: str):
         except (FileNotFoundError, OSError):
             return None
 
-    env = ImmutableSandboxedEnvironment(
+    class Bounded(ImmutableSandboxedEnvironment):
+        """The sandbox bounds range(); a template from another PC must not be able to ask for
+        a billion characters (``'a' * 10**9``) or a huge power and stall the desk either."""
+
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context, operator, left, right):
+            if operator == "**" and isinstance(right, int) and abs(right) > 64:
+                raise SecurityError("a power above 64 is not allowed in a template")
+            if operator == "*":
+                for seq, times in ((left, right), (right, left)):
+                    if isinstance(seq, (str, list, tuple)) and isinstance(times, int) \
+                            and len(seq) * times > MAX_TEXT:
+                        raise SecurityError("a repeated text or list that long is not allowed in a template")
+            return super().call_binop(context, operator, left, right)
+
+    env = Bounded(
         loader=ChoiceLoader([FunctionLoader(office), FunctionLoader(default), DictLoader({})]),
         undefined=StrictUndefined, autoescape=lambda name: bool(name and name.endswith(".html")),
         keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
