@@ -1,4 +1,4 @@
-"""Build the sample office shipped in ``records/``: ten weeks of a small estate's service desk.
+"""Build the sample office shipped in ``records/``: twelve weeks of a small estate's service desk.
 
 Every record is made by the real commands (``svcctl intake``, ``dispatch``, ``close``,
 ``callback`` …) run in a fresh office in a temporary git repository, each at its own
@@ -8,7 +8,7 @@ choices come from a seeded random generator: running the script twice gives the 
     python tools/sample_office.py            # rewrites records/ (svcctl.yaml, customers/, tickets/, handovers/)
     python tools/sample_office.py OUT        # writes the office into OUT instead
 
-History from 2026-09-15 to 2026-11-15 is recorded on the service-desk PC (station B); the
+History from 2026-09-01 to 2026-11-15 is recorded on the service-desk PC (station B); the
 last week (2026-11-16 to 2026-11-23, the tickets the README walks through) on the first PC
 (station A), so those keep their short ids 202611-A001 … A013.
 """
@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from svcctl.cli.main import cli  # noqa: E402
 
 TZ = ZoneInfo("Asia/Shanghai")
-START, END = datetime(2026, 9, 15, tzinfo=TZ), datetime(2026, 11, 16, tzinfo=TZ)
+START, END = datetime(2026, 9, 1, tzinfo=TZ), datetime(2026, 11, 16, tzinfo=TZ)
 HOUSEHOLDS = 1200
 SEED = 20261123
 
