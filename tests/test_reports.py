@@ -243,6 +243,7 @@ def test_an_ended_month_gives_the_same_report_after_later_events(month):
     at(o, "2026-12-21 10:30", "close", ids["T11"], "--result", "已告知")
     at(o, "2026-12-21 11:00", "reopen", ids["T10"], "--note", "又漏了")
     intake(o, "2026-12-21 11:30", "--type", "complaint", "--grade", "simple", "--customer", "C-A001", "--summary", "噪音")
+    o.run("staff", "add", "qian", "--name", "钱新", "--role", "agent", user="wang", now="2026-12-21 12:00")  # a new hire
     after = {fmt: o.run(*args, "--format", fmt, now="2026-12-22 09:00").stdout for fmt in before}
     assert after == before
     # ...while December's own report sees them.

@@ -284,7 +284,10 @@ def on_time(seen: list[AsOf], start: datetime, end: datetime, basis: Basis, type
     departments = [None, *basis.departments]
     departments += sorted({o.department for o in due} - set(departments))
     by_department = tuple((d, _rate(o for o in due if o.department == d)) for d in departments)
-    staff = list(basis.staff) + sorted({o.owner for o in due} - set(basis.staff), key=str)
+    # Only who held deadlines in the period, in roster order: a member of staff added later
+    # must not change an ended month's report.
+    owners = {o.owner for o in due}
+    staff = [s for s in basis.staff if s in owners] + sorted(owners - set(basis.staff), key=str)
     by_staff = tuple((s, _rate(o for o in due if o.owner == s)) for s in staff)
     missed = tuple(sorted((o for o in due if not o.met), key=lambda o: (o.due, o.view.id, o.deadline.name)))
     return OnTime(_rate(due), by_kind, by_department, by_staff, missed)
