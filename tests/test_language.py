@@ -218,6 +218,7 @@ def test_shell_completion_offers_values(office):
     assert complete(office, "svcctl dispatch " + tid[:4]) == [tid]
     assert complete(office, f"svcctl dispatch {tid} --to 维") == ["维修部"]
     assert complete(office, f"svcctl dispatch {tid} --assignee z") == ["zhao", "zhou"]
+    assert complete(office, "svcctl --as w") == ["wang"] and complete(office, "svcctl list --as z") == ["zhao", "zhou"]
     assert "active" in complete(office, "svcctl list --status ")
     assert "phone" in complete(office, "svcctl intake --channel ")
     assert complete(office, "svcctl show 2026", extra={"SVCCTL_RECORDS": str(office.root / "nowhere")}) == []

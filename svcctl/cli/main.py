@@ -9,7 +9,7 @@ import click
 from .. import __version__
 from ..core.errors import SvcError
 from ..present.i18n import LANGUAGES
-from . import customer_cmds, io_cmds, office_cmds, print_cmds, report_cmds, ticket_cmds, workflow_cmds
+from . import complete, customer_cmds, io_cmds, office_cmds, print_cmds, report_cmds, ticket_cmds, workflow_cmds
 from .common import Obj
 from .render import ShownStream, one_line
 
@@ -119,7 +119,8 @@ def _say(template: str, **args) -> str:
 @click.group(cls=SvcGroup, help=HELP, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--records", "records_dir", metavar="DIR", help="Records folder (default: $SVCCTL_RECORDS, else found upwards from here).")
-@click.option("--as", "user", metavar="STAFF", help="Acting staff id (default: $SVCCTL_USER, else git user.name if on the roster).")
+@click.option("--as", "user", metavar="STAFF", shell_complete=complete.staff,
+              help="Acting staff id (default: $SVCCTL_USER, else git user.name if on the roster).")
 @click.option("--lang", type=click.Choice(LANGUAGES), help="Language of what you read: zh 中文 or en English "
               "(default: $SVCCTL_LANG, else svcctl.yaml's language:, else zh).")
 @click.version_option(__version__, prog_name="svcctl")
@@ -152,7 +153,8 @@ def _accept_global_options_after(command: click.Command) -> None:
     names = {opt for param in command.params for opt in getattr(param, "opts", ())}
     if "--as" not in names:
         command.params.append(click.Option(["--as", "as_"], metavar="STAFF", expose_value=False,
-                                           callback=_remember("user"), help="Acting staff id (as the global --as)."))
+                                           shell_complete=complete.staff, callback=_remember("user"),
+                                           help="Acting staff id (as the global --as)."))
     if "--records" not in names:
         command.params.append(click.Option(["--records", "records_"], metavar="DIR", expose_value=False,
                                            callback=_remember("records_dir"), help="Records folder (as the global --records)."))
