@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import click
 
+from ..core.message import msg
+
 from .common import Named, examples, pass_obj
 
 REPORT_FORMATS = ("table", "markdown", "json", "csv", "html")
@@ -62,7 +64,6 @@ def _emit(env, figures, fmt: str | None, output: str | None) -> None:
     from pathlib import Path
 
     from ..core.errors import UsageError
-    from ..core.message import msg
     from ..present import i18n
     from .render import to_json
 
@@ -109,7 +110,7 @@ def _emit(env, figures, fmt: str | None, output: str | None) -> None:
         try:
             atomic_write(Path(output), text)
         except OSError as exc:
-            raise SvcError(f"cannot write {output}: {exc.strerror or exc}") from None
+            raise SvcError(msg("cannot write {output}: {error}", output=output, error=exc.strerror or str(exc))) from None
         click.echo(output, err=True)
     else:
         click.echo(text, nl=False)
@@ -165,7 +166,7 @@ def handover(obj, shift_hours, record_it, to, note, fmt):
 
     env = obj.env()
     if not record_it and (to or note):
-        raise UsageError("--to and --note go with --record")
+        raise UsageError(msg("--to and --note go with --record"))
     if record_it:
         board, recorded = ops.record(env, shift_hours, to, note)
     else:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from ..core import validate
 from ..core.errors import Refusal, UsageError
+from ..core.message import msg
 from ..core.timeutil import from_iso, iso
 from ..reports import handover as sorting
 from ..store import txn
@@ -39,7 +40,7 @@ def last_recorded(env: Env, now: datetime) -> dict | None:
 
 def board(env: Env, shift_hours: int) -> Board:
     if not 1 <= shift_hours <= 24:
-        raise UsageError(f"--shift-hours {shift_hours}: a shift is 1 to 24 hours")
+        raise UsageError(msg("--shift-hours {hours}: a shift is 1 to 24 hours", hours=shift_hours))
     now = env.now
     views = [env.view(t) for t in env.records.tickets()]
     last = last_recorded(env, now)
@@ -56,9 +57,9 @@ def record(env: Env, shift_hours: int, to: str | None = None, note: str | None =
     if to is not None:
         office.actor(to)  # refuses a staff id not on the roster
         if to == actor.id:
-            raise UsageError(f"--to {to}: a handover goes to the next shift, not to yourself")
+            raise UsageError(msg("--to {to}: a handover goes to the next shift, not to yourself", to=to))
     if note is not None and ("\n" in note or "\r" in note or not note.strip()):
-        raise UsageError("--note is one line of text")
+        raise UsageError(msg("--note is one line of text"))
     records = env.records
     with records.lock():
         current = board(env, shift_hours)
@@ -66,7 +67,7 @@ def record(env: Env, shift_hours: int, to: str | None = None, note: str | None =
         at = env.now.astimezone(office.tz)
         inner = validate.handover_name(at, station)
         if (records.root / inner).exists():
-            raise Refusal(f"a handover was already recorded at {at:%Y-%m-%d %H:%M:%S} on this PC ({inner})")
+            raise Refusal(msg("a handover was already recorded at {at} on this PC ({inner})", at=f"{at:%Y-%m-%d %H:%M:%S}", inner=inner))
         data = {"at": iso(at), "by": actor.id, "to": to, "station": station, "shift_hours": shift_hours,
                 "note": note.strip() if note else None, "urgent": current.ids("urgent"),
                 "normal": current.ids("normal"), "waiting": current.ids("waiting")}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..core.errors import UsageError
+from ..core.message import msg
 from ..reports import figures, periods
 from .env import Env
 
@@ -36,7 +37,7 @@ def run(env: Env, kind: str, chosen: periods.Period, as_of: datetime | None = No
     reported so far and marked as running."""
     when = as_of or env.now
     if when > env.now:
-        raise UsageError(f"--as-of {when:%Y-%m-%d %H:%M} is in the future: a report reads what has happened")
+        raise UsageError(msg("--as-of {when} is in the future: a report reads what has happened", when=f"{when:%Y-%m-%d %H:%M}"))
     if chosen.start >= when:
-        raise UsageError(f"the period {chosen.key} has not begun by {when:%Y-%m-%d %H:%M}")
+        raise UsageError(msg("the period {period} has not begun by {when}", period=chosen.key, when=f"{when:%Y-%m-%d %H:%M}"))
     return figures.report(kind, env.records.tickets(), basis(env), chosen, when)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from ..core.errors import UsageError
+from ..core.message import msg
 
 KINDS = ("week", "month", "range")
 _MONTH = re.compile(r"^(\d{4})\s*[-/年.]\s*(\d{1,2})\s*月?$")
@@ -20,9 +21,6 @@ _WEEK = re.compile(r"^(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})$")
 _DATE = re.compile(r"^(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?$")
 THIS = ("this", "current", "本月", "本周", "当月", "本")
 LAST = ("last", "previous", "上月", "上周", "上个月", "上")
-MONTH_FORMS = "write 2026-11, 2026年11月, 上月 (last) or 本月 (this)"
-WEEK_FORMS = "write 2026-W47, 上周 (last) or 本周 (this)"
-DATE_FORMS = "write a date like 2026-11-01 or 2026年11月1日"
 
 
 @dataclass(frozen=True)
@@ -96,7 +94,7 @@ def parse_month(text: str, tz: tzinfo, now: datetime) -> Period:
     match = _MONTH.match(raw)
     if match and 1 <= int(match.group(2)) <= 12 and 2000 <= int(match.group(1)) <= 2100:
         return month_of(date(int(match.group(1)), int(match.group(2)), 1), tz)
-    raise UsageError(f"cannot read the month {text!r}: {MONTH_FORMS}")
+    raise UsageError(msg("cannot read the month {text!r}: write 2026-11, 2026年11月, 上月 (last) or 本月 (this)", text=text))
 
 
 def parse_week(text: str, tz: tzinfo, now: datetime) -> Period:
@@ -110,7 +108,7 @@ def parse_week(text: str, tz: tzinfo, now: datetime) -> Period:
             return week_of(date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1), tz)
         except ValueError:
             pass
-    raise UsageError(f"cannot read the week {text!r}: {WEEK_FORMS} (ISO weeks start on Monday)")
+    raise UsageError(msg("cannot read the week {text!r}: write 2026-W47, 上周 (last) or 本周 (this) (ISO weeks start on Monday)", text=text))
 
 
 def parse_day(text: str, what: str) -> date:
@@ -120,16 +118,16 @@ def parse_day(text: str, what: str) -> date:
             return date(*(int(g) for g in match.groups()))
     except ValueError:
         pass
-    raise UsageError(f"cannot read the {what} date {text!r}: {DATE_FORMS}")
+    raise UsageError(msg("cannot read the {what} date {text!r}: write a date like 2026-11-01 or 2026年11月1日", what=what, text=text))
 
 
 def between(first: str, last: str, tz: tzinfo) -> Period:
     """``--from 2026-11-01 --to 2026-11-15``: both days included."""
     start, finish = parse_day(first, "--from"), parse_day(last, "--to")
     if finish < start:
-        raise UsageError(f"--to {last} is before --from {first}")
+        raise UsageError(msg("--to {last} is before --from {first}", last=last, first=first))
     if (finish - start).days > 366:
-        raise UsageError("a report covers at most a year: narrow --from/--to")
+        raise UsageError(msg("a report covers at most a year: narrow --from/--to"))
     return Period("range", _midnight(start, tz), _midnight(finish + timedelta(days=1), tz))
 
 
@@ -137,10 +135,10 @@ def choose(kind: str, tz: tzinfo, now: datetime, *, week: str | None = None, mon
            first: str | None = None, last: str | None = None) -> Period:
     """The period a command asked for; without one, the current week or month."""
     if (first is None) != (last is None):
-        raise UsageError("give both --from and --to (the --to day is included)")
+        raise UsageError(msg("give both --from and --to (the --to day is included)"))
     given = [name for name, value in (("--week", week), ("--month", month), ("--from/--to", first)) if value]
     if len(given) > 1:
-        raise UsageError(f"give one period: {' or '.join(given)}")
+        raise UsageError(msg("give one period: {given}", given=" / ".join(given)))
     if first is not None:
         return between(first, last, tz)
     if week is not None:
