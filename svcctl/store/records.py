@@ -443,25 +443,25 @@ def read_file(root: Path, inner: str) -> bytes | str:
             try:
                 target = path.resolve(strict=True)
             except FileNotFoundError:
-                return f"a symbolic link to a missing file ({os.readlink(path)}): records are plain files"
+                return msg("a symbolic link to a missing file ({target}): records are plain files", target=os.readlink(path))
             except (RuntimeError, OSError):
-                return "a symbolic link that loops back on itself: records are plain files"
+                return msg("a symbolic link that loops back on itself: records are plain files")
             if not target.is_relative_to(root.resolve()):
-                return f"a symbolic link out of the records folder ({target}): records are plain files"
+                return msg("a symbolic link out of the records folder ({target}): records are plain files", target=str(target))
             info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
-            return "a folder, not a record file"
+            return msg("a folder, not a record file")
         if not stat.S_ISREG(info.st_mode):
-            return "not a regular file (a pipe, socket or device): records are plain files"
+            return msg("not a regular file (a pipe, socket or device): records are plain files")
         if info.st_size > yamlio.MAX_BYTES:
-            return f"{info.st_size} bytes is more than a record can be ({yamlio.MAX_BYTES // 1024 // 1024} MB)"
+            return msg("{size} bytes is more than a record can be ({limit} MB)", size=info.st_size, limit=yamlio.MAX_BYTES // 1024 // 1024)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return "not a regular file (a pipe, socket or device): records are plain files"
+                return msg("not a regular file (a pipe, socket or device): records are plain files")
             return handle.read(yamlio.MAX_BYTES + 1)
     except OSError as exc:
-        return f"cannot read the file: {exc.strerror or exc}"
+        return msg("cannot read the file: {error}", error=exc.strerror or str(exc))
 
 
 def _locate(index: dict, path: tuple) -> int | None:

@@ -190,8 +190,8 @@ class DamagedJournal(Exception):
     def set_aside(self) -> str:
         aside = self.path.with_name(self.path.name + ".damaged")
         os.replace(self.path, aside)
-        return (f"set aside a damaged journal ({aside}): if a change was cut off, 'git status' shows "
-                "what it left; 'git checkout -- FILE' restores a file")
+        return msg("set aside a damaged journal ({aside}): if a change was cut off, 'git status' shows "
+                   "what it left; 'git checkout -- FILE' restores a file", aside=str(aside))
 
 
 class Journal(_JournalFile):
