@@ -338,3 +338,4 @@ def test_a_records_folder_inside_a_project_repository_refuses_writes_but_reads(t
     assert refused.exit_code == 3 and "repository of its own" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
     assert git(top, "rev-parse", "HEAD") == head and git(top, "status", "--porcelain") == ""
+    assert not [p.name for p in (top / ".git").iterdir() if p.name.startswith("svcctl")]  # not even a cache

@@ -206,12 +206,19 @@ class Records:
         """Records folders this clone keeps below its top on purpose (``init --inside-repo``)."""
         return vcs.run(self.top, "config", "--get-all", "svcctl.records").stdout.splitlines()
 
+    def owns_repo(self) -> bool:
+        """Whether the git repository holding the records is the office's own (or keeps them
+        inside on purpose): only then does svcctl write anything into it, even a cache."""
+        if self.toplevel is None:
+            return False
+        if self.top == self.root.resolve():
+            return True
+        return self.root.resolve().relative_to(self.top).as_posix() in self.allowed_inside()
+
     def require_own_repo(self) -> None:
         """An office's records live in a repository of their own: svcctl does not commit onto
         the branch of a project that happens to hold a records folder (the sample records/)."""
-        if self.top == self.root.resolve():
-            return
-        if self.root.resolve().relative_to(self.top).as_posix() in self.allowed_inside():
+        if self.owns_repo():
             return
         raise Refusal(msg("{root} is inside the git repository {top}, which is not the office's own: an office keeps its records in a repository of its own (copy the folder out and run 'git init' there, or 'svcctl init DIR' for a new office), or run 'svcctl setup --station CODE --inside-repo' to keep them there; nothing was changed", root=self.root, top=self.top))
 
@@ -318,8 +325,8 @@ class Records:
     def _cache(self) -> TicketCache | None:
         """The read cache, or None outside git (it lives in the git directory)."""
         self.office  # noqa: B018 - validates svcctl.yaml and takes its stamp
-        if self.toplevel is None or self.config_stamp is None:
-            return None
+        if self.config_stamp is None or not self.owns_repo():
+            return None  # outside git, or in a repository that is not the office's (the sample records/)
         return TicketCache(self.gdir / "svcctl-cache.json", self.config_stamp)
 
     def tickets_in(self, months: list[str]) -> list[Ticket]:
@@ -380,13 +387,15 @@ class Records:
 
     # -- writing ------------------------------------------------------------------
     def lock(self) -> txn.OfficeLock:
-        """The office lock; winning it first repairs a change a killed holder left behind."""
+        """The office lock; winning it first repairs a change a killed holder left behind.
+        Only writers take it, and svcctl writes only into the office's own repository."""
+        self.require_own_repo()
         return txn.OfficeLock(self.gdir, self.top)
 
     def recover(self) -> None:
         """Finish or roll back a change a killed process left behind (see store.txn)."""
-        if self.toplevel is None:
-            return  # outside git nothing was ever written by svcctl, so nothing to repair
+        if not self.owns_repo():
+            return  # svcctl never writes there (outside git, or another project's repository)
         lock = self.lock()
         if not lock.pending():
             return
