@@ -67,23 +67,36 @@ def run_bytes(cwd, *args, input: bytes | None = None, env: dict | None = None) -
         raise GitError(msg('git is not installed or not on PATH: install git first')) from None
 
 
+def objects(top: Path, names: list[str]) -> list[tuple[str, bytes] | None]:
+    """(type, content) of each named object (an id, or ``commit:path``), read by one git
+    process; None for a name that names nothing."""
+    if not names:
+        return []
+    proc = run_bytes(top, "cat-file", "--batch", input="".join(f"{name}\n" for name in names).encode("utf-8"))
+    if proc.returncode != 0:
+        raise GitError(msg('git cat-file failed: {stderr}', stderr=proc.stderr.decode(errors='replace').strip()[-200:]))
+    found, data, pos = [], proc.stdout, 0
+    for _ in names:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].split()
+        pos = end + 1
+        if len(header) != 3:  # "<name> missing"
+            found.append(None)
+            continue
+        size = int(header[2])
+        found.append((header[1].decode(), data[pos:pos + size]))
+        pos += size + 1
+    return found
+
+
 def blobs(top: Path, shas) -> dict[str, bytes]:
     """The contents of many blobs, read by one git process."""
     wanted = list(dict.fromkeys(shas))
-    if not wanted:
-        return {}
-    proc = run_bytes(top, "cat-file", "--batch", input="".join(f"{sha}\n" for sha in wanted).encode())
-    if proc.returncode != 0:
-        raise GitError(msg('git cat-file failed: {stderr}', stderr=proc.stderr.decode(errors='replace').strip()[-200:]))
-    out, data, pos = {}, proc.stdout, 0
-    for sha in wanted:
-        end = data.index(b"\n", pos)
-        header = data[pos:end].split()
-        if len(header) != 3:
+    out = {}
+    for sha, found in zip(wanted, objects(top, wanted)):
+        if found is None:
             raise GitError(msg('git cat-file: no object {sha}', sha=sha))
-        size = int(header[2])
-        out[sha] = data[end + 1:end + 1 + size]
-        pos = end + 1 + size + 1
+        out[sha] = found[1]
     return out
 
 
@@ -152,6 +165,16 @@ def git_dir(top: Path) -> Path:
     return (top / git(top, "rev-parse", "--git-dir").strip()).resolve()
 
 
+def locate(path: Path) -> tuple[Path, Path] | None:
+    """The top level and the git directory of the repository ``path`` is in, with one git
+    process; None outside git."""
+    proc = run(path, "rev-parse", "--show-toplevel", "--absolute-git-dir")
+    lines = proc.stdout.splitlines()
+    if proc.returncode != 0 or len(lines) != 2:
+        return None
+    return Path(lines[0]), Path(lines[1]).resolve()
+
+
 def head(top: Path) -> str | None:
     proc = run(top, "rev-parse", "-q", "--verify", "HEAD^{commit}")
     return proc.stdout.strip() if proc.returncode == 0 else None
@@ -160,32 +183,126 @@ def head(top: Path) -> str | None:
 def commit_paths(top: Path, paths: list[str], message: str, author: Author, expected_head: str | None) -> str:
     """Commit the working-tree state of ``paths`` (relative to ``top``) on top of HEAD.
 
-    The update of HEAD is compare-and-swap against ``expected_head``, so a commit that
-    raced in between is never overwritten.
+    Only the trees along the changed paths are read and written (a ticket's commit touches
+    the root, ``tickets``, its year and its month), so a commit costs the same at 100,000
+    records as at ten. The update of HEAD is compare-and-swap against ``expected_head``, so
+    a commit that raced in between is never overwritten.
     """
-    gdir = git_dir(top)
-    index = gdir / "svcctl-index"
-    env = {"GIT_INDEX_FILE": str(index), **author.env()}
+    if not expected_head:
+        return _first_commit(top, paths, message, author)
     present = [p for p in paths if (top / p).exists()]
-    removed = [p for p in paths if not (top / p).exists()]
-    if expected_head:
-        git(top, "read-tree", expected_head, env=env)
-    else:
-        git(top, "read-tree", "--empty", env=env)
-    lines = []
+    changes: dict[str, str | None] = dict.fromkeys(paths)
     if present:
         # Paths on stdin: an import commits tens of thousands, more than a command line holds.
         shas = git(top, "hash-object", "-w", "--stdin-paths", input="\n".join(present) + "\n").split()
-        lines += [f"100644 {sha}\t{p}" for sha, p in zip(shas, present)]
-    lines += [f"0 {EMPTY}\t{p}" for p in removed]
-    git(top, "update-index", "--index-info", input="\n".join(lines) + "\n", env=env)
+        changes.update(zip(present, shas))
+    tree = _tree_with(top, expected_head, changes)
+    commit = git(top, "commit-tree", tree, "-p", expected_head, input=message, env=author.env()).strip()
+    git(top, "update-ref", "-m", f"svcctl: {message.splitlines()[0]}", "HEAD", commit, expected_head)
+    _stage_as_committed(top, paths)
+    return commit
+
+
+def _first_commit(top: Path, paths: list[str], message: str, author: Author) -> str:
+    """The first commit of a repository, through a private index (there is no tree to edit)."""
+    index = git_dir(top) / "svcctl-index"
+    env = {"GIT_INDEX_FILE": str(index), **author.env()}
+    git(top, "read-tree", "--empty", env=env)
+    present = [p for p in paths if (top / p).exists()]
+    if present:
+        # Paths on stdin: an import commits tens of thousands, more than a command line holds.
+        shas = git(top, "hash-object", "-w", "--stdin-paths", input="\n".join(present) + "\n").split()
+        lines = [f"100644 {sha}\t{p}" for sha, p in zip(shas, present)]
+        git(top, "update-index", "--index-info", input="\n".join(lines) + "\n", env=env)
     tree = git(top, "write-tree", env=env).strip()
-    parents = ["-p", expected_head] if expected_head else []
-    commit = git(top, "commit-tree", tree, *parents, input=message, env=env).strip()
-    git(top, "update-ref", "-m", f"svcctl: {message.splitlines()[0]}", "HEAD", commit, expected_head or EMPTY)
+    commit = git(top, "commit-tree", tree, input=message, env=env).strip()
+    git(top, "update-ref", "-m", f"svcctl: {message.splitlines()[0]}", "HEAD", commit, EMPTY)
     index.unlink(missing_ok=True)
     sync_index(top, paths)
     return commit
+
+
+def _tree_with(top: Path, commit: str, changes: dict[str, str | None]) -> str:
+    """The id of ``commit``'s tree with each path set to a blob (or removed, for None).
+
+    Reads the trees on the way down to each changed file with one ``cat-file``, builds
+    the new ones here, and writes them with one ``hash-object``; nothing else of the tree
+    is read.
+    """
+    import hashlib
+    import tempfile
+
+    digest = hashlib.sha256 if len(commit) == 64 else hashlib.sha1
+    folders = {""}
+    for path in changes:
+        parts = path.split("/")[:-1]
+        folders.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+    order = sorted(folders, key=lambda f: (f.count("/") + bool(f), f))
+    trees = {}
+    for folder, found in zip(order, objects(top, [f"{commit}:{f}" if f else f"{commit}^{{tree}}" for f in order])):
+        if found is None:
+            trees[folder] = {}  # a new folder
+        elif found[0] != "tree":  # a file where a folder is wanted: git refuses such a change too
+            raise GitError(msg('cannot commit below {folder}: it is a file in HEAD', folder=folder))
+        else:
+            trees[folder] = _parse_tree(found[1], digest().digest_size)
+    for path, sha in changes.items():
+        folder, _, name = path.rpartition("/")
+        if sha is None:
+            trees[folder].pop(name, None)
+        else:
+            mode = trees[folder].get(name, ("100644", ""))[0]
+            trees[folder][name] = ("100755" if mode == "100755" else "100644", sha)
+    written: list[bytes] = []
+    for folder in sorted(folders - {""}, key=lambda f: -f.count("/")):
+        parent, _, name = folder.rpartition("/")
+        body = _tree_bytes(trees[folder])
+        if trees[folder]:
+            sha = digest(b"tree %d\0" % len(body) + body).hexdigest()
+            trees[parent][name] = ("40000", sha)
+            written.append(body)
+        else:
+            trees[parent].pop(name, None)  # git keeps no empty folders
+    root = _tree_bytes(trees[""])
+    written.append(root)
+    expected = digest(b"tree %d\0" % len(root) + root).hexdigest()
+    with tempfile.TemporaryDirectory(prefix="svcctl-trees-") as folder:
+        names = []
+        for i, body in enumerate(written):
+            name = os.path.join(folder, str(i))
+            with open(name, "wb") as handle:
+                handle.write(body)
+            names.append(name)
+        ids = git(top, "hash-object", "-w", "-t", "tree", "--stdin-paths", input="\n".join(names) + "\n").split()
+    if not ids or ids[-1] != expected:
+        raise GitError(msg('git hash-object wrote a different tree than svcctl built: nothing was committed'))
+    return expected
+
+
+def _parse_tree(body: bytes, size: int) -> dict[str, tuple[str, str]]:
+    entries, pos = {}, 0
+    while pos < len(body):
+        space = body.index(b" ", pos)
+        nul = body.index(b"\0", space)
+        mode = body[pos:space].decode()
+        name = body[space + 1:nul].decode("utf-8", "surrogateescape")
+        entries[name] = (mode, body[nul + 1:nul + 1 + size].hex())
+        pos = nul + 1 + size
+    return entries
+
+
+def _tree_bytes(entries: dict[str, tuple[str, str]]) -> bytes:
+    # git orders a folder's entries by name, a sub-folder's name read as if it ended in "/"
+    key = lambda name: name.encode("utf-8", "surrogateescape") + (b"/" if entries[name][0] == "40000" else b"")  # noqa: E731
+    return b"".join(f"{entries[n][0]} ".encode() + n.encode("utf-8", "surrogateescape") + b"\0"
+                    + bytes.fromhex(entries[n][1]) for n in sorted(entries, key=key))
+
+
+def _stage_as_committed(top: Path, paths: list[str]) -> None:
+    """The shared index takes the committed files as they now are in the working tree (the
+    same bytes), with fresh stat data, so ``git status`` stays clean without re-reading
+    anything else."""
+    git(top, "update-index", "--add", "--remove", "-z", "--stdin", input="\0".join(paths) + "\0")
 
 
 def sync_index(top: Path, paths: list[str]) -> None:

@@ -282,28 +282,13 @@ def test_reading_commands_work_on_a_records_folder_outside_git(office, complaint
     assert not (copy / ".git").exists()
 
 
-def test_two_records_folders_in_one_repository_keep_their_own_cache_entries(tmp_path):
-    top = tmp_path / "repo"
-    top.mkdir()
-    git(top, "init", "-q")
-    first, second = make_office(top / "first", "A", "--inside-repo"), make_office(top / "second", "A", "--inside-repo")
-    first.intake("--type", "query", "--unit", "3-2-1502", "--summary", "水费", "--at", "2026-11-20 09:00")
-    second.intake("--type", "query", "--unit", "3-2-1502", "--summary", "电费", "--at", "2026-11-20 09:00")
-    for _ in range(2):
-        assert [r["summary"] for r in first.json("list")] == ["水费"]
-        assert [r["summary"] for r in second.json("list")] == ["电费"]
-    cache = json.loads((top / ".git/svcctl-cache.json").read_text(encoding="utf-8"))
-    assert sorted(cache["entries"]) == ["first/tickets/2026/11/202611-A001.yaml",
-                                        "second/tickets/2026/11/202611-A001.yaml"]
-
-
-def test_a_cached_ticket_is_checked_again_when_svcctl_yaml_changes(office, repair):
-    assert len(office.json("list")) == 1  # fills the cache
+def test_an_indexed_ticket_is_checked_again_when_svcctl_yaml_changes(office, repair):
+    assert len(office.json("list")) == 1  # fills the index
     edit(office.root / "svcctl.yaml", "  - id: zhou\n    name: 周师傅\n    role: agent\n    department: 维修部\n", "")
     refused(office, ("list",), f"{where(repair, 'assignee: zhou')}: staff 'zhou' is not on the roster")
 
 
-def test_a_broken_ticket_is_never_served_from_the_cache(office, complaint):
+def test_a_broken_ticket_is_never_served_from_the_index(office, complaint):
     assert len(office.json("list")) == 1
     edit(complaint, "channel: phone", "channel: 'fax'")  # the same length: only the stamp tells
     refused(office, ("list",), f"{where(complaint, 'channel:')}: 'channel' is 'fax'; allowed: phone, visit, letter, online")

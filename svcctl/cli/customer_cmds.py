@@ -49,7 +49,7 @@ def show(obj, customer_id, reveal, fmt):
 
     env = obj.env()
     data = customers.public(env.records.customer(customer_id), env.reveal(reveal))
-    own = [rows.listing(env.view(t)) for t in tickets.select(env, customer=customer_id)]
+    own = [rows.listing(v) for v in tickets.select(env, customer=customer_id)]
     if fmt == "json":
         click.echo(to_json({**data, "tickets": own}))
         return

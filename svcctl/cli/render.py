@@ -38,7 +38,18 @@ class ShownStream:
 
 
 def to_json(data) -> str:
+    if isinstance(data, list) and data and all(isinstance(r, dict) and _flat(r) for r in data):
+        # The same text json.dumps(indent=2) gives, made row by row by the C encoder: a
+        # listing of thousands of rows is printed by every cron run.
+        dumps = json.JSONEncoder(ensure_ascii=False).encode
+        return "[\n" + ",\n".join(
+            "  {\n" + ",\n".join(f"    {dumps(k)}: {dumps(v)}" for k, v in row.items()) + "\n  }" if row else "  {}"
+            for row in data) + "\n]"
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _flat(row: dict) -> bool:
+    return all(isinstance(k, str) and (v is None or isinstance(v, (str, int, float, bool))) for k, v in row.items())
 
 
 def table(rows: list[dict], columns, lang: str | None = None) -> str:

@@ -109,13 +109,14 @@ def show(obj, ticket_id, now, reveal, fmt):
 @format_option()
 @pass_obj
 def list_(obj, status, ticket_type, unit, customer, staff, since, until, fmt):
+    env = obj.env()
+    env.records.start_index()
     from ..operations import tickets
     from ..present import rows, tables
 
-    env = obj.env()
     found = tickets.select(env, status=status, ticket_type=ticket_type, unit=unit, customer=customer,
                            staff=staff, since=since, until=until)
-    listed = sorted((rows.listing(env.view(t)) for t in found), key=lambda r: r["received_at"], reverse=True)
+    listed = sorted((rows.listing(v) for v in found), key=lambda r: r["received_at"], reverse=True)
     emit(listed, fmt, tables.LIST, env.language, empty=obj.say("no tickets match"))
 
 
@@ -158,11 +159,12 @@ def workorder(obj, ticket_id, reveal, fmt):
 @format_option()
 @pass_obj
 def overdue(obj, now, within, digest, fmt):
+    env = obj.env()
+    env.records.start_index()  # its file walk runs while the rest is loaded
     from ..operations import reading
     from ..present import rows as present
     from ..present import tables
 
-    env = obj.env()
     pairs = reading.overdue(env, now, within)
     if digest:
         if pairs:
@@ -183,10 +185,11 @@ def overdue(obj, now, within, digest, fmt):
 @format_option()
 @pass_obj
 def callbacks(obj, due_only, now, fmt):
+    env = obj.env()
+    env.records.start_index()  # its file walk runs while the rest is loaded
     from ..operations import reading
     from ..present import rows as present
     from ..present import tables
 
-    env = obj.env()
     rows = [present.callback(v, d) for v, d in reading.callbacks(env, now, due_only)]
     emit(rows, fmt, tables.CALLBACKS, env.language, empty=obj.say("no callbacks to make"))

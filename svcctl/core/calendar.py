@@ -23,8 +23,22 @@ from functools import lru_cache
 DAY = timedelta(days=1)
 
 
-@lru_cache(maxsize=None)
+# Schedules already known, by year: (days off, weekend working days, published). Importing
+# ``holidays`` takes longer than a whole command, so the store keeps what it gave in a small
+# file per release of the package and puts it here (store.schedules); years not found are
+# asked of the package and added.
+KNOWN: dict[int, tuple] = {}
+
+
 def _china_schedule(year: int):
+    found = KNOWN.get(year)
+    if found is None:
+        found = KNOWN[year] = _ask_holidays(year)
+    return found
+
+
+@lru_cache(maxsize=None)
+def _ask_holidays(year: int):
     import holidays
 
     cn = holidays.China(years=year)

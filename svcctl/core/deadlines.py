@@ -91,19 +91,26 @@ def evaluate(ticket: Ticket, policy: Policy, calendar: OfficeCalendar, now: date
         due = reach(calendar, start, span, state.pauses if rule.pausable else ())
         if rule.customer_date and ticket.h("requested_by"):
             due = ticket.h("requested_by")  # the date the customer asked for (rules §2, minor complaint)
-        if stopped is not None:
-            late = stopped - due if due is not None and stopped > due else None
-            state_now, delta = ("late", late) if late else ("met", None)
-        elif state.status == "cancelled":
+        if stopped is None and state.status == "cancelled":
             continue
-        elif due is None:
-            state_now, delta = "paused", None
-        elif now <= due:
-            state_now, delta = "pending", due - now
-        else:
-            state_now, delta = ("warned" if rule.level == "target" else "missed"), now - due
-        out.append(Deadline(rule.name, rule.level, due, state_now, stopped, delta, rule.source, start, rule.until))
+        out.append(clock(rule.name, rule.level, due, stopped, rule.source, start, rule.until, now))
     return out
+
+
+def clock(name: str, level: str, due: datetime | None, stopped: datetime | None, source: str,
+          start: datetime | None, until: tuple, now: datetime) -> Deadline:
+    """A deadline's state at ``now``. Only this step depends on the clock: the index keeps the
+    rest (due, stop, level) and calls it again for every reading."""
+    if stopped is not None:
+        late = stopped - due if due is not None and stopped > due else None
+        state_now, delta = ("late", late) if late else ("met", None)
+    elif due is None:
+        state_now, delta = "paused", None
+    elif now <= due:
+        state_now, delta = "pending", due - now
+    else:
+        state_now, delta = ("warned" if level == "target" else "missed"), now - due
+    return Deadline(name, level, due, state_now, stopped, delta, source, start, tuple(until))
 
 
 def reach(calendar: OfficeCalendar, start: datetime, span: Within, pauses: tuple = ()) -> datetime | None:

@@ -12,9 +12,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from .calendar import OfficeCalendar
-from .deadlines import Deadline, evaluate
+from .deadlines import Deadline, clock, evaluate
 from .policy import Policy
-from .ticket import Event, State, Ticket, fold
+from .ticket import HEADER_TIMES, Event, State, Ticket, fold
+from .timeutil import from_iso
 
 HEADER_FIELDS = ("id", "type", "grade", "category", "channel", "customer", "unit", "summary", "detail",
                  "received_at", "first_responder", "appointment_at", "requested_by")
@@ -22,10 +23,11 @@ HEADER_FIELDS = ("id", "type", "grade", "category", "channel", "customer", "unit
 _URGENCY = {"missed": 0, "warned": 1, "pending": 2, "paused": 3}
 
 
-@dataclass(frozen=True)
-class TicketView:
-    ticket: Ticket
-    state: State
+class _Reading:
+    """What every view answers the same way, whether built from the events or from the
+    summary the index keeps (``BriefView``)."""
+
+    header: dict
     deadlines: tuple[Deadline, ...]
     now: datetime
 
@@ -33,16 +35,8 @@ class TicketView:
         # Header fields read as attributes (view.unit, view.received_at): the view adds to
         # the record, it never renames it.
         if name in HEADER_FIELDS:
-            return self.ticket.header.get(name)
+            return self.header.get(name)
         raise AttributeError(name)
-
-    @property
-    def emergency(self) -> bool:
-        return bool(self.ticket.h("emergency")) or self.state.emergency_since is not None
-
-    @property
-    def events(self) -> tuple[Event, ...]:
-        return self.ticket.events
 
     @property
     def status(self) -> str:
@@ -50,7 +44,7 @@ class TicketView:
 
     @property
     def is_open(self) -> bool:
-        return self.state.is_open
+        return self.state.status in ("open", "dispatched", "paused")
 
     @property
     def open_deadlines(self) -> tuple[Deadline, ...]:
@@ -72,6 +66,30 @@ class TicketView:
         return next((d for d in self.deadlines if d.name == name), None)
 
     @property
+    def awaiting_callback(self) -> bool:
+        return self.state.status == "closed"
+
+
+@dataclass(frozen=True)
+class TicketView(_Reading):
+    ticket: Ticket
+    state: State
+    deadlines: tuple[Deadline, ...]
+    now: datetime
+
+    @property
+    def header(self) -> dict:
+        return self.ticket.header
+
+    @property
+    def emergency(self) -> bool:
+        return bool(self.ticket.h("emergency")) or self.state.emergency_since is not None
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return self.ticket.events
+
+    @property
     def closed_at(self) -> datetime | None:
         close = self.state.current_close
         return close.at if close is not None else None
@@ -91,9 +109,41 @@ class TicketView:
         callback = self.state.last_callback
         return callback.get("satisfaction") if callback is not None else None
 
+
+@dataclass(frozen=True)
+class BriefState:
+    """The part of a ``State`` the summary keeps: who holds the ticket and where it stands."""
+
+    status: str
+    owner: str
+    department: str | None
+    assignee: str | None
+    escalated_to: str | None
+    callback_required: bool
+    callback_done: bool
+    reopen_count: int
+
     @property
-    def awaiting_callback(self) -> bool:
-        return self.state.status == "closed"
+    def is_open(self) -> bool:
+        return self.status in ("open", "dispatched", "paused")
+
+
+@dataclass(frozen=True)
+class BriefView(_Reading):
+    """A view rebuilt from its summary (``summarise``) at a given ``now``: everything a
+    listing, ``overdue`` or ``callbacks`` reads, without the events. Only the deadline
+    states depend on ``now`` and they are judged again here, by the same step as
+    ``evaluate`` (``deadlines.clock``)."""
+
+    header: dict
+    state: BriefState
+    deadlines: tuple[Deadline, ...]
+    now: datetime
+    emergency: bool
+    closed_at: datetime | None
+    result: str | None
+    fee: Decimal | None
+    satisfaction: int | None
 
 
 def build(ticket: Ticket, policy: Policy, calendar: OfficeCalendar, now: datetime) -> TicketView:
@@ -103,3 +153,59 @@ def build(ticket: Ticket, policy: Policy, calendar: OfficeCalendar, now: datetim
 
 def urgency(d: Deadline) -> int:
     return _URGENCY.get(d.state, 9)
+
+
+_STATE_KEYS = ("status", "owner", "department", "assignee", "escalated_to", "callback_required", "callback_done",
+               "reopen_count")
+
+
+def summarise(view: TicketView) -> dict:
+    """What a view holds that does not depend on ``now``, as JSON-ready values (the index's
+    per-ticket summary; ``brief`` turns it back into a view)."""
+    state = view.state
+    return {
+        "header": {k: _put(v) if k in HEADER_TIMES else v for k, v in view.header.items() if v is not None},
+        "state": {k: getattr(state, k) for k in _STATE_KEYS},
+        "emergency": view.emergency, "closed_at": _put(view.closed_at), "result": view.result,
+        "fee": None if view.fee is None else str(view.fee), "satisfaction": view.satisfaction,
+        "deadlines": [[d.name, d.level, _put(d.due), _put(d.stopped_at), d.source, _put(d.start), list(d.until)]
+                      for d in view.deadlines],
+    }
+
+
+def brief(summary: dict, now: datetime) -> BriefView:
+    """The view a summary stands for, with every deadline judged at ``now``."""
+    header = {k: _get(v) if k in HEADER_TIMES else v for k, v in summary["header"].items()}
+    deadlines = tuple(clock(name, level, _get(due), _get(stopped), source, _get(start), until, now)
+                      for name, level, due, stopped, source, start, until in summary["deadlines"])
+    fee = summary["fee"]
+    return BriefView(header, BriefState(**summary["state"]), deadlines, now, summary["emergency"],
+                     _get(summary["closed_at"]), summary["result"], None if fee is None else Decimal(fee),
+                     summary["satisfaction"])
+
+
+def _put(when: datetime | None) -> str | None:
+    """A time as text that gives back the same object: the offset, and the zone when it has
+    one (arithmetic within a zone differs from arithmetic across offsets where clocks change)."""
+    if when is None:
+        return None
+    key = getattr(when.tzinfo, "key", None)
+    return when.isoformat() + (f"[{key}]" if key else "")
+
+
+def _get(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    if text.endswith("]"):
+        from zoneinfo import ZoneInfo
+
+        text, key = text[:-1].split("[")
+        return datetime.fromisoformat(text).astimezone(ZoneInfo(key))
+    return from_iso(text)
+
+
+def live(view: TicketView) -> bool:
+    """Whether the ticket can show up in today's work whatever the time: still open, waiting
+    for its callback, or with a deadline whose clock still runs. Everything else is settled
+    for good until a new event arrives, which changes the file."""
+    return view.state.status in ("open", "dispatched", "paused", "closed") or bool(view.open_deadlines)

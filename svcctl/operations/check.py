@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path, PurePosixPath
 
 from ..core import validate
 from ..core.office import Office
-from ..store.records import CONFIG
+from ..store.parallel import chunks
+from ..store.records import CONFIG, Records
 from .env import Env
 from ..core.message import msg
 
@@ -51,20 +53,22 @@ def run(env: Env, only: set[str] | None = None) -> list[Problem]:
     # Without a valid svcctl.yaml tickets are still checked, but not against roster and departments.
     office = Office(config) if config is not None else None
     customer_ids = set(records.customer_ids())
-    for cid in sorted(customer_ids):
-        if only is None or f"customers/{cid}.yaml" in only:
-            read("customer", f"customers/{cid}.yaml")
     for path in records.handover_paths():
         inner = path.relative_to(records.root).as_posix()
         if only is None or inner in only:
             read("handover", inner, office=office)
     years = set()
-    for path in records.ticket_paths():
-        inner = path.relative_to(records.root).as_posix()
-        if only is not None and inner not in only:
-            continue
-        read("ticket", inner, office=office, customers=customer_ids)
-        match = validate.TICKET_ID.match(path.stem)
+    inners = [p.relative_to(records.root).as_posix() for p in records.ticket_paths()]
+    files = [("customer", f"customers/{cid}.yaml") for cid in sorted(customer_ids)]
+    files += [("ticket", inner) for inner in inners]
+    files = [(kind, inner) for kind, inner in files if only is None or inner in only]
+    # Records are many and independent: checked on every core, reported in path order.
+    setup = (str(records.root), config if office is not None else None, customer_ids)
+    for found in chunks(_check_files, files, _check_setup, setup, "checking records"):
+        for inner, line, message in found:
+            problems.append(Problem(records.label(inner), line, message))
+    for kind, inner in files:
+        match = validate.TICKET_ID.match(PurePosixPath(inner).stem) if kind == "ticket" else None
         if match and 2000 <= int(match.group(1)) <= 2100:
             years.add(int(match.group(1)))
     if only is None:
@@ -83,3 +87,21 @@ def run(env: Env, only: set[str] | None = None) -> list[Problem]:
                     msg('no published holiday schedule (调休) for {year} in the holidays package: working days of {year} follow weekends and fixed holidays only; add the State Council schedule under calendar: in svcctl.yaml (holidays, workdays) and list {year} under calendar: schedule_years, or upgrade holidays', year=year),
                     "warning"))
     return problems
+
+
+_CHECKING: dict = {}
+
+
+def _check_setup(root: str, config: dict | None, customer_ids: set) -> None:
+    records = Records(Path(root))
+    _CHECKING.update(records=records, office=Office(config) if config is not None else None, customers=customer_ids)
+
+
+def _check_files(files: list[tuple[str, str]]) -> list[tuple]:
+    """(inner, line, message) for every problem of these (kind, inner) record files."""
+    records, office, customers = _CHECKING["records"], _CHECKING["office"], _CHECKING["customers"]
+    found = []
+    for kind, inner in files:
+        context = {"office": office, "customers": customers} if kind == "ticket" else {}
+        found += [(inner, line, message) for line, message in records.read(kind, inner, **context)[2]]
+    return found

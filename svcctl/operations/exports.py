@@ -55,7 +55,7 @@ def export_tickets(env: Env, path, *, reveal=False, encoding=None, since=None, u
     text = (lambda value: value) if reveal else mask_phones_in
     local = lambda moment: moment.astimezone(tz) if moment is not None else None  # noqa: E731
     rows = []
-    for ticket in sorted(ticket_ops.select(env, since=since, until=until), key=lambda t: t.id):
+    for ticket in sorted(ticket_ops.received_between(env, since, until), key=lambda t: t.id):
         state = fold(ticket, env.office.policy)
         dispatch = next((e for e in reversed(ticket.events) if e.kind == "dispatch"), None)
         close = state.current_close

@@ -15,17 +15,23 @@ def overdue(env: Env, now: str | None = None, within: str | None = None):
     from ..core.policy import parse_within
     from ..reports.overdue import overdue as overdue_pairs
 
+    from .tickets import views
+
     when = _when(env, now)
     soon_until = reach(env.office.calendar, when, parse_within(within)) if within is not None else None
-    return overdue_pairs([env.view(t, when) for t in env.records.tickets()], soon_until)
+    # Only a ticket with a running clock due by then can be listed: the index gives just those.
+    return overdue_pairs(views(env, when, due_by=max(when, soon_until or when)), soon_until)
 
 
 def callbacks(env: Env, now: str | None = None, due_only: bool = False):
     from ..reports.overdue import callbacks as callback_pairs
 
+    from .tickets import views
+
     when = _when(env, now)
     end = env.office.calendar.end_of_day(when) if due_only else None
-    return callback_pairs([env.view(t, when) for t in env.records.tickets()], end)
+    # A callback is owed only by a handled ticket still awaiting it (status closed).
+    return callback_pairs(views(env, when, in_play=True, statuses={"closed"}), end)
 
 
 def digest(env: Env, pairs, now: str | None = None) -> str:

@@ -8,7 +8,8 @@ from ..core import model, workflow
 from ..core.errors import NotFound, Refusal, UsageError
 from ..core.events import KINDS
 from ..core.intake import new_ticket
-from ..core.ticket import STATUS_GROUPS, Ticket, fold
+from ..core.ticket import STATUS_GROUPS, Ticket
+from ..core.view import brief, live
 from ..core.timeutil import short
 from ..core.units import canonical_unit, find_unit, same_unit
 from ..store import txn
@@ -33,6 +34,7 @@ def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=Non
         raise UsageError(msg('--summary is one line; put the full account in --detail'))
     actor = env.actor()
     records = env.records
+    records.start_index()  # the repeat check reads it: its file walk runs while the intake is prepared
     new_customer = None
     if new_name:
         if not unit:
@@ -174,32 +176,55 @@ def work_order(env: Env, ticket_id: str, reveal: bool = False, fmt: str = "text"
     return documents.render(f"workorder.{'html' if fmt == 'html' else 'txt'}", data, env.language, env.records.root)
 
 
+def views(env: Env, when: datetime | None = None, *, in_play: bool = False, statuses=None, due_by=None) -> list:
+    """The read model at ``when`` (default: now) of every ticket, or only of those still in
+    play (open, awaiting a callback, a clock running), of ``statuses``, or with a running
+    clock due by ``due_by``: a narrowing, so callers still apply their own test. Rebuilt
+    from the index's summaries when there is one, else built from the files."""
+    when = when or env.now
+    summaries = env.records.summaries(in_play, statuses, due_by)
+    if summaries is not None:
+        return [brief(s, when) for s in summaries]
+    return [v for v in (env.view(t, when) for t in env.records.tickets()) if not in_play or live(v)]
+
+
 def select(env: Env, *, status=None, ticket_type=None, unit=None, customer=None, staff=None,
-           since=None, until=None) -> list[Ticket]:
+           since=None, until=None) -> list:
+    """Views of the tickets that pass every filter given."""
     types = {model.normalise("type", t) for t in ticket_type} if ticket_type else None
     unit_q = canonical_unit(unit) if unit else None
+    customer_q = canonical_customer_id(customer) if customer else None
     since_t = env.time(since) if since else None
     until_t = _end_of_day_if_date(env, until) if until else None
+    statuses = _statuses(status) if status else None
+    # Only a ticket still in play can be open, dispatched, paused or awaiting its callback.
+    in_play = statuses is not None and statuses <= set(STATUS_GROUPS["active"])
     out = []
-    for ticket in env.records.tickets():
-        if types and ticket.type not in types:
+    for view in views(env, in_play=in_play, statuses=statuses if in_play else None):
+        if types and view.type not in types:
             continue
-        if unit_q and not same_unit(unit_q, ticket.h("unit")):
+        if unit_q and not same_unit(unit_q, view.unit):
             continue
-        if customer and ticket.h("customer") != canonical_customer_id(customer):
+        if customer_q and view.customer != customer_q:
             continue
-        if since_t and ticket.received_at < since_t:
+        if since_t and view.received_at < since_t:
             continue
-        if until_t and ticket.received_at > until_t:
+        if until_t and view.received_at > until_t:
             continue
-        if status or staff:
-            state = fold(ticket, env.office.policy)
-            if status and state.status not in _statuses(status):
-                continue
-            if staff and staff not in {ticket.h("first_responder"), state.owner, state.assignee}:
-                continue
-        out.append(ticket)
+        if statuses and view.status not in statuses:
+            continue
+        if staff and staff not in {view.first_responder, view.state.owner, view.state.assignee}:
+            continue
+        out.append(view)
     return out
+
+
+def received_between(env: Env, since=None, until=None) -> list[Ticket]:
+    """Whole tickets (every event) received within the bounds given, for exports."""
+    since_t = env.time(since) if since else None
+    until_t = _end_of_day_if_date(env, until) if until else None
+    return [t for t in env.records.tickets()
+            if (since_t is None or t.received_at >= since_t) and (until_t is None or t.received_at <= until_t)]
 
 
 def _statuses(wanted) -> set:

@@ -23,7 +23,6 @@ from ..core.errors import BrokenRecord, ConflictError, NotFound, Refusal, SvcErr
 from ..core.office import Office
 from ..core.ticket import Ticket
 from . import txn, yamlio
-from .cache import TicketCache, stamp
 from ..core.message import msg
 
 CONFIG = "svcctl.yaml"
@@ -98,14 +97,17 @@ def _ticket_file_problems(inner: str) -> list:
 @dataclass
 class Records:
     root: Path
-    # svcctl.yaml's stamp when ``office`` read it: the read cache is valid only for that file
-    config_stamp: list | None = field(default=None, init=False, repr=False, compare=False)
+    _index: object = field(default=None, init=False, repr=False, compare=False)
 
     @cached_property
+    def _git(self) -> tuple[Path, Path] | None:
+        found = vcs.locate(self.root)
+        return (found[0].resolve(), found[1]) if found is not None else None
+
+    @property
     def toplevel(self) -> Path | None:
         """The git top level, or None when the records folder is not in a git repository."""
-        top = vcs.toplevel(self.root)
-        return top.resolve() if top is not None else None
+        return self._git[0] if self._git is not None else None
 
     @property
     def top(self) -> Path:
@@ -115,9 +117,10 @@ class Records:
             )
         return self.toplevel
 
-    @cached_property
+    @property
     def gdir(self) -> Path:
-        return vcs.git_dir(self.top)
+        self.top  # noqa: B018 - outside git there is no git directory: say so
+        return self._git[1]
 
     def rel(self, inner: str) -> str:
         """Path of a records file relative to the git top level, for git."""
@@ -266,10 +269,10 @@ class Records:
     # -- office ---------------------------------------------------------------
     @cached_property
     def office(self) -> Office:
-        try:  # taken before reading, so a change made meanwhile never matches the cache
-            self.config_stamp = stamp(self.root / CONFIG)
-        except OSError:
-            self.config_stamp = None
+        if self.owns_repo():
+            from . import schedules
+
+            schedules.load(self.gdir)
         return Office(self._load("config", CONFIG))
 
     def raw_config(self) -> dict:
@@ -305,53 +308,114 @@ class Records:
             raise NotFound(msg("no ticket {stem}: see 'svcctl list'", stem=PurePosixPath(inner).stem))
         return self._load_ticket(inner)
 
-    def _load_ticket(self, inner: str, cache: TicketCache | None = None) -> Ticket:
-        key = file_stamp = None
-        if cache is not None:
-            key = self.rel(inner)
-            try:
-                file_stamp = stamp(self.root / inner)
-            except OSError:
-                cache = None
-            else:
-                record = cache.get(key, file_stamp)
-                if record is not None:
-                    return Ticket.from_record(record)
-        data = self._load("ticket", inner, office=self.office)
-        if cache is not None:
-            cache.put(key, file_stamp, data)
-        return Ticket.from_record(data)
+    def _load_ticket(self, inner: str) -> Ticket:
+        return Ticket.from_record(self._load("ticket", inner, office=self.office))
 
-    def _cache(self) -> TicketCache | None:
-        """The read cache, or None outside git (it lives in the git directory)."""
-        self.office  # noqa: B018 - validates svcctl.yaml and takes its stamp
-        if self.config_stamp is None or not self.owns_repo():
-            return None  # outside git, or in a repository that is not the office's (the sample records/)
-        return TicketCache(self.gdir / "svcctl-cache.json", self.config_stamp)
+    # -- the ticket index (store.index): what listings read -------------------------------
+    @cached_property
+    def records_rel(self) -> str:
+        """Where the records folder sits below the git top level ("" at the top)."""
+        rel = self.root.resolve().relative_to(self.top).as_posix()
+        return "" if rel == "." else rel
+
+    def start_index(self) -> None:
+        """Start bringing the index in step (its file walk runs alongside); listings call this
+        first thing so the walk overlaps their own start."""
+        import sqlite3
+
+        self.office  # noqa: B018 - a broken svcctl.yaml refuses every command before anything is built
+        if self._index is not None or not self.owns_repo():
+            return  # outside git, or in a repository that is not the office's: nothing is written
+        import hashlib
+
+        from .index import TicketIndex
+
+        rel = self.records_rel
+        suffix = f"-{hashlib.sha1(rel.encode()).hexdigest()[:10]}" if rel else ""
+        try:
+            self._index = TicketIndex(self, self.gdir / f"svcctl-tickets{suffix}.sqlite").start()
+        except (sqlite3.Error, OSError):
+            self._index = False
+
+    def index(self):
+        """The ticket index, in step with the files; None outside git or where it cannot be
+        kept (a read-only clone), and then every listing reads the files themselves. Refused
+        (as reading every file would be) when any ticket file fails its check."""
+        index = self._open_index()
+        if index is not None:
+            self._refuse_broken(index)
+        return index
+
+    def _open_index(self, build: bool = True):
+        """The index in step with the files; with ``build`` False, None rather than a build
+        from nothing (a few files are read faster than a whole office is indexed)."""
+        import sqlite3
+
+        self.start_index()
+        if not self._index:
+            return None
+        if not build and self._index.needs_build:
+            return None
+        if not getattr(self._index, "ready", False):
+            try:
+                self._index.open()
+            except (sqlite3.Error, OSError):
+                self._index = False
+                return None
+            self._index.ready = True
+        return self._index
+
+    def _refuse_broken(self, index, folders: list[str] | None = None) -> None:
+        """A listing refuses on the first ticket file that fails its check, as reading every
+        file would: that file is read again, so the message is exactly what it says now."""
+        first = index.first_problem(folders)
+        if first is not None:
+            self._load("ticket", first, office=self.office)
+
+    def summaries(self, in_play: bool = False, statuses=None, due_by=None) -> list[dict] | None:
+        """The read-model summaries (``core.view.summarise``) of every ticket, or only of those
+        still in play, of ``statuses``, or with a running clock due by ``due_by``; None when
+        there is no index (then build views from ``tickets()``)."""
+        index = self.index()
+        return None if index is None else index.summaries(in_play, statuses, due_by)
 
     def tickets_in(self, months: list[str]) -> list[Ticket]:
         """The tickets filed under the given ``YYYY/MM`` folders."""
-        cache = self._cache()
-        out = []
-        for month in months:
-            for path in sorted((self.root / "tickets" / month).glob("*.yaml")):
-                out.append(self._load_ticket(path.relative_to(self.root).as_posix(), cache))
-        if cache is not None:
-            cache.save()
-        return out
+        folders = [f"tickets/{month}" for month in months]
+        index = self._open_index(build=False)
+        if index is None:
+            return [self._load_ticket(path.relative_to(self.root).as_posix())
+                    for folder in folders for path in sorted((self.root / folder).glob("*.yaml"))]
+        self._refuse_broken(index, folders)
+        return [Ticket.from_record(r) for r in index.records_of(
+            f"folder IN ({','.join('?' * len(folders))})", tuple(folders))]
 
     def tickets(self) -> list[Ticket]:
-        cache = self._cache()
-        out, seen = [], set()
-        for path in self.ticket_paths():
-            inner = path.relative_to(self.root).as_posix()
-            if cache is not None:
-                seen.add(self.rel(inner))
-            out.append(self._load_ticket(inner, cache))
-        if cache is not None:
-            cache.prune(seen, self.rel("tickets") + "/")
-            cache.save()
-        return out
+        """Every ticket, in path order."""
+        index = self.index()
+        if index is None:
+            return [self._load_ticket(path.relative_to(self.root).as_posix()) for path in self.ticket_paths()]
+        return [Ticket.from_record(r) for r in index.records_of()]
+
+    def open_tickets(self) -> list[Ticket]:
+        """The tickets still in play: open, awaiting a callback, or with a deadline whose
+        clock runs. Costs in proportion to them, not to the history."""
+        index = self.index()
+        if index is None:
+            return [t for t in self.tickets() if _in_play(t, self.office)]
+        return [Ticket.from_record(r) for r in index.records_of("live = 1")]
+
+    def tickets_touching(self, start: datetime, end: datetime) -> list[Ticket]:
+        """The tickets a report of ``[start, end)`` can need: received before ``end`` and
+        either still in play or with an event at or after ``start``."""
+        index = self.index()
+        if index is None:
+            return [t for t in self.tickets() if t.received_at < end and (
+                _last_at(t) >= start or _in_play(t, self.office))]
+        from .index import _utc
+
+        return [Ticket.from_record(r) for r in index.records_of(
+            "received < ? AND (live = 1 OR last_at >= ?)", (_utc(end), _utc(start)))]
 
     # -- handovers ---------------------------------------------------------------
     def handover_paths(self) -> list[Path]:
@@ -396,6 +460,8 @@ class Records:
         """Finish or roll back a change a killed process left behind (see store.txn)."""
         if not self.owns_repo():
             return  # svcctl never writes there (outside git, or another project's repository)
+        if not (txn.Journal(self.top, self.gdir).exists() or txn.MergeJournal(self.top, self.gdir).exists()):
+            return  # the usual case, found without loading the lock's module
         lock = self.lock()
         if not lock.pending():
             return
@@ -471,6 +537,16 @@ def read_file(root: Path, inner: str) -> bytes | str:
             return handle.read(yamlio.MAX_BYTES + 1)
     except OSError as exc:
         return msg("cannot read the file: {error}", error=exc.strerror or str(exc))
+
+
+def _last_at(ticket: Ticket) -> datetime:
+    return ticket.events[-1].at if ticket.events else ticket.received_at
+
+
+def _in_play(ticket: Ticket, office: Office) -> bool:
+    from ..core.view import build, live
+
+    return live(build(ticket, office.policy, office.calendar, ticket.received_at))
 
 
 def _locate(index: dict, path: tuple) -> int | None:

@@ -55,6 +55,14 @@ def parse(text: str):
     """Data from YAML text; ``YamlProblem`` with a 1-based line on any defect."""
     if len(text) > MAX_BYTES:
         raise YamlProblem(None, msg('{count} characters is more than a record can be ({megabytes} MB)', count=len(text), megabytes=MAX_BYTES // 1024 // 1024))
+    data = fast_parse(text)
+    return data if data is not None else full_parse(text)
+
+
+def full_parse(text: str):
+    """``parse`` by PyYAML alone."""
+    if len(text) > MAX_BYTES:
+        raise YamlProblem(None, msg('{count} characters is more than a record can be ({megabytes} MB)', count=len(text), megabytes=MAX_BYTES // 1024 // 1024))
     loader = _StrictLoader(text)
     try:
         node = loader.get_single_node()
@@ -269,3 +277,113 @@ def _fast_dump(data) -> str | None:
                 out.append(f"{lead}{sub}: {text}\n")
                 lead = "    "
     return "".join(out)
+
+
+# -- the fast path for records as svcctl writes them ---------------------------------------
+# Building the index parses every ticket file; PyYAML spends most of its time constructing
+# Python objects node by node. A ticket svcctl wrote is a flat mapping of plain or
+# single-quoted scalars plus an ``events:`` list of such mappings, which a few line patterns
+# read exactly. Anything else (a comment, a block or double-quoted scalar, a scalar YAML
+# would read as a float, null or yes/no, a duplicate key, any unusual character) makes
+# ``fast_parse`` give up and the full parser above read the file, so both always agree.
+import functools as _functools  # noqa: E402
+import re as _re  # noqa: E402
+
+_TOP = _re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: (.+))?")
+_ITEM = _re.compile(r"  - (?:([A-Za-z_][A-Za-z0-9_]*): )?(.+)")
+_FIELD = _re.compile(r"    ([A-Za-z_][A-Za-z0-9_]*): (.+)")
+_INT = _re.compile(r"0|[1-9][0-9]{0,17}")
+_PLAIN_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_ODD_BREAKS = _re.compile("[\r\x85\u2028\u2029\x0b\x0c\x1c-\x1e\ufeff]")
+_resolver = yaml.resolver.Resolver()
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_GIVE_UP = object()
+# What svcctl writes for a time: YAML resolves it as a timestamp, which this loader keeps as text.
+_WRITTEN_TIME = _re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?[+-][0-9]{2}:[0-9]{2}")
+_RESOLVED_FIRST = frozenset(_resolver.yaml_implicit_resolvers)
+
+
+def _scalar(text: str):
+    if _WRITTEN_TIME.fullmatch(text):
+        return text
+    return _other_scalar(text)
+
+
+@_functools.lru_cache(maxsize=8192)
+def _other_scalar(text: str):
+    if text[0] == "'":
+        inner = text[1:-1]
+        if len(text) < 2 or text[-1] != "'" or "'" in inner.replace("''", "") or not inner.isprintable():
+            return _GIVE_UP
+        return inner.replace("''", "'")
+    if text[0] in _PLAIN_INDICATORS or text != text.strip() or ": " in text or " #" in text or text.endswith(":") \
+            or not text.isprintable():
+        return _GIVE_UP
+    if text[0] not in _RESOLVED_FIRST:
+        return text
+    tag = _resolver.resolve(yaml.ScalarNode, text, (True, False))
+    if tag in (_STR, _TIMESTAMP):
+        return text
+    if tag == "tag:yaml.org,2002:int" and _INT.fullmatch(text):
+        return int(text)
+    if tag == "tag:yaml.org,2002:bool" and text in ("true", "false"):
+        return text == "true"
+    return _GIVE_UP
+
+
+@_functools.lru_cache(maxsize=1024)
+def _key(text: str) -> bool:
+    return _resolver.resolve(yaml.ScalarNode, text, (True, False)) == _STR
+
+
+def fast_parse(text: str):
+    """The data of a record in svcctl's own layout, exactly as ``parse`` gives it; None
+    when the text is anything else (then call ``parse``). The layout: ``key: scalar`` lines,
+    and ``key:`` followed by a list of scalars (``  - scalar``) or of flat mappings
+    (``  - key: scalar`` then ``    key: scalar``)."""
+    if not text.endswith("\n") or _ODD_BREAKS.search(text) or text.count("\n") * 2 + 2 > MAX_VALUES:
+        return None
+    data: dict = {}
+    items = None  # the list being filled, and whether it holds mappings
+    mappings = None
+    current = None
+    for line in text[:-1].split("\n"):
+        if items is not None and line.startswith("  "):
+            item = _ITEM.fullmatch(line)
+            if item is not None:
+                key, value = item.group(1), _scalar(item.group(2))
+                if value is _GIVE_UP or (mappings is not None and mappings != (key is not None)):
+                    return None
+                mappings = key is not None
+                if not mappings:
+                    items.append(value)
+                    continue
+                if not _key(key):
+                    return None
+                current = {key: value}
+                items.append(current)
+                continue
+            field = _FIELD.fullmatch(line) if current is not None else None
+            if field is None:
+                return None
+            key, value = field.group(1), _scalar(field.group(2))
+            if key in current or value is _GIVE_UP or not _key(key):
+                return None
+            current[key] = value
+            continue
+        if items is not None and not items:
+            return None  # "key:" with nothing below reads as null
+        items = mappings = current = None
+        top = _TOP.fullmatch(line)
+        if top is None or top.group(1) in data or not _key(top.group(1)):
+            return None
+        if top.group(2) is None:
+            items = data[top.group(1)] = []
+            continue
+        value = _scalar(top.group(2))
+        if value is _GIVE_UP:
+            return None
+        data[top.group(1)] = value
+    if items is not None and not items:
+        return None
+    return data or None

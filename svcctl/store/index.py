@@ -1,0 +1,456 @@
+"""The ticket index: a derived SQLite database in the git directory.
+
+Per ticket file it keeps the file's stamp and content hash, the fields listings filter on,
+the read model's summary (``core.view.summarise``: state, owner, department, every
+deadline's due and stop times) and the validated record, so that daily commands read
+only the tickets still in play (open, awaiting a callback, or with a running clock) and
+never parse a settled ticket's YAML again. It is never committed, safe to delete, and
+never trusted blindly:
+
+* The whole index is thrown away and built again (both cores, a progress bar on a
+  terminal, silent in cron) when it is missing, unreadable, of another format, or was
+  built against another ``svcctl.yaml`` (policy, calendar overrides, roster), another
+  ``holidays`` release or another svcctl version: deadlines depend on all of them.
+* Before every reading it is brought in step with the files. Every file or folder whose
+  status-change time (ctime, which no program can set back) is later than the last sweep
+  is looked at again: a folder is listed anew (files added, removed or replaced by a
+  ``git pull``, ``checkout``, ``reset``, or svcctl itself), a file is read again and its
+  content compared (a hand edit in place). Changes within a moment of a sweep are looked
+  at again by the next one, and a clock that went backwards makes the next sweep check
+  every file by its stamp.
+
+The sweep stats every file once, which ``find`` does in C on the second core where it is
+installed; nothing else costs in proportion to the history.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .parallel import chunks
+from .schedules import release
+
+FORMAT = 2
+# A file changed this close to a sweep may share its timestamp tick with the sweep: the
+# next sweep looks at it again (git's "racy clean" rule).
+SETTLE_NS = 2_000_000_000
+
+SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE tickets(
+    path TEXT PRIMARY KEY,      -- inside the records folder: tickets/2026/11/202611-A001.yaml
+    folder TEXT NOT NULL,       -- tickets/2026/11
+    ino INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,
+    sha TEXT NOT NULL,          -- sha1 of the bytes the row was made from
+    id TEXT, type TEXT, customer TEXT, first_responder TEXT, owner TEXT, assignee TEXT, status TEXT,
+    received TEXT,              -- received_at in UTC, ISO 8601 (sorts as time)
+    first_due TEXT,             -- the earliest due time of a running clock, in UTC
+    last_at TEXT,               -- the last event, in UTC
+    live INTEGER NOT NULL,      -- open, awaiting its callback, or a clock still running
+    problem TEXT,               -- [line, message] of the first problem when the file is refused
+    summary TEXT, record TEXT);
+CREATE INDEX tickets_live ON tickets(live) WHERE live = 1;
+CREATE INDEX tickets_problem ON tickets(problem) WHERE problem IS NOT NULL;
+CREATE TABLE folders(folder TEXT PRIMARY KEY, ino INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+                     ctime_ns INTEGER NOT NULL);
+"""
+
+COLUMNS = ("path", "folder", "ino", "size", "mtime_ns", "ctime_ns", "sha", "id", "type", "customer",
+           "first_responder", "owner", "assignee", "status", "received", "first_due", "last_at", "live", "problem",
+           "summary", "record")
+
+
+def basis(config_bytes: bytes, records_rel: str) -> str:
+    """What every row depends on besides its own file: the index format, svcctl's version,
+    the holidays release (working days), svcctl.yaml (policy, calendar, roster), and where
+    the records folder sits in the repository."""
+    from .. import __version__
+
+    digest = hashlib.sha1()
+    for part in (str(FORMAT), __version__, release(), records_rel):
+        digest.update(part.encode("utf-8") + b"\0")
+    digest.update(config_bytes)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Stamp:
+    ino: int
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+
+    @classmethod
+    def of(cls, info: os.stat_result) -> "Stamp":
+        return cls(info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def row_for(root: Path, inner: str, office) -> tuple | None:
+    """The index row of one ticket file, read and checked the way every command reads it;
+    None when the file is gone."""
+    from ..core.ticket import Ticket
+    from ..core.view import build, live, summarise
+    from .records import Records
+
+    path = root / inner
+    info = _stat(path)
+    if info is None:
+        return None
+    records = Records(root)
+    records.__dict__["office"] = office  # checked against the office the caller already read
+    data, text, problems = records.read("ticket", inner, office=office)
+    raw = text.encode("utf-8") if text is not None else _bytes(path)
+    sha = hashlib.sha1(raw).hexdigest()
+    stamp = Stamp.of(info)
+    folder = inner.rsplit("/", 1)[0]
+    base = (inner, folder, stamp.ino, stamp.size, stamp.mtime_ns, stamp.ctime_ns, sha)
+    if problems:
+        line, message = problems[0]
+        return base + (None,) * 10 + (0, json.dumps([line, message], ensure_ascii=False), None, None)
+    ticket = Ticket.from_record(data)
+    # The summary holds nothing that depends on the clock: any instant will do.
+    view = build(ticket, office.policy, office.calendar, ticket.received_at)
+    state = view.state
+    last = ticket.events[-1].at if ticket.events else ticket.received_at  # as records._last_at
+    running = [d.due for d in view.deadlines if d.stopped_at is None and d.due is not None]
+    first_due = min(running) if running else None
+    return base + (ticket.id, ticket.type, ticket.h("customer"), ticket.h("first_responder"), state.owner,
+                   state.assignee, state.status, _utc(ticket.received_at), _utc(first_due) if first_due else None,
+                   _utc(last), int(live(view)), None,
+                   json.dumps(summarise(view), ensure_ascii=False, separators=(",", ":")),
+                   json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    """The file's stat, or the link's own when it leads nowhere (still a record that is wrong)."""
+    try:
+        return os.stat(path)
+    except OSError:
+        try:
+            return os.lstat(path)
+        except OSError:
+            return None
+
+
+def _bytes(path: Path) -> bytes:
+    """The content of a regular file; nothing for anything else (a pipe would never end)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return b""
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _utc(when) -> str:
+    from datetime import timezone
+
+    return when.astimezone(timezone.utc).isoformat()
+
+
+class TicketIndex:
+    """The index of one records folder (its file lives in the git directory)."""
+
+    def __init__(self, records, file: Path):
+        self.records = records
+        self.root: Path = records.root
+        self.file = file
+        self.db: sqlite3.Connection | None = None
+
+    # -- opening, or building from nothing ------------------------------------------
+    def start(self) -> "TicketIndex":
+        """Begin the sweep (its file walk runs in another process meanwhile); ``open`` ends it."""
+        self._wanted = basis((self.root / "svcctl.yaml").read_bytes(), self.records.records_rel)
+        self.db = self._connect()
+        self._walk = None
+        if self.db is not None and self._meta(self.db, "basis") == self._wanted:
+            self._started = time.time_ns()
+            self._since = int(self._meta(self.db, "swept") or 0)
+            if self._since > self._started:  # the clock went back: ctimes say nothing until it catches up
+                self._since = 0
+            self._walk = _Walk(self.root, self._since)
+        return self
+
+    @property
+    def needs_build(self) -> bool:
+        """Whether ``open`` will build the index from nothing (it is missing or not trusted)."""
+        if not hasattr(self, "_wanted"):
+            self.start()
+        return self._walk is None and not getattr(self, "ready", False)
+
+    def open(self) -> "TicketIndex":
+        """The index in step with the files; built anew when it cannot be trusted at all."""
+        if not hasattr(self, "_wanted"):
+            self.start()
+        if self._walk is None:
+            if self.db is not None:
+                self.db.close()
+            self.db = self._build(self._wanted)
+        else:
+            self._sweep(self._walk.result())
+        return self
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if not self.file.exists():
+            return None
+        try:
+            db = sqlite3.connect(str(self.file), timeout=60, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            if self._meta(db, "format") != str(FORMAT):
+                db.close()
+                return None
+            return db
+        except sqlite3.DatabaseError:
+            return None
+
+    @staticmethod
+    def _meta(db: sqlite3.Connection, key: str) -> str | None:
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        return row[0] if row else None
+
+    def _build(self, wanted: str) -> sqlite3.Connection:
+        """A new index from every ticket file, written aside and put in place in one step."""
+        started = time.time_ns()
+        tmp = self.file.with_name(f"{self.file.name}.{os.getpid()}.new")
+        for old in self.file.parent.glob(f"{self.file.name}.*.new"):
+            if not _alive(old.name.split(".")[-2]):
+                _remove_db(old)  # left by a build that was killed
+        try:
+            self._fill(tmp, wanted, started)
+        except BaseException:
+            _remove_db(tmp)  # a build cut short leaves nothing behind
+            raise
+        _remove_db(self.file)  # its write-ahead log must not be replayed onto the new file
+        os.replace(tmp, self.file)
+        return sqlite3.connect(str(self.file), timeout=60, isolation_level=None)
+
+    def _fill(self, file: Path, wanted: str, started: int) -> None:
+        db = sqlite3.connect(str(file), isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=OFF")  # a half-built file is thrown away, never repaired
+            db.execute("PRAGMA synchronous=OFF")
+            db.executescript(SCHEMA)
+            folders = self._folders()
+            inners = [f"{folder}/{name}" for folder, names in folders.items() for name in names]
+            db.execute("BEGIN")
+            insert = f"INSERT OR REPLACE INTO tickets VALUES ({','.join('?' * len(COLUMNS))})"
+            for chunk in _rows(self.root, self.records.office, inners):
+                db.executemany(insert, [r for r in chunk if r is not None])
+            db.executemany("INSERT INTO folders VALUES (?,?,?,?)", [(f, *self._folder_stamp(f)) for f in folders])
+            db.executemany("INSERT INTO meta VALUES (?,?)", [("format", str(FORMAT)), ("basis", wanted),
+                                                             ("swept", str(started - SETTLE_NS))])
+            db.execute("COMMIT")
+            db.execute("PRAGMA journal_mode=WAL")
+        finally:
+            db.close()
+
+    def _folders(self) -> dict[str, list[str]]:
+        """tickets/YYYY/MM -> the ticket file names in it, as the folder holds them now."""
+        return {folder: _yaml_names(self.root / folder) for folder in self._month_folders()}
+
+    def _folder_stamp(self, folder: str) -> tuple:
+        info = os.stat(self.root / folder)
+        return info.st_ino, info.st_mtime_ns, info.st_ctime_ns
+
+    # -- keeping in step ----------------------------------------------------------------
+    def _sweep(self, changed: set[str] | None) -> None:
+        """Look again at whatever changed since the last sweep (see the module's notes)."""
+        if changed is not None and not changed:
+            return
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")  # one sweep at a time: each reads files after the last wrote
+        try:
+            self._apply(changed, self._since)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('swept', ?)", (str(self._started - SETTLE_NS),))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _apply(self, changed: set[str] | None, since: int) -> None:
+        db = self.db
+        known = {f: (ino, m, c) for f, ino, m, c in db.execute("SELECT * FROM folders")}
+        if changed is None or "tickets" in changed or any(p.count("/") == 1 for p in changed):
+            folders = self._month_folders()
+        else:
+            folders = list(known)
+        rescan = set(folders) ^ set(known)
+        rescan |= {f for f in folders if changed is None or f in changed}
+        rows: dict[str, tuple] = {}
+        candidates: set[str] = set()
+        for folder in rescan:
+            for path, *stamp, sha in db.execute(
+                    "SELECT path, ino, size, mtime_ns, ctime_ns, sha FROM tickets WHERE folder = ?", (folder,)):
+                rows[path] = (Stamp(*stamp), sha)
+            candidates.update(f"{folder}/{name}" for name in _yaml_names(self.root / folder))
+        for path in changed or ():
+            if path.endswith(".yaml") and path.count("/") == 3 and path not in candidates:
+                candidates.add(path)
+                row = db.execute("SELECT ino, size, mtime_ns, ctime_ns, sha FROM tickets WHERE path = ?",
+                                 (path,)).fetchone()
+                if row:
+                    rows[path] = (Stamp(*row[:4]), row[4])
+        gone = [p for p in rows if p not in candidates]
+        redo = []
+        for path in sorted(candidates):
+            info = _stat(self.root / path)
+            if info is None:
+                if path in rows:
+                    gone.append(path)
+                continue
+            stamp = Stamp.of(info)
+            old = rows.get(path)
+            if old is not None and old[0] == stamp and stamp.ctime_ns < since - SETTLE_NS:
+                continue
+            if old is not None and old[0].size == stamp.size and stat.S_ISREG(info.st_mode) \
+                    and hashlib.sha1(_bytes(self.root / path)).hexdigest() == old[1]:
+                db.execute("UPDATE tickets SET ino=?, mtime_ns=?, ctime_ns=? WHERE path=?",
+                           (stamp.ino, stamp.mtime_ns, stamp.ctime_ns, path))
+                continue
+            redo.append(path)
+        db.executemany("DELETE FROM tickets WHERE path = ?", [(p,) for p in gone])
+        insert = f"INSERT OR REPLACE INTO tickets VALUES ({','.join('?' * len(COLUMNS))})"
+        for chunk in _rows(self.root, self.records.office, redo):
+            found = [r for r in chunk if r is not None]
+            db.executemany(insert, found)
+        db.executemany("DELETE FROM tickets WHERE path = ?",
+                       [(p,) for p in redo if not os.path.lexists(self.root / p)])
+        db.execute("DELETE FROM folders")
+        db.executemany("INSERT INTO folders VALUES (?,?,?,?)", [(f, *self._folder_stamp(f)) for f in folders])
+
+    def _month_folders(self) -> list[str]:
+        base = self.root / "tickets"
+        return [f"tickets/{y}/{m}" for y in _subfolders(base) for m in _subfolders(base / y)]
+
+    # -- reading -------------------------------------------------------------------------
+    def first_problem(self, folders: list[str] | None = None) -> str | None:
+        """The first file (in path order) that fails its check, in ``folders`` when given."""
+        found = [p for p, f in self.db.execute("SELECT path, folder FROM tickets WHERE problem IS NOT NULL")
+                 if folders is None or f in folders]
+        return min(found) if found else None
+
+    def summaries(self, in_play: bool = False, statuses=None, due_by=None) -> list[dict]:
+        """Summaries of valid tickets; only those in play, of ``statuses``, or with a running
+        clock due by ``due_by`` when asked (each narrows the tickets decoded)."""
+        sql, args = "SELECT summary FROM tickets WHERE problem IS NULL", []
+        if in_play or due_by is not None:
+            sql += " AND live = 1"
+        if statuses:
+            sql += f" AND status IN ({','.join('?' * len(statuses))})"
+            args += sorted(statuses)
+        if due_by is not None:
+            sql += " AND first_due <= ?"
+            args.append(_utc(due_by))
+        sql += " ORDER BY path"  # the order reading the folders gives
+        loads = json.loads
+        return [loads(s) for (s,) in self.db.execute(sql, args)]
+
+    def records_of(self, where: str = "", args: tuple = ()) -> list[dict]:
+        sql = "SELECT record FROM tickets WHERE problem IS NULL" + (f" AND ({where})" if where else "")
+        sql += " ORDER BY path"
+        loads = json.loads
+        return [loads(s) for (s,) in self.db.execute(sql, args)]
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+def _subfolders(folder: Path) -> list[str]:
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(e.name for e in entries if e.is_dir(follow_symlinks=False) and not e.name.startswith("."))
+    except OSError:
+        return []
+
+
+def _yaml_names(folder: Path) -> list[str]:
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(e.name for e in entries if e.name.endswith(".yaml") and not e.name.startswith("."))
+    except OSError:
+        return []
+
+
+class _Walk:
+    """Paths below ``tickets/`` (relative to the records folder, the folder itself included)
+    whose ctime is after ``since_ns``: ``find`` walks them in another process while this one
+    goes on; None means "look at everything" (no sweep yet)."""
+
+    def __init__(self, root: Path, since_ns: int):
+        self.root, self.since_ns, self.proc = root, since_ns, None
+        find = shutil.which("find") if sys.platform != "win32" else None
+        if since_ns and find and (root / "tickets").is_dir():
+            seconds, fraction = divmod(since_ns, 1_000_000_000)
+            try:
+                self.proc = subprocess.Popen([find, "tickets", "-newerct", f"@{seconds}.{fraction:09d}"],
+                                             cwd=str(root), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            except OSError:
+                self.proc = None
+
+    def result(self) -> set[str] | None:
+        base = self.root / "tickets"
+        if not self.since_ns or not base.is_dir():
+            return None
+        if self.proc is not None:
+            out, _ = self.proc.communicate()
+            if self.proc.returncode == 0:
+                return set(out.decode("utf-8", "surrogateescape").splitlines())
+        found = set()
+        for folder, subfolders, files in os.walk(base):
+            for name in (*subfolders, *files):
+                full = os.path.join(folder, name)
+                try:
+                    if os.stat(full).st_ctime_ns > self.since_ns:
+                        found.add(Path(full).relative_to(self.root).as_posix())
+                except OSError:
+                    continue
+        if os.stat(base).st_ctime_ns > self.since_ns:
+            found.add("tickets")
+        return found
+
+
+def _rows(root: Path, office, inners: list[str]):
+    """Index rows for ``inners``, in chunks; on every core when there are many."""
+    return chunks(_worker_rows, inners, _worker_init, (str(root), office.config), "indexing tickets")
+
+
+_WORKER: dict = {}
+
+
+def _worker_init(root: str, config: dict) -> None:
+    from ..core.office import Office
+
+    _WORKER.update(root=Path(root), office=Office(config))
+
+
+def _worker_rows(chunk: list[str]) -> list:
+    return [row_for(_WORKER["root"], inner, _WORKER["office"]) for inner in chunk]
+
+
+def _alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
+
+
+def _remove_db(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)

@@ -1,0 +1,266 @@
+"""The ticket index is never wrong: whatever happened to it or to the files behind its
+back, every listing says exactly what reading every file says.
+
+The oracle is the same records read with no index at all (a copy outside git, where
+svcctl reads every file), and the index rebuilt from nothing after it was deleted. Real
+git, real files, the real CLI.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from conftest import edit, git, make_office
+
+NOW = "2026-11-24 10:00"
+LISTINGS = [
+    ("overdue", "--format", "json"),
+    ("overdue", "--within", "3 days", "--format", "json"),
+    ("list", "--format", "json"),
+    ("list", "--status", "active", "--format", "json"),
+    ("list", "--status", "closed", "--format", "json"),
+    ("list", "--staff", "zhou", "--type", "repair", "--format", "json"),
+    ("callbacks", "--format", "json"),
+    ("callbacks", "--due", "--format", "json"),
+    ("customer", "show", "C-A001", "--format", "json"),
+    ("show", "202611-A003", "--format", "json"),
+]
+
+
+def index_files(office):
+    return sorted((office.root / ".git").glob("svcctl-tickets*.sqlite"))
+
+
+def outputs(office, now=NOW):
+    return [(r.exit_code, r.stdout) for r in (office.run(*args, now=now, ok=False) for args in LISTINGS)]
+
+
+def without_index(office, tmp_path, now=NOW):
+    """The listings of a copy of the records outside git: no index, every file read."""
+    plain = tmp_path / f"plain-{len(list(tmp_path.glob('plain-*')))}"
+    shutil.copytree(office.root, plain, ignore=shutil.ignore_patterns(".git"))
+    copy = type(office)(plain)
+    return outputs(copy, now)
+
+
+def assert_never_wrong(office, tmp_path, now=NOW):
+    seen = outputs(office, now)
+    assert index_files(office), "the listings should have used an index"
+    assert seen == without_index(office, tmp_path, now)
+    for file in index_files(office):
+        file.unlink()
+    assert outputs(office, now) == seen  # rebuilt from nothing
+    return seen
+
+
+@pytest.fixture
+def busy(office):
+    """Tickets in every state: open, dispatched, paused, awaiting callback, done, a reopen."""
+    o = office
+    ids = {}
+    ids["query"] = o.intake("--type", "query", "--unit", "3-2-1502", "--summary", "水费", "--at", "2026-11-20 09:00")
+    ids["complaint"] = o.intake("--type", "complaint", "--grade", "general", "--unit", "5-1-301",
+                                "--summary", "电梯噪音", "--at", "2026-11-19 10:00")
+    ids["repair"] = o.intake("--type", "repair", "--unit", "3-2-1502", "--summary", "漏水", "--at", "2026-11-18 08:00")
+    o.run("dispatch", ids["repair"], "--to", "维修部", "--assignee", "zhou", "--at", "2026-11-18 08:03")
+    ids["paused"] = o.intake("--type", "complaint", "--grade", "complex", "--unit", "5-1-301",
+                             "--summary", "噪音扰民", "--at", "2026-11-17 09:00")
+    o.run("pause", ids["paused"], "--reason", "等待业主", "--at", "2026-11-17 10:00")
+    ids["closed"] = o.intake("--type", "repair", "--unit", "5-1-301", "--summary", "门禁", "--at", "2026-11-16 09:00")
+    o.run("dispatch", ids["closed"], "--to", "维修部", "--at", "2026-11-16 09:02")
+    o.run("close", ids["closed"], "--result", "已修好", "--at", "2026-11-16 15:00")
+    ids["done"] = o.intake("--type", "repair", "--unit", "3-2-1502", "--summary", "灯", "--at", "2026-11-10 09:00")
+    o.run("dispatch", ids["done"], "--to", "维修部", "--at", "2026-11-10 09:02")
+    o.run("close", ids["done"], "--result", "换灯泡", "--at", "2026-11-10 11:00")
+    o.run("callback", ids["done"], "--method", "phone", "--satisfaction", "5", "--note", "满意", "--at", "2026-11-11 09:00")
+    ids["old"] = o.intake("--type", "consultation", "--unit", "3-2-1502", "--summary", "停车",
+                          "--answer", "已告知", "--at", "2026-10-08 09:00")
+    return ids
+
+
+def ticket_file(office, ticket_id):
+    return office.root / "tickets" / ticket_id[:4] / ticket_id[4:6] / f"{ticket_id}.yaml"
+
+
+def test_the_index_agrees_with_the_files_and_is_used(busy, office, tmp_path):
+    seen = assert_never_wrong(office, tmp_path)
+    active = [r["id"] for r in json.loads(seen[3][1])]
+    assert busy["done"] not in active and busy["paused"] in active and busy["closed"] in active
+    assert seen[0][0] == 1  # something is overdue: cron mails
+
+
+@pytest.mark.parametrize("damage", ["delete", "truncate", "corrupt", "older format", "empty file"])
+def test_a_damaged_index_is_rebuilt_silently(busy, office, tmp_path, damage):
+    expected = outputs(office)
+    (file,) = index_files(office)
+    if damage == "delete":
+        file.unlink()
+    elif damage == "truncate":
+        with open(file, "r+b") as handle:
+            handle.truncate(300)
+    elif damage == "corrupt":
+        data = bytearray(file.read_bytes())
+        data[100:4000] = b"\xff" * 3900
+        file.write_bytes(bytes(data))
+    elif damage == "older format":
+        db = sqlite3.connect(file)
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'format'")
+        db.commit()
+        db.close()
+    else:
+        file.write_bytes(b"")
+    results = [office.run(*args, now=NOW, ok=False) for args in LISTINGS]
+    assert [(r.exit_code, r.stdout) for r in results] == expected
+    assert all(r.stderr == "" for r in results), [r.stderr for r in results]
+    assert_never_wrong(office, tmp_path)
+
+
+def test_a_hand_edit_in_place_is_seen_at_once(busy, office, tmp_path):
+    outputs(office)
+    # The done repair loses its callback by hand, in the same second the index was swept:
+    # same inode, same folder, only the file's content and ctime tell.
+    path = ticket_file(office, busy["done"])
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("  - at: 2026-11-11T09:00")], encoding="utf-8")
+    seen = assert_never_wrong(office, tmp_path)
+    callbacks = [r["ticket"] for r in json.loads(seen[6][1])]
+    assert busy["done"] in callbacks
+    # and an open ticket moved back in time by hand, keeping the file's size
+    edit(ticket_file(office, busy["query"]), "2026-11-20T09:00", "2026-11-20T08:00")
+    assert_never_wrong(office, tmp_path)
+
+
+def test_files_added_removed_and_broken_by_hand(busy, office, tmp_path):
+    outputs(office)
+    shutil.copy(ticket_file(office, busy["closed"]), ticket_file(office, busy["closed"]).with_name("202611-A099.yaml"))
+    edit(ticket_file(office, busy["closed"]).with_name("202611-A099.yaml"), busy["closed"], "202611-A099")
+    ticket_file(office, busy["query"]).unlink()
+    assert_never_wrong(office, tmp_path)
+    edit(ticket_file(office, busy["repair"]), "channel: phone", "channel: 'fax'")
+    broken = office.run("overdue", now=NOW, ok=False)
+    assert broken.exit_code == 5 and "'channel' is 'fax'" in broken.stderr
+    assert [office.run(*a, now=NOW, ok=False).stderr for a in LISTINGS] == [broken.stderr] * len(LISTINGS)
+
+
+def test_git_checkout_of_an_older_commit_and_back(busy, office, tmp_path):
+    outputs(office)
+    git(office.root, "checkout", "-q", "HEAD~4")
+    assert_never_wrong(office, tmp_path)
+    git(office.root, "checkout", "-q", "-")
+    assert_never_wrong(office, tmp_path)
+    git(office.root, "reset", "-q", "--hard", "HEAD~2")
+    assert_never_wrong(office, tmp_path)
+
+
+def test_git_pull_of_another_pcs_work(busy, office, tmp_path):
+    outputs(office)
+    other_root = tmp_path / "other"
+    git(tmp_path, "clone", "-q", str(office.root), str(other_root))
+    other = type(office)(other_root, now=NOW)
+    other.run("setup", "--station", "B")
+    other.run("close", busy["repair"], "--result", "已换水管", "--at", "2026-11-19 16:00")
+    other.intake("--type", "complaint", "--grade", "simple", "--unit", "3-2-1502", "--summary", "绿化",
+                 "--at", "2026-11-23 09:00")
+    git(office.root, "pull", "-q", "--no-rebase", str(other_root), "HEAD")
+    seen = assert_never_wrong(office, tmp_path)
+    assert "202611-B001" in seen[2][1]
+
+
+@pytest.mark.parametrize("old, new", [
+    ("  deadlines: {}\n", "  deadlines:\n    repair: {callback: 5 days}\n    complaint.general: {resolve: 3 workdays}\n"),
+    ("  holidays: []\n", "  holidays: [2026-11-19, 2026-11-20]\n"),
+    ("  workdays: []\n", "  workdays: [2026-11-22]\n"),
+], ids=["policy", "calendar holidays", "calendar workdays"])
+def test_a_changed_policy_or_calendar_recomputes_every_deadline(busy, office, tmp_path, old, new):
+    before = outputs(office)
+    edit(office.root / "svcctl.yaml", old, new)
+    after = assert_never_wrong(office, tmp_path)
+    assert after != before
+
+
+def test_a_roster_change_checks_every_ticket_again(busy, office):
+    outputs(office)
+    edit(office.root / "svcctl.yaml", "  - id: zhou\n    name: 周师傅\n    role: agent\n    department: 维修部\n", "")
+    refused = office.run("list", now=NOW, ok=False)
+    assert refused.exit_code == 5 and "staff 'zhou' is not on the roster" in refused.stderr
+
+
+def test_two_records_folders_in_one_repository_keep_their_own_index(tmp_path):
+    top = tmp_path / "repo"
+    top.mkdir()
+    git(top, "init", "-q")
+    first, second = make_office(top / "first", "A", "--inside-repo"), make_office(top / "second", "A", "--inside-repo")
+    first.intake("--type", "query", "--unit", "3-2-1502", "--summary", "水费", "--at", "2026-11-20 09:00")
+    second.intake("--type", "query", "--unit", "3-2-1502", "--summary", "电费", "--at", "2026-11-20 09:00")
+    for _ in range(2):
+        assert [r["summary"] for r in first.json("list")] == ["水费"]
+        assert [r["summary"] for r in second.json("list")] == ["电费"]
+    assert len(list((top / ".git").glob("svcctl-tickets-*.sqlite"))) == 2
+
+
+def test_a_commit_leaves_git_status_clean_and_writes_a_sound_tree(busy, office):
+    assert git(office.root, "status", "--porcelain") == ""
+    git(office.root, "fsck", "--strict", "--no-dangling")
+    # the commit's tree is what a porcelain commit of the same files would make
+    assert git(office.root, "write-tree").strip() == git(office.root, "rev-parse", "HEAD^{tree}").strip()
+    changed = git(office.root, "show", "--name-only", "--format=", "HEAD").split()
+    assert changed == [f"tickets/2026/10/{busy['old']}.yaml"]
+
+
+def test_the_cli_in_a_child_process_builds_the_index_quietly(busy, office):
+    for file in index_files(office):
+        file.unlink()
+    child = office.subprocess("overdue", "--format", "json", now=NOW)
+    assert child.returncode == 1 and child.stderr == ""
+    assert index_files(office)
+
+
+def test_a_read_only_git_directory_reads_the_files(busy, office, tmp_path):
+    if sys.platform == "win32" or subprocess.run(["id", "-u"], capture_output=True, text=True).stdout.strip() == "0":
+        pytest.skip("root writes anywhere")
+    expected = outputs(office)
+    for file in index_files(office):
+        file.unlink()
+    gdir = office.root / ".git"
+    gdir.chmod(0o555)
+    try:
+        assert outputs(office) == expected
+    finally:
+        gdir.chmod(0o755)
+
+
+def test_a_killed_build_leaves_nothing_behind_after_the_next(busy, office):
+    for file in index_files(office):
+        file.unlink()
+    leftover = office.root / ".git" / "svcctl-tickets.sqlite.99999999.new"
+    leftover.write_bytes(b"half a database")
+    outputs(office)
+    assert not leftover.exists() and len(index_files(office)) == 1
+
+
+def test_open_tickets_and_tickets_touching_a_period_agree_with_the_files(busy, office, tmp_path):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from svcctl.store.records import Records
+
+    tz = ZoneInfo("Asia/Shanghai")
+    start, end = datetime(2026, 11, 11, tzinfo=tz), datetime(2026, 11, 18, tzinfo=tz)
+    indexed = Records(office.root)
+    plain_root = tmp_path / "plain"
+    shutil.copytree(office.root, plain_root, ignore=shutil.ignore_patterns(".git"))
+    plain = Records(plain_root)
+    assert indexed.index() is not None and plain.index() is None
+    in_play = sorted(t.id for t in indexed.open_tickets())
+    assert in_play == sorted(t.id for t in plain.open_tickets())
+    assert busy["done"] not in in_play and busy["closed"] in in_play and busy["paused"] in in_play
+    touching = sorted(t.id for t in indexed.tickets_touching(start, end))
+    assert touching == sorted(t.id for t in plain.tickets_touching(start, end))
+    # the done repair's callback (11 Nov) falls in the week; the October consultation does not
+    assert busy["done"] in touching and busy["old"] not in touching and busy["query"] not in touching
+    assert [t.to_record() for t in indexed.tickets()] == [t.to_record() for t in plain.tickets()]
