@@ -264,3 +264,13 @@ def test_open_tickets_and_tickets_touching_a_period_agree_with_the_files(busy, o
     # the done repair's callback (11 Nov) falls in the week; the October consultation does not
     assert busy["done"] in touching and busy["old"] not in touching and busy["query"] not in touching
     assert [t.to_record() for t in indexed.tickets()] == [t.to_record() for t in plain.tickets()]
+
+
+def test_messages_cross_to_the_workers_that_check_on_every_core():
+    import pickle
+
+    from svcctl.core.message import msg, term
+
+    message = msg("{path} is {status}", path="tickets/x.yaml", status=term("status", "closed"))
+    copy = pickle.loads(pickle.dumps(message))
+    assert copy == message and copy.template == message.template and copy.args["status"].key == "closed"

@@ -22,6 +22,9 @@ class Message(str):
         self.args = args
         return self
 
+    def __reduce__(self):  # rebuilt whole when it crosses to another process (check on every core)
+        return Message, (self.template, self.args)
+
 
 class Term(str):
     """A stable key of a kind (``status``/``closed``): in English text the key (or the English
@@ -35,6 +38,9 @@ class Term(str):
         self.kind = kind
         self.key = key
         return self
+
+    def __reduce__(self):
+        return Term, (self.kind, self.key, str.__str__(self))
 
 
 def msg(template: str, **args) -> Message:
