@@ -8,6 +8,7 @@ People type periods the way they say them: ``2026-11``, ``2026年11月``, ``上�
 """
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -104,20 +105,16 @@ def parse_week(text: str, tz: tzinfo, now: datetime) -> Period:
         return said
     match = _WEEK.match(raw)
     if match and 2000 <= int(match.group(1)) <= 2100:
-        try:
+        with contextlib.suppress(ValueError):  # week 53 of a year that has 52
             return week_of(date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1), tz)
-        except ValueError:
-            pass
     raise UsageError(msg("cannot read the week {text!r}: write 2026-W47, 上周 (last) or 本周 (this) (ISO weeks start on Monday)", text=text))
 
 
 def parse_day(text: str, what: str) -> date:
     match = _DATE.match((text or "").strip())
-    try:
-        if match:
+    if match:
+        with contextlib.suppress(ValueError):  # 2026-02-30
             return date(*(int(g) for g in match.groups()))
-    except ValueError:
-        pass
     raise UsageError(msg("cannot read the {what} date {text!r}: write a date like 2026-11-01 or 2026年11月1日", what=what, text=text))
 
 

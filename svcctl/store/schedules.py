@@ -8,6 +8,7 @@ new release (or a copy changed in place) has another fingerprint and starts afre
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 from datetime import date
@@ -45,14 +46,13 @@ def load(gdir: Path) -> None:
         return
     _LOADED.add(str(file))
     fingerprint = release()
-    try:
+    # A missing or damaged file only means the schedules are worked out again.
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
         data = json.loads(file.read_text(encoding="utf-8"))
         if data.get("release") == fingerprint:
             for year, (off, work, published) in data["years"].items():
                 calendar.KNOWN.setdefault(int(year), (frozenset(map(date.fromisoformat, off)),
                                                       frozenset(map(date.fromisoformat, work)), bool(published)))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
     before = set(calendar.KNOWN)
     atexit.register(_save, file, fingerprint, before)
 

@@ -7,6 +7,7 @@ openpyxl is imported only here, and only when a workbook is read or written.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -85,10 +86,8 @@ def decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise UsageError(msg('{name} is not {encoding} text (byte {start}): try another --encoding', name=name, encoding=encoding, start=exc.start)) from None
     if data.startswith(b"\xef\xbb\xbf"):
-        try:
+        with contextlib.suppress(UnicodeDecodeError):  # a BOM before bytes that are not UTF-8: try the others
             return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            pass
     for candidate in ("utf-8", "gb18030"):
         try:
             return data.decode(candidate), candidate
