@@ -18,7 +18,9 @@ from .i18n import localise
 from .labels import label
 
 TEMPLATES = ("confirmation.txt", "workorder.txt", "workorder.html", "callbacks.txt", "callbacks.html", "digest.txt")
-OTHER_TEMPLATES = ("report.html",)  # the report page, checked where it is rendered (present/report_html.py)
+# The report page (checked where it is rendered, present/report_html.py) and the style sheet
+# every printed document includes.
+OTHER_TEMPLATES = ("report.html", "document.css")
 OFFICE_FOLDER = "templates"
 MAX_TEXT = 1_000_000  # characters one expression of a template may make by repetition
 

@@ -244,38 +244,39 @@ def _fast_key(key) -> bool:
         and _resolve(yaml.ScalarNode, key, (True, False)) == _STR
 
 
+class _NotSimple(Exception):
+    """A value the direct writer leaves to the emitter."""
+
+
+def _line(lead: str, key, value) -> str:
+    text = _fast_scalar(value)
+    if text is None or (key is not None and not _fast_key(key)):
+        raise _NotSimple
+    return f"{lead}{key}: {text}\n" if key is not None else f"{lead}{text}\n"
+
+
 def _fast_dump(data) -> str | None:
     if type(data) is not dict or not data:
         return None
     out = []
-    for key, value in data.items():
-        if not _fast_key(key):
-            return None
-        if type(value) is not list:
-            text = _fast_scalar(value)
-            if text is None:
-                return None
-            out.append(f"{key}: {text}\n")
-            continue
-        if not value:
-            return None
-        out.append(f"{key}:\n")
-        for item in value:
-            if type(item) is not dict:
-                text = _fast_scalar(item)
-                if text is None:
-                    return None
-                out.append(f"  - {text}\n")
+    try:
+        for key, value in data.items():
+            if type(value) is not list:
+                out.append(_line("", key, value))
                 continue
-            if not item:
+            if not value or not _fast_key(key):
                 return None
-            lead = "  - "
-            for sub, sub_value in item.items():
-                text = _fast_scalar(sub_value)
-                if text is None or not _fast_key(sub):
+            out.append(f"{key}:\n")
+            for item in value:
+                if type(item) is not dict:
+                    out.append(_line("  - ", None, item))
+                    continue
+                if not item:
                     return None
-                out.append(f"{lead}{sub}: {text}\n")
-                lead = "    "
+                out.extend(_line("  - " if n == 0 else "    ", sub, sub_value)
+                           for n, (sub, sub_value) in enumerate(item.items()))
+    except _NotSimple:
+        return None
     return "".join(out)
 
 
