@@ -201,6 +201,9 @@ class Bench:
         remote, other = self.base / "remote.git", self.base / "other"
         git = lambda cwd, *a: subprocess.run(["git", *a], cwd=cwd, check=True, capture_output=True,  # noqa: E731
                                              env={**os.environ, **builder.IDENT})
+        for left in (remote, other):  # from an earlier run over kept offices
+            shutil.rmtree(left, ignore_errors=True)
+        subprocess.run(["git", "remote", "remove", "origin"], cwd=self.root, capture_output=True)
         git(self.base, "clone", "-q", "--bare", str(self.root), str(remote))
         git(self.root, "remote", "add", "origin", str(remote))
         git(self.root, "fetch", "-q", "origin")
@@ -261,10 +264,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, nargs="+", default=[10000, 100000])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--keep", help="build the offices below this folder and keep them")
+    parser.add_argument("--keep", help="build the offices below this folder and keep them (a later run with "
+                        "the same folder reuses them)")
     parser.add_argument("--no-sync", action="store_true", help="skip the sync of 1,000 tickets")
     opts = parser.parse_args()
     task = ensure_taskwarrior()
+    compile_svcctl()
     top = Path(opts.keep) if opts.keep else Path(tempfile.mkdtemp(prefix="svcctl-bench-"))
     machine = f"{os.cpu_count()} cores, {_memory()}, {sys.platform}, Python {sys.version.split()[0]}, " \
               f"{subprocess.run([task, '--version'], capture_output=True, text=True).stdout.strip()} taskwarrior"
@@ -275,7 +280,10 @@ def main() -> None:
             print(f"{size} tickets:", flush=True)
             bench = Bench(top / str(size), size, opts.repeat, task)
             bench.base.mkdir(parents=True, exist_ok=True)
-            bench.build()
+            if opts.keep and (bench.root / ".git").is_dir() and (bench.base / "task").is_dir():
+                print("  reusing the office and taskwarrior data kept there", flush=True)
+            else:
+                bench.build()
             bench.run(sync=not opts.no_sync)
             results += bench.results
     finally:
@@ -291,6 +299,17 @@ def main() -> None:
     if missed:
         print(f"targets missed at {max(opts.tickets)} tickets: {', '.join(missed)}")
     sys.exit(1 if missed else 0)
+
+
+def compile_svcctl() -> None:
+    """svcctl's modules as an installed package has them: compiled once. An editable install
+    under PYTHONDONTWRITEBYTECODE would compile every module on every run instead, which
+    measures the machine's settings rather than svcctl."""
+    import compileall
+
+    import svcctl
+
+    compileall.compile_dir(str(Path(svcctl.__file__).parent), quiet=1)
 
 
 def print_growth(results: list[dict], sizes: list[int]) -> None:

@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from conftest import edit, git, make_office
+from conftest import edit, git, make_office, wait_for
 
 NOW = "2026-11-24 10:00"
 LISTINGS = [
@@ -274,3 +274,41 @@ def test_messages_cross_to_the_workers_that_check_on_every_core():
     message = msg("{path} is {status}", path="tickets/x.yaml", status=term("status", "closed"))
     copy = pickle.loads(pickle.dumps(message))
     assert copy == message and copy.template == message.template and copy.args["status"].key == "closed"
+
+
+def test_a_listing_in_its_own_process_reads_ahead_and_sees_a_hand_edit(busy, office, tmp_path):
+    """A listing begins the file walk before it is loaded and reads the index meanwhile;
+    when the walk turns up a change, what it prints is read again, not what it read ahead."""
+    office.subprocess("overdue", "--format", "json", now=NOW)  # builds the index
+    path = ticket_file(office, busy["done"])
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("  - at: 2026-11-11T09:00")], encoding="utf-8")  # its callback undone
+    edit(ticket_file(office, busy["query"]), "2026-11-20T09:00", "2026-11-20T08:00")  # received earlier
+    expected = without_index(office, tmp_path)
+    assert all(code in (0, 1) for code, _ in expected)
+    for number, args in enumerate(LISTINGS):
+        child = office.subprocess(*args, now=NOW)
+        assert (child.returncode, child.stdout) == expected[number], args
+    callbacks = [r["ticket"] for r in json.loads(office.subprocess("callbacks", "--format", "json", now=NOW).stdout)]
+    assert busy["done"] in callbacks
+
+
+def test_the_walk_on_several_processes_finds_what_a_walk_of_every_file_finds(busy, office):
+    from svcctl.store.walk import Walk
+
+    since = max(p.stat().st_ctime_ns for p in (office.root / "tickets").rglob("*"))
+    probe = office.root / ".git" / "probe"
+    # File times come from a coarse clock: what is changed next must carry a later one.
+    wait_for(lambda: probe.write_text("x") and probe.stat().st_ctime_ns > since, "the file clock to move on")
+    before = Walk(office.root, since)
+    assert before.result() == set() and len(before.procs) == 2
+    edit(ticket_file(office, busy["query"]), "水费", "水费单")  # a file in place
+    (office.root / "tickets" / "2027" / "01").mkdir(parents=True)  # a new year and month
+    (office.root / "tickets" / "2027" / "01" / "202701-A001.yaml").write_text("x: 1\n", encoding="utf-8")
+    ticket_file(office, busy["old"]).unlink()  # a file gone: its folder changed
+    walk = Walk(office.root, since)
+    found = walk.result()
+    assert found == walk._python_walk(office.root / "tickets")
+    assert {f"tickets/2026/11/{busy['query']}.yaml", "tickets", "tickets/2027", "tickets/2027/01",
+            "tickets/2027/01/202701-A001.yaml", "tickets/2026/10"} <= found
+    assert f"tickets/2026/11/{busy['done']}.yaml" not in found

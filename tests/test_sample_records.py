@@ -74,3 +74,31 @@ def test_console_script_runs_the_readme_quick_start(sample):
     assert len(lines) == 2 + 9
     assert all("已超时" in line or "超过目标" in line for line in lines[2:])
     assert "13800138000" not in proc.stdout and "陈建国" not in proc.stdout
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("listing, columns", [(("overdue",), "OVERDUE"), (("list",), "LIST"),
+                                              (("callbacks",), "CALLBACKS")])
+def test_listings_are_laid_out_as_tabulate_lays_out_a_simple_table(sample, lang, listing, columns):
+    """Listings are aligned by svcctl itself (tabulate infers a type for every cell first,
+    too slow for a busy office's overdue), the reports by tabulate: both look the same."""
+    import tabulate
+
+    from svcctl.present import tables
+
+    rows = json.loads(run(sample, "--lang", lang, *listing, "--format", "json").stdout)
+    titles, cells = tables.body(rows, getattr(tables, columns), lang)
+    tabulate.WIDE_CHARS_MODE = True
+    expected = tabulate.tabulate(cells, headers=titles, tablefmt="simple", disable_numparse=True)
+    shown = run(sample, "--lang", lang, *listing).stdout
+    assert len(rows) > 3 and shown == expected + "\n"
+
+
+def test_a_control_character_in_a_cell_keeps_the_table_aligned():
+    from svcctl.present.tables import aligned
+
+    table = aligned(["ID", "摘要"], [["1", "漏水\n楼上"], ["2", "铃\x07"], ["3", "电梯噪音"]]).split("\n")
+    assert table[2] == "1     漏水\\n楼上" and table[3] == "2     铃\\u0007"
+    from wcwidth import wcswidth
+
+    assert len({wcswidth(line[:6]) for line in table}) == 1  # the second column starts in the same place

@@ -56,6 +56,8 @@ class SvcGroup(click.Group):
             code = self._main(args, prog_name, complete_var, **extra)
         finally:
             sys.stdout, sys.stderr = streams
+            if "svcctl.store.walk" in sys.modules:
+                sys.modules["svcctl.store.walk"].stop_early()
         if standalone_mode:
             sys.exit(code)
         return code
@@ -127,6 +129,10 @@ def _say(template: str, **args) -> str:
 @click.pass_context
 def cli(ctx: click.Context, records_dir: str | None, user: str | None, lang: str | None) -> None:
     ctx.obj = Obj(records_dir, user, lang)
+    if getattr(cli.commands.get(ctx.invoked_subcommand), "reads_index", False):
+        from ..store import walk
+
+        walk.begin(records_dir)  # the index's file walk runs while the command is loaded
     if ctx.invoked_subcommand is None:  # plain 'svcctl': a short overview, not an error
         from ..present.overview import overview
 

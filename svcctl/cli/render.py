@@ -4,24 +4,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from json.encoder import encode_basestring  # the C encoder's, as ensure_ascii=False uses
 
 import click
 
+from ..present.escapes import one_line, shown  # noqa: F401  (what the commands print through)
+
 FORMATS = ("table", "json", "csv")
-
-# Control characters (but line feeds and tabs), line and paragraph separators, and bytes
-# that were not UTF-8 are shown as escapes: they must never act on the terminal.
-_ESCAPES = {c: f"\\u{c:04x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029] if c not in (9, 10)}
-_ESCAPES.update({c: f"\\x{c - 0xDC00:02x}" for c in range(0xDC80, 0xDD00)})
-
-
-def shown(text: str) -> str:
-    return text.translate(_ESCAPES)
-
-
-def one_line(text: str) -> str:
-    """A message as one line: its line breaks written as \\n."""
-    return shown(str(text).replace("\r\n", "\n").replace("\n", "\\n").replace("\r", "\\r"))
 
 
 class ShownStream:
@@ -39,13 +28,24 @@ class ShownStream:
 
 def to_json(data) -> str:
     if isinstance(data, list) and data and all(isinstance(r, dict) and _flat(r) for r in data):
-        # The same text json.dumps(indent=2) gives, made row by row by the C encoder: a
-        # listing of thousands of rows is printed by every cron run.
-        dumps = json.JSONEncoder(ensure_ascii=False).encode
+        # The same text json.dumps(indent=2) gives, made row by row: a listing of thousands
+        # of rows is printed by every cron run, and the indenting encoder is pure Python.
         return "[\n" + ",\n".join(
-            "  {\n" + ",\n".join(f"    {dumps(k)}: {dumps(v)}" for k, v in row.items()) + "\n  }" if row else "  {}"
-            for row in data) + "\n]"
+            "  {\n" + ",\n".join(f"    {encode_basestring(k)}: {_scalar(v)}" for k, v in row.items()) + "\n  }"
+            if row else "  {}" for row in data) + "\n]"
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _scalar(value) -> str:
+    if value.__class__ is str:
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return json.dumps(value)
 
 
 def _flat(row: dict) -> bool:
@@ -55,32 +55,40 @@ def _flat(row: dict) -> bool:
 def table(rows: list[dict], columns, lang: str | None = None) -> str:
     """An aligned table; ``columns`` are ``present.tables.Column`` (named in ``lang``) or
     ``(key, title)`` pairs whose titles and cells are already words."""
-    import tabulate
+    from ..present.tables import aligned, body, cell
 
-    from ..present.tables import body, cell
-
-    tabulate.WIDE_CHARS_MODE = True  # wcwidth: a Chinese character takes two columns
     if lang is None:
         titles, cells = [title for _, title in columns], [[cell(r.get(k)) for k, _ in columns] for r in rows]
     else:
         titles, cells = body(rows, columns, lang)
-    return tabulate.tabulate(cells, headers=titles, tablefmt="simple", disable_numparse=True)
+    return aligned(titles, cells)
 
 
-def emit(rows: list[dict], fmt: str, columns, lang: str, empty: str | None = None) -> None:
-    """Print ``rows``; JSON and CSV carry every field (stable keys), the table only ``columns``
-    in the reader's language. ``empty`` is said (in the table format) when there are no rows."""
+def rendered(rows: list[dict], fmt: str, columns, lang: str, empty: str | None = None) -> str | None:
+    """``rows`` as text; JSON and CSV carry every field (stable keys), the table only
+    ``columns`` in the reader's language. ``empty`` is said (in the table format) when there
+    are no rows; None when there is nothing to print."""
     if fmt == "json":
-        click.echo(to_json(rows))
-    elif fmt == "csv":
+        return to_json(rows) + "\n"
+    if fmt == "csv":
         buffer = io.StringIO()
         fields = list(rows[0]) if rows else [c.key for c in columns]
         writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
         for r in rows:
             writer.writerow({k: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v for k, v in r.items()})
-        click.echo(buffer.getvalue(), nl=False)
-    elif rows:
-        click.echo(table(rows, columns, lang))
-    elif empty:
-        click.echo(empty)
+        return buffer.getvalue()
+    if rows:
+        return table(rows, columns, lang) + "\n"
+    return empty + "\n" if empty else None
+
+
+def emit(rows: list[dict], fmt: str, columns, lang: str, empty: str | None = None) -> None:
+    """Print ``rows`` (see ``rendered``)."""
+    echo(rendered(rows, fmt, columns, lang, empty))
+
+
+def echo(text: str | None) -> None:
+    """Print text made whole beforehand (``rendered``), when there is any."""
+    if text is not None:
+        click.echo(text, nl=False)

@@ -7,8 +7,8 @@ import click
 
 from ..core.ticket import STATUS_GROUPS, STATUSES
 from . import complete
-from .common import Named, at_option, examples, format_option, names, pass_obj, reveal_option
-from .render import emit, to_json
+from .common import Named, at_option, examples, format_option, names, pass_obj, reads_index, reveal_option
+from .render import echo, emit, rendered, to_json
 
 STATUS_CHOICES = STATUSES + tuple(STATUS_GROUPS)
 
@@ -93,6 +93,7 @@ def show(obj, ticket_id, now, reveal, fmt):
     click.echo(to_json(data) if fmt == "json" else ticket_text.render(data, env.language))
 
 
+@reads_index
 @click.command("list", help="List tickets, newest first, filtered by status, type, unit, customer, "
                "staff and received date. No names or phones are shown." + examples(
                    "svcctl list --status active", "svcctl list --type complaint --since 2026-11-01 --format json",
@@ -110,14 +111,17 @@ def show(obj, ticket_id, now, reveal, fmt):
 @pass_obj
 def list_(obj, status, ticket_type, unit, customer, staff, since, until, fmt):
     env = obj.env()
-    env.records.start_index()
+    env.records.start_index()  # its file walk runs while the rest is loaded
     from ..operations import tickets
     from ..present import rows, tables
 
-    found = tickets.select(env, status=status, ticket_type=ticket_type, unit=unit, customer=customer,
-                           staff=staff, since=since, until=until)
-    listed = sorted((rows.listing(v) for v in found), key=lambda r: r["received_at"], reverse=True)
-    emit(listed, fmt, tables.LIST, env.language, empty=obj.say("no tickets match"))
+    def listing():
+        found = tickets.select(env, status=status, ticket_type=ticket_type, unit=unit, customer=customer,
+                               staff=staff, since=since, until=until)
+        listed = sorted((rows.listing(v) for v in found), key=lambda r: r["received_at"], reverse=True)
+        return rendered(listed, fmt, tables.LIST, env.language, empty=obj.say("no tickets match"))
+
+    echo(env.records.read_ahead(listing))
 
 
 @click.command(help="A ticket's history from git: one line per change, with author, office time and short "
@@ -146,6 +150,7 @@ def workorder(obj, ticket_id, reveal, fmt):
     click.echo(tickets.work_order(obj.env(), ticket_id, reveal, fmt))
 
 
+@reads_index
 @click.command(help="List missed deadlines and passed targets across all tickets (and with --within, "
                "those due soon), with what to do. Reads only. Silent with exit 0 when nothing is "
                "overdue; exit 1 when something is, so cron mails only then. --digest writes the mail "
@@ -165,17 +170,20 @@ def overdue(obj, now, within, digest, fmt):
     from ..present import rows as present
     from ..present import tables
 
-    pairs = reading.overdue(env, now, within)
-    if digest:
-        if pairs:
-            click.echo(reading.digest(env, pairs, now))
-    else:
-        rows = [present.due(v, d) for v, d in pairs]
-        if rows or fmt == "json":
-            emit(rows, fmt, tables.OVERDUE, env.language)
-    sys.exit(1 if any(d.overdue for _, d in pairs) else 0)
+    def listing():
+        pairs = reading.overdue(env, now, within)
+        late = any(d.overdue for _, d in pairs)
+        if digest:
+            return (reading.digest(env, pairs, now) + "\n" if pairs else None), late
+        found = [present.due(v, d) for v, d in pairs]
+        return (rendered(found, fmt, tables.OVERDUE, env.language) if found or fmt == "json" else None), late
+
+    text, late = env.records.read_ahead(listing)
+    echo(text)
+    sys.exit(1 if late else 0)
 
 
+@reads_index
 @click.command(help="Callbacks (回访) still to make after repairs, complaints and paid services; "
                "--due keeps those due by the end of today or already late. 'svcctl print callbacks' "
                "prints the list with the questions to ask." + examples(
@@ -191,5 +199,8 @@ def callbacks(obj, due_only, now, fmt):
     from ..present import rows as present
     from ..present import tables
 
-    rows = [present.callback(v, d) for v, d in reading.callbacks(env, now, due_only)]
-    emit(rows, fmt, tables.CALLBACKS, env.language, empty=obj.say("no callbacks to make"))
+    def listing():
+        found = [present.callback(v, d) for v, d in reading.callbacks(env, now, due_only)]
+        return rendered(found, fmt, tables.CALLBACKS, env.language, empty=obj.say("no callbacks to make"))
+
+    echo(env.records.read_ahead(listing))

@@ -15,7 +15,6 @@ from .calendar import OfficeCalendar
 from .deadlines import Deadline, clock, evaluate
 from .policy import Policy
 from .ticket import HEADER_TIMES, Event, State, Ticket, fold
-from .timeutil import from_iso
 
 HEADER_FIELDS = ("id", "type", "grade", "category", "channel", "customer", "unit", "summary", "detail",
                  "received_at", "first_responder", "appointment_at", "requested_by")
@@ -196,12 +195,12 @@ def _put(when: datetime | None) -> str | None:
 def _get(text: str | None) -> datetime | None:
     if text is None:
         return None
-    if text.endswith("]"):
+    if text[-1] == "]":
         from zoneinfo import ZoneInfo
 
         text, key = text[:-1].split("[")
         return datetime.fromisoformat(text).astimezone(ZoneInfo(key))
-    return from_iso(text)
+    return datetime.fromisoformat(text)  # written by _put: always with its offset
 
 
 def live(view: TicketView) -> bool:

@@ -126,7 +126,7 @@ def localise(text, lang: str):
             return template.format(**args) if args else template
         except (KeyError, IndexError, ValueError):  # a catalog entry that lost a placeholder
             return str(text)
-    return words(lang)(text) if isinstance(text, str) else text
+    return translator(lang).gettext(text) if isinstance(text, str) and text else text
 
 
 def normalise_language(value) -> str | None:

@@ -11,6 +11,8 @@ in either language, are accepted as input (``--status 待回访``).
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from decimal import Decimal
 
 from ..core.errors import UsageError
@@ -58,13 +60,18 @@ LABELS: dict[str, dict[str, str]] = {
 
 def label(kind: str, key, lang: str) -> str:
     """The name of ``key`` for a reader of ``lang``; an unknown key is shown as it is."""
-    from .i18n import translator
-
     if key is None or key == "":
         return ""
-    english = LABELS.get(kind, {}).get(str(key))
+    return _label(kind, str(key), lang)
+
+
+@lru_cache(maxsize=4096)  # a listing names the same few keys on every row
+def _label(kind: str, key: str, lang: str) -> str:
+    from .i18n import translator
+
+    english = LABELS.get(kind, {}).get(key)
     if english is None:
-        return str(key)
+        return key
     return translator(lang).pgettext(kind, english)
 
 

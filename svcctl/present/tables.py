@@ -14,6 +14,7 @@ from ..core.message import msg
 from . import words
 from .i18n import localise
 from .labels import label
+from .escapes import one_line
 
 _ISO_TIME = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d):\d\d[+-]\d\d:\d\d$")
 
@@ -118,3 +119,37 @@ def body(rows: list[dict], columns: list[Column], lang: str) -> tuple[list[str],
                 line.append(cell(row.get(c.key), lang))
         out.append(line)
     return titles, out
+
+
+def aligned(titles: list[str], cells: list[list[str]]) -> str:
+    """Columns padded to their width on a terminal (a Chinese character takes two), two
+    spaces apart, under their titles and a rule: the layout of tabulate's "simple" format,
+    which the reports keep using. Listings are laid out here because tabulate first infers a
+    type for every cell: a tenth of a second for the 1,600 rows of a busy office's ``overdue``."""
+    lines = [[_shown(text) for text in row] for row in (titles, *cells)]
+    known: dict[str, int] = {}  # labels and actions repeat on every row
+    sizes = [[len(text) if text.isascii() else known.get(text) or known.setdefault(text, _width(text))
+              for text in row] for row in lines]
+    widths = [max(column) for column in zip(*sizes)]
+    widths = [max(w, size + 2) for w, size in zip(widths, sizes[0])]  # a title gets two columns of room
+
+    def line(texts: list[str], sizes: list[int]) -> str:
+        return "  ".join(t + " " * (w - n) for t, n, w in zip(texts, sizes, widths)).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(lines[0], sizes[0]), rule, *map(line, lines[1:], sizes[1:])])
+
+
+def _shown(text: str) -> str:
+    """A cell as it will be shown: stripped, on one line, control characters escaped (the
+    width must count what the terminal will show)."""
+    text = text.strip()
+    return text if text.isprintable() else one_line(text)
+
+
+def _width(text: str) -> int:
+    """Columns on a terminal of text without control characters."""
+    from wcwidth import wcswidth
+
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)

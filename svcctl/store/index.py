@@ -19,23 +19,22 @@ never trusted blindly:
   at again by the next one, and a clock that went backwards makes the next sweep check
   every file by its stamp.
 
-The sweep stats every file once, which ``find`` does in C on the second core where it is
-installed; nothing else costs in proportion to the history.
+The sweep stats every file once (``store.walk``: ``find`` in other processes, begun before
+the rest of svcctl is loaded); nothing else costs in proportion to the history. A listing
+reads ahead meanwhile (``Records.read_ahead``) and reads again only when it found a change.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import stat
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import walk
 from .parallel import chunks
 from .schedules import release
 
@@ -173,11 +172,11 @@ class TicketIndex:
         self.db = self._connect()
         self._walk = None
         if self.db is not None and self._meta(self.db, "basis") == self._wanted:
-            self._started = time.time_ns()
-            self._since = int(self._meta(self.db, "swept") or 0)
-            if self._since > self._started:  # the clock went back: ctimes say nothing until it catches up
-                self._since = 0
-            self._walk = _Walk(self.root, self._since)
+            since = int(self._meta(self.db, "swept") or 0)
+            if since > time.time_ns():  # the clock went back: ctimes say nothing until it catches up
+                since = 0
+            self._walk = walk.adopt(self.file, since) or walk.Walk(self.root, since)
+            self._since, self._started = since, self._walk.started_ns
         return self
 
     @property
@@ -187,17 +186,29 @@ class TicketIndex:
             self.start()
         return self._walk is None and not getattr(self, "ready", False)
 
-    def open(self) -> "TicketIndex":
-        """The index in step with the files; built anew when it cannot be trusted at all."""
+    def open(self, defer: bool = False) -> "TicketIndex":
+        """The index in step with the files; built anew when it cannot be trusted at all.
+        With ``defer``, a trusted index is left as the last sweep made it until ``catch_up``
+        (``Records.read_ahead``)."""
         if not hasattr(self, "_wanted"):
             self.start()
+        self._deferred = False
         if self._walk is None:
             if self.db is not None:
                 self.db.close()
             self.db = self._build(self._wanted)
+        elif defer:
+            self._deferred = True
         else:
             self._sweep(self._walk.result())
         return self
+
+    def catch_up(self) -> bool:
+        """End a deferred sweep; whether it changed what the index holds."""
+        if not getattr(self, "_deferred", False):
+            return False
+        self._deferred = False
+        return self._sweep(self._walk.result())
 
     def _connect(self) -> sqlite3.Connection | None:
         if not self.file.exists():
@@ -265,21 +276,23 @@ class TicketIndex:
         return info.st_ino, info.st_mtime_ns, info.st_ctime_ns
 
     # -- keeping in step ----------------------------------------------------------------
-    def _sweep(self, changed: set[str] | None) -> None:
-        """Look again at whatever changed since the last sweep (see the module's notes)."""
+    def _sweep(self, changed: set[str] | None) -> bool:
+        """Look again at whatever changed since the last sweep (see the module's notes);
+        whether any ticket's row was added, replaced or removed."""
         if changed is not None and not changed:
-            return
+            return False
         db = self.db
         db.execute("BEGIN IMMEDIATE")  # one sweep at a time: each reads files after the last wrote
         try:
-            self._apply(changed, self._since)
+            moved = self._apply(changed, self._since)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('swept', ?)", (str(self._started - SETTLE_NS),))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        return moved
 
-    def _apply(self, changed: set[str] | None, since: int) -> None:
+    def _apply(self, changed: set[str] | None, since: int) -> bool:
         db = self.db
         known = {f: (ino, m, c) for f, ino, m, c in db.execute("SELECT * FROM folders")}
         if changed is None or "tickets" in changed or any(p.count("/") == 1 for p in changed):
@@ -329,6 +342,7 @@ class TicketIndex:
                        [(p,) for p in redo if not os.path.lexists(self.root / p)])
         db.execute("DELETE FROM folders")
         db.executemany("INSERT INTO folders VALUES (?,?,?,?)", [(f, *self._folder_stamp(f)) for f in folders])
+        return bool(gone or redo)
 
     def _month_folders(self) -> list[str]:
         base = self.root / "tickets"
@@ -383,44 +397,6 @@ def _yaml_names(folder: Path) -> list[str]:
             return sorted(e.name for e in entries if e.name.endswith(".yaml") and not e.name.startswith("."))
     except OSError:
         return []
-
-
-class _Walk:
-    """Paths below ``tickets/`` (relative to the records folder, the folder itself included)
-    whose ctime is after ``since_ns``: ``find`` walks them in another process while this one
-    goes on; None means "look at everything" (no sweep yet)."""
-
-    def __init__(self, root: Path, since_ns: int):
-        self.root, self.since_ns, self.proc = root, since_ns, None
-        find = shutil.which("find") if sys.platform != "win32" else None
-        if since_ns and find and (root / "tickets").is_dir():
-            seconds, fraction = divmod(since_ns, 1_000_000_000)
-            try:
-                self.proc = subprocess.Popen([find, "tickets", "-newerct", f"@{seconds}.{fraction:09d}"],
-                                             cwd=str(root), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-            except OSError:
-                self.proc = None
-
-    def result(self) -> set[str] | None:
-        base = self.root / "tickets"
-        if not self.since_ns or not base.is_dir():
-            return None
-        if self.proc is not None:
-            out, _ = self.proc.communicate()
-            if self.proc.returncode == 0:
-                return set(out.decode("utf-8", "surrogateescape").splitlines())
-        found = set()
-        for folder, subfolders, files in os.walk(base):
-            for name in (*subfolders, *files):
-                full = os.path.join(folder, name)
-                try:
-                    if os.stat(full).st_ctime_ns > self.since_ns:
-                        found.add(Path(full).relative_to(self.root).as_posix())
-                except OSError:
-                    continue
-        if os.stat(base).st_ctime_ns > self.since_ns:
-            found.add("tickets")
-        return found
 
 
 def _rows(root: Path, office, inners: list[str]):

@@ -98,6 +98,7 @@ def _ticket_file_problems(inner: str) -> list:
 class Records:
     root: Path
     _index: object = field(default=None, init=False, repr=False, compare=False)
+    _ahead: bool = field(default=False, init=False, repr=False, compare=False)
 
     @cached_property
     def _git(self) -> tuple[Path, Path] | None:
@@ -326,14 +327,11 @@ class Records:
         self.office  # noqa: B018 - a broken svcctl.yaml refuses every command before anything is built
         if self._index is not None or not self.owns_repo():
             return  # outside git, or in a repository that is not the office's: nothing is written
-        import hashlib
-
         from .index import TicketIndex
+        from .walk import index_file
 
-        rel = self.records_rel
-        suffix = f"-{hashlib.sha1(rel.encode()).hexdigest()[:10]}" if rel else ""
         try:
-            self._index = TicketIndex(self, self.gdir / f"svcctl-tickets{suffix}.sqlite").start()
+            self._index = TicketIndex(self, index_file(self.gdir, self.records_rel)).start()
         except (sqlite3.Error, OSError):
             self._index = False
 
@@ -358,12 +356,27 @@ class Records:
             return None
         if not getattr(self._index, "ready", False):
             try:
-                self._index.open()
+                self._index.open(defer=self._ahead)
             except (sqlite3.Error, OSError):
                 self._index = False
                 return None
             self._index.ready = True
         return self._index
+
+    def read_ahead(self, compute):
+        """``compute()`` from the index as the last sweep left it, while this sweep's file
+        walk still runs in another process; computed again, from the index brought in step,
+        when the walk turns up any change. The answer is the one reading in step would give,
+        and the walk costs no time of its own when nothing changed. For reading only: what
+        ``compute`` reads ahead must never be written anywhere."""
+        self._ahead = True
+        try:
+            result = compute()
+        finally:
+            self._ahead = False
+        if self._index and self._index.catch_up():
+            result = compute()
+        return result
 
     def _refuse_broken(self, index, folders: list[str] | None = None) -> None:
         """A listing refuses on the first ticket file that fails its check, as reading every

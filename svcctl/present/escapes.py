@@ -1,0 +1,23 @@
+"""Text as it may reach a terminal: nothing in it may act on the terminal."""
+from __future__ import annotations
+
+import re
+
+# Control characters (but line feeds and tabs), line and paragraph separators, and bytes
+# that were not UTF-8 are shown as escapes: they must never act on the terminal.
+_ESCAPES = {c: f"\\u{c:04x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029] if c not in (9, 10)}
+_ESCAPES.update({c: f"\\x{c - 0xDC00:02x}" for c in range(0xDC80, 0xDD00)})
+
+
+_ANY = re.compile("[" + "".join(re.escape(chr(c)) for c in _ESCAPES) + "]")
+
+
+def shown(text: str) -> str:
+    # Looked for first: translating a listing of a few megabytes costs a tenth of a second
+    # even when, as nearly always, there is nothing to escape.
+    return text.translate(_ESCAPES) if _ANY.search(text) else text
+
+
+def one_line(text: str) -> str:
+    """A message as one line: its line breaks written as \\n."""
+    return shown(str(text).replace("\r\n", "\n").replace("\n", "\\n").replace("\r", "\\r"))
