@@ -1,3 +1,3 @@
-from svcctl.cli.main import main
+from svcctl.cli.launch import main
 
 main()

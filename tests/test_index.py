@@ -312,3 +312,15 @@ def test_the_walk_on_several_processes_finds_what_a_walk_of_every_file_finds(bus
     assert {f"tickets/2026/11/{busy['query']}.yaml", "tickets", "tickets/2027", "tickets/2027/01",
             "tickets/2027/01/202701-A001.yaml", "tickets/2026/10"} <= found
     assert f"tickets/2026/11/{busy['done']}.yaml" not in found
+
+
+def test_the_program_finds_the_listing_on_the_command_line_before_click_reads_it():
+    from svcctl.cli.launch import LISTINGS, _command, _option
+    from svcctl.cli.main import cli
+
+    assert LISTINGS <= set(cli.commands)
+    assert _command(["--records", "overdue", "list", "--status", "active"]) == "list"  # a folder named overdue
+    assert _command(["--lang", "en", "--as", "li", "overdue", "--format", "json"]) == "overdue"
+    assert _command(["--help"]) is None
+    assert _option(["overdue", "--records=/srv/office"], "--records") == "/srv/office"
+    assert _option(["overdue", "--records", "/srv/office"], "--records") == "/srv/office"

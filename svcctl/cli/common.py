@@ -121,13 +121,6 @@ def reveal_option(help_text: str = "Show names and phone numbers in full (superv
     return click.option("--reveal", is_flag=True, help=help_text)
 
 
-def reads_index(command: click.Command) -> click.Command:
-    """A listing that reads the ticket index: the index's file walk is begun as soon as the
-    command is known, before its own options and modules are loaded."""
-    command.reads_index = True
-    return command
-
-
 def examples(*lines: str) -> str:
     """An ``Examples:`` block that Click leaves unwrapped."""
     return "\n\n\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)

@@ -129,10 +129,6 @@ def _say(template: str, **args) -> str:
 @click.pass_context
 def cli(ctx: click.Context, records_dir: str | None, user: str | None, lang: str | None) -> None:
     ctx.obj = Obj(records_dir, user, lang)
-    if getattr(cli.commands.get(ctx.invoked_subcommand), "reads_index", False):
-        from ..store import walk
-
-        walk.begin(records_dir)  # the index's file walk runs while the command is loaded
     if ctx.invoked_subcommand is None:  # plain 'svcctl': a short overview, not an error
         from ..present.overview import overview
 

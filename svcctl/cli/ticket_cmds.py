@@ -7,7 +7,7 @@ import click
 
 from ..core.ticket import STATUS_GROUPS, STATUSES
 from . import complete
-from .common import Named, at_option, examples, format_option, names, pass_obj, reads_index, reveal_option
+from .common import Named, at_option, examples, format_option, names, pass_obj, reveal_option
 from .render import echo, emit, rendered, to_json
 
 STATUS_CHOICES = STATUSES + tuple(STATUS_GROUPS)
@@ -93,7 +93,6 @@ def show(obj, ticket_id, now, reveal, fmt):
     click.echo(to_json(data) if fmt == "json" else ticket_text.render(data, env.language))
 
 
-@reads_index
 @click.command("list", help="List tickets, newest first, filtered by status, type, unit, customer, "
                "staff and received date. No names or phones are shown." + examples(
                    "svcctl list --status active", "svcctl list --type complaint --since 2026-11-01 --format json",
@@ -150,7 +149,6 @@ def workorder(obj, ticket_id, reveal, fmt):
     click.echo(tickets.work_order(obj.env(), ticket_id, reveal, fmt))
 
 
-@reads_index
 @click.command(help="List missed deadlines and passed targets across all tickets (and with --within, "
                "those due soon), with what to do. Reads only. Silent with exit 0 when nothing is "
                "overdue; exit 1 when something is, so cron mails only then. --digest writes the mail "
@@ -183,7 +181,6 @@ def overdue(obj, now, within, digest, fmt):
     sys.exit(1 if late else 0)
 
 
-@reads_index
 @click.command(help="Callbacks (回访) still to make after repairs, complaints and paid services; "
                "--due keeps those due by the end of today or already late. 'svcctl print callbacks' "
                "prints the list with the questions to ask." + examples(

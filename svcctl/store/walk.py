@@ -121,7 +121,7 @@ def begin(records_dir: str | None) -> None:
         rel = root.relative_to(Path(lines[0]).resolve()).as_posix()
         file = index_file(Path(lines[1]).resolve(), "" if rel == "." else rel)
         since = swept(file)
-        if since:
+        if since and (str(file), since) not in _EARLY:
             _EARLY[(str(file), since)] = Walk(root, since)
     except (OSError, ValueError, RuntimeError):
         return

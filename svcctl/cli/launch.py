@@ -1,0 +1,45 @@
+"""The ``svcctl`` program: before Click and the commands are loaded (a tenth of a second),
+a listing named on the command line gets its index's file walk begun (``store.walk``)."""
+from __future__ import annotations
+
+import sys
+
+# The commands that read the ticket index first thing. A wrong guess costs only a walk
+# nobody reads.
+LISTINGS = frozenset({"list", "overdue", "callbacks"})
+
+
+_VALUED = ("--records", "--as", "--lang")  # the global options that take a value
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if _command(args) in LISTINGS:
+        from ..store import walk
+
+        walk.begin(_option(args, "--records"))
+    from .main import main as run
+
+    run()
+
+
+def _command(args: list[str]) -> str | None:
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in _VALUED:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _option(args: list[str], name: str) -> str | None:
+    """The option's value wherever it is typed (before or after the command's name)."""
+    for i, arg in enumerate(args):
+        if arg == name and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None
