@@ -35,20 +35,19 @@ def spawn(office, *args, user="li", extra_env=None, **kw) -> subprocess.Popen:
 QUEUED = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from filelock import FileLock, Timeout
+    from svcctl.store.txn import HeldLock
 
     marker, sys.argv = Path(sys.argv[1]), ["svcctl", *sys.argv[2:]]
-    real = FileLock.acquire
+    real = HeldLock.acquire
 
-    def acquire(self, timeout=None, *args, **kw):
-        if self.lock_file.endswith("svcctl.lock") and not self.is_locked:
-            try:
-                return real(self, timeout=0)
-            except Timeout:
-                marker.touch()
-        return real(self, timeout, *args, **kw)
+    def acquire(self, timeout):
+        if self.path.name == "svcctl.lock":
+            if real(self, 0):
+                return True
+            marker.touch()
+        return real(self, timeout)
 
-    FileLock.acquire = acquire
+    HeldLock.acquire = acquire
     from svcctl.cli.main import main
     main()
 """)
@@ -182,6 +181,42 @@ def test_a_killed_lock_holder_does_not_block_the_next_command(office, tmp_path):
     nxt = office.subprocess("reply", TICKET, "--note", "继续处理", extra_env={"SVCCTL_LOCK_TIMEOUT": "2"})
     assert nxt.returncode == 0, nxt.stderr
     assert ticket_notes(office, TICKET) == ["排队等锁", "继续处理"]
+    assert_clean_repo(office)
+
+
+# A holder whose git child outlives it: the child (a shell git starts for an alias) writes
+# its process id and then waits, as a git cut off mid-write would still be running.
+GIT_CHILD_HOLDER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from svcctl import vcs
+    from svcctl.store.records import Records
+
+    records = Records(Path(sys.argv[1]))
+    with records.lock():
+        vcs.run(records.top, "-c", f"alias.hold=!echo $$ > {sys.argv[2]}; exec sleep 600", "hold")
+""")
+
+
+def test_a_git_child_of_a_killed_holder_keeps_the_lock_until_it_ends(office, tmp_path):
+    """The office lock passes to the git processes svcctl starts: while one of them is still
+    running after svcctl itself was killed, the next command waits (its repair must not race
+    a git that is still writing); once the child ends, the next command goes on."""
+    office.intake("--type", "complaint", "--grade", "general", "--unit", "3-2-1502", "--summary", "电梯噪音")
+    pid_file = tmp_path / "git-child.pid"
+    holder = subprocess.Popen([sys.executable, "-c", GIT_CHILD_HOLDER, str(office.root), str(pid_file)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child = int(wait_for(lambda: pid_file.exists() and pid_file.read_text().strip(), "the git child to start"))
+    try:
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.communicate()
+        busy = office.subprocess("reply", TICKET, "--note", "不等了", extra_env={"SVCCTL_LOCK_TIMEOUT": "0.5"})
+        assert busy.returncode != 0 and busy.stderr.startswith("svcctl: records are busy"), busy.stderr
+    finally:
+        os.kill(child, signal.SIGKILL)
+    nxt = office.subprocess("reply", TICKET, "--note", "继续处理", extra_env={"SVCCTL_LOCK_TIMEOUT": "30"})
+    assert nxt.returncode == 0, nxt.stderr
+    assert ticket_notes(office, TICKET) == ["继续处理"]
     assert_clean_repo(office)
 
 

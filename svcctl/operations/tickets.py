@@ -34,7 +34,8 @@ def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=Non
         raise UsageError(msg('--summary is one line; put the full account in --detail'))
     actor = env.actor()
     records = env.records
-    records.start_index()  # the repeat check reads it: its file walk runs while the intake is prepared
+    if not force:  # the repeat check reads the index: its file walk runs while the intake is prepared
+        records.start_index()
     new_customer = None
     if new_name:
         if not unit:

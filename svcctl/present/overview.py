@@ -26,13 +26,13 @@ LINES = (
 
 
 def overview(lang: str) -> str:
-    from wcwidth import wcswidth
+    from .words import columns
 
     lines = [(c.get(lang, c["en"]) if isinstance(c, dict) else c, t) for c, t in LINES]
-    width = max(wcswidth(command) for command, _ in lines if command)
+    width = max(columns(command) for command, _ in lines if command)
     out = []
     for command, text in lines:
         said = localise(text, lang) if text else ""
-        pad = " " * (width - wcswidth(command)) if command else ""
+        pad = " " * (width - columns(command)) if command else ""
         out.append(f"  {command}{pad}  {said}" if command else said)
     return "\n".join(out)

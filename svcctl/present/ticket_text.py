@@ -5,7 +5,7 @@ from ..core.message import msg
 from .i18n import localise
 from .labels import label
 from .tables import cell
-from .words import minutes
+from .words import columns, minutes
 
 
 def render(t: dict, lang: str) -> str:
@@ -31,7 +31,7 @@ def render(t: dict, lang: str) -> str:
         lines.append(say("appointment: {at}", at=when(t["appointment_at"])))
     if t["deadlines"]:
         lines += ["", say("deadlines:")]
-        width = max(_width(label("deadline", d["name"], lang)) for d in t["deadlines"])
+        width = max(columns(label("deadline", d["name"], lang)) for d in t["deadlines"])
         for d in t["deadlines"]:
             if d["state"] == "pending":
                 how = say("{span} left", span=minutes(d["minutes_left"], lang))
@@ -58,11 +58,5 @@ def _value(key: str, value, lang: str) -> str:
     return cell(value, lang)
 
 
-def _width(text: str) -> int:
-    from wcwidth import wcswidth
-
-    return max(wcswidth(text), 0)
-
-
 def _pad(text: str, width: int) -> str:
-    return text + " " * max(width - _width(text), 0)
+    return text + " " * max(width - columns(text), 0)

@@ -37,6 +37,16 @@ RULEBOOKS = {
 }
 
 
+def columns(text: str) -> int:
+    """How many terminal columns ``text`` takes: a Chinese character two, a combining mark
+    none. Enough for the labels and commands svcctl lines up, and answered by unicodedata
+    (wcwidth's tables take longer to import than ``show`` takes to read a ticket)."""
+    from unicodedata import combining, east_asian_width
+
+    return sum(0 if combining(ch) or ch == "\u200b" else 2 if east_asian_width(ch) in "WF" else 1
+               for ch in text if ch.isprintable())
+
+
 def action(deadline_name: str, lang: str = "en") -> str:
     return localise(ACTIONS.get(deadline_name, OTHER_ACTION), lang)
 

@@ -72,32 +72,64 @@ def atomic_write(path: Path, text: str | bytes, mode: int | None = None, durable
 
 class HeldLock:
     """An OS file lock whose descriptor every git child inherits while it is held (see
-    ``vcs.HELD_LOCKS``): a git process svcctl started keeps the lock until it ends."""
+    ``vcs.HELD_LOCKS``): a git process svcctl started keeps the lock until it ends.
+
+    On POSIX it is ``flock`` on the file, taken directly: the filelock package (the same
+    ``flock`` underneath, so both see one lock) costs more to import than a commit takes
+    to write. Windows has no ``flock``; filelock's locking of the file serves there."""
+
+    POLL = 0.02  # seconds between tries while another process holds the lock
 
     def __init__(self, path: Path):
-        from filelock import FileLock
-
-        self._lock = FileLock(str(path))
+        self.path = path
         self._fd: int | None = None
+        self._windows = None
+        if sys.platform == "win32":
+            from filelock import FileLock
+
+            self._windows = FileLock(str(path))
 
     def acquire(self, timeout: float) -> bool:
+        if self._windows is not None:
+            return self._acquire_windows(timeout)
+        import fcntl
+
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    return False
+                time.sleep(min(self.POLL, max(deadline - time.monotonic(), 0)))
+                continue
+            except BaseException:
+                os.close(fd)
+                raise
+            break
+        self._fd = fd
+        vcs.HELD_LOCKS.add(fd)
+        return True
+
+    def _acquire_windows(self, timeout: float) -> bool:
         from filelock import Timeout
 
         try:
-            self._lock.acquire(timeout=timeout)
+            self._windows.acquire(timeout=timeout)
         except Timeout:
             return False
-        context = getattr(self._lock, "_context", None)
-        self._fd = getattr(context, "lock_file_fd", None)
-        if self._fd is not None:
-            vcs.HELD_LOCKS.add(self._fd)
         return True
 
     def release(self) -> None:
+        if self._windows is not None:
+            self._windows.release()
+            return
         if self._fd is not None:
             vcs.HELD_LOCKS.discard(self._fd)
-            self._fd = None
-        self._lock.release()
+            fd, self._fd = self._fd, None
+            os.close(fd)  # closing the only descriptor of the open file releases its lock
 
 
 class OfficeLock:
