@@ -151,9 +151,49 @@ def git(cwd, *args, input: str | None = None, env: dict | None = None) -> str:
     """git's output; a failure becomes one line naming the git command."""
     proc = run(cwd, *args, input=input, env=env)
     if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise GitError(msg('git {args} failed: {detail}', args=args[0], detail=detail[-1] if detail else 'exit ' + str(proc.returncode)))
+        raise _failed(args, proc.returncode, proc.stdout, proc.stderr)
     return proc.stdout
+
+
+def _failed(args, code: int, stdout: str, stderr: str) -> GitError:
+    detail = (stderr or stdout).strip().splitlines()
+    return GitError(msg('git {args} failed: {detail}', args=args[0], detail=detail[-1] if detail else 'exit ' + str(code)))
+
+
+class Started:
+    """A git process that runs while this one goes on with other work."""
+
+    def __init__(self, proc: subprocess.Popen, args: tuple):
+        self.proc, self.args = proc, args
+
+    def wait(self) -> subprocess.CompletedProcess:
+        out, err = self.proc.communicate()
+        decode = lambda data: data.decode("utf-8", "surrogateescape")  # noqa: E731
+        return subprocess.CompletedProcess(self.proc.args, self.proc.returncode, decode(out), decode(err))
+
+    def finish(self) -> str:
+        """Its output once it has ended; a failure as ``git`` reports one."""
+        done = self.wait()
+        if done.returncode != 0:
+            raise _failed(self.args, done.returncode, done.stdout, done.stderr)
+        return done.stdout
+
+
+def start(cwd, *args, input: str = "") -> Started:
+    """git started with ``input`` on its stdin (from a temporary file, so that a long input
+    never waits for git to read it), not waited for: see ``Started``."""
+    import tempfile
+
+    full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    with tempfile.TemporaryFile() as stdin:
+        stdin.write(input.encode("utf-8", "surrogateescape"))
+        stdin.seek(0)
+        try:
+            proc = subprocess.Popen(["git", *args], cwd=str(cwd), stdin=stdin, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, env=full_env, **_spawn_options())
+        except FileNotFoundError:
+            raise GitError(msg('git is not installed or not on PATH: install git first')) from None
+    return Started(proc, args)
 
 
 def toplevel(path: Path) -> Path | None:
@@ -180,26 +220,41 @@ def head(top: Path) -> str | None:
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
-def commit_paths(top: Path, paths: list[str], message: str, author: Author, expected_head: str | None) -> str:
+def commit_paths(top: Path, paths: list[str], message: str, author: Author, expected_head: str | None,
+                 before_landing=None) -> str:
     """Commit the working-tree state of ``paths`` (relative to ``top``) on top of HEAD.
 
     Only the trees along the changed paths are read and written (a ticket's commit touches
     the root, ``tickets``, its year and its month), so a commit costs the same at 100,000
     records as at ten. The update of HEAD is compare-and-swap against ``expected_head``, so
-    a commit that raced in between is never overwritten.
+    a commit that raced in between is never overwritten. ``before_landing`` is called
+    before anything can land, while git works on the commit in other processes: work
+    that must succeed for the commit to be made (an exception from it stops the commit).
     """
     if not expected_head:
+        if before_landing is not None:
+            before_landing()
         return _first_commit(top, paths, message, author)
-    present = [p for p in paths if (top / p).exists()]
-    changes: dict[str, str | None] = dict.fromkeys(paths)
-    if present:
-        # Paths on stdin: an import commits tens of thousands, more than a command line holds.
-        shas = git(top, "hash-object", "-w", "--stdin-paths", input="\n".join(present) + "\n").split()
-        changes.update(zip(present, shas))
-    tree = _tree_with(top, expected_head, changes)
-    commit = git(top, "commit-tree", tree, "-p", expected_head, input=message, env=author.env()).strip()
-    git(top, "update-ref", "-m", f"svcctl: {message.splitlines()[0]}", "HEAD", commit, expected_head)
-    _stage_as_committed(top, paths)
+    # The shared index takes the files while the commit is written: at 100,000 records it is
+    # ten megabytes to rewrite, the slowest step, and it runs on another core meanwhile. Should
+    # the commit not land, the change is rolled back and these entries reset to HEAD again.
+    staging = _stage_as_committed(top, paths)
+    try:
+        if before_landing is not None:
+            before_landing()
+        present = [p for p in paths if (top / p).exists()]
+        changes: dict[str, str | None] = dict.fromkeys(paths)
+        if present:
+            # Paths on stdin: an import commits tens of thousands, more than a command line holds.
+            shas = git(top, "hash-object", "-w", "--stdin-paths", input="\n".join(present) + "\n").split()
+            changes.update(zip(present, shas))
+        tree = _tree_with(top, expected_head, changes)
+        commit = git(top, "commit-tree", tree, "-p", expected_head, input=message, env=author.env()).strip()
+        git(top, "update-ref", "-m", f"svcctl: {message.splitlines()[0]}", "HEAD", commit, expected_head)
+    except BaseException:
+        staging.wait()  # nothing may still be writing the index when the change is rolled back
+        raise
+    staging.finish()
     return commit
 
 
@@ -298,11 +353,11 @@ def _tree_bytes(entries: dict[str, tuple[str, str]]) -> bytes:
                     + bytes.fromhex(entries[n][1]) for n in sorted(entries, key=key))
 
 
-def _stage_as_committed(top: Path, paths: list[str]) -> None:
+def _stage_as_committed(top: Path, paths: list[str]) -> Started:
     """The shared index takes the committed files as they now are in the working tree (the
     same bytes), with fresh stat data, so ``git status`` stays clean without re-reading
-    anything else."""
-    git(top, "update-index", "--add", "--remove", "-z", "--stdin", input="\0".join(paths) + "\0")
+    anything else. Started, not waited for."""
+    return start(top, "update-index", "--add", "--remove", "-z", "--stdin", input="\0".join(paths) + "\0")
 
 
 def sync_index(top: Path, paths: list[str]) -> None:

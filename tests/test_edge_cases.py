@@ -58,6 +58,9 @@ def test_a_broken_office_template_stops_the_intake_before_anything_is_written(of
     line = one_line(result)
     assert result.exit_code == 5 and "templates/zh/confirmation.txt:2" in line and "datum" in line
     assert office.commits() == commits and not list((office.root / "tickets").glob("*/*/*.yaml"))
+    # the file written while the commit was being made is gone again, from git's index too
+    assert git(office.root, "status", "--porcelain", "--untracked-files=all") == "?? templates/zh/confirmation.txt\n"
+    assert not (office.root / ".git" / "svcctl-journal.json").exists()
     (office.root / "templates/zh/confirmation.txt").write_text("您的{{ kind }}已记录，{{ date }}前答复。\n", encoding="utf-8")
     out = office.run("intake", "--type", "query", "--unit", "3-2-1502", "--summary", "水费", "--lang", "zh").stdout.splitlines()
     assert out == ["202611-A001", "您的查询已记录，11月20日09:45前答复。"]

@@ -81,13 +81,14 @@ def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=Non
         if requested_by is not None and not any(
                 r.customer_date for r in env.office.policy.rules_for(ticket_type, grade, category, emergency)):
             raise UsageError(msg('--due replaces the resolve deadline, and a {ticket_type} has none here', ticket_type=term('type', ticket_type)))
-        # Rendered before the commit: a broken office template must not leave a ticket
-        # whose id the clerk never saw (and would enter again).
-        sentence = confirmation(env, ticket)
         change.message = f"intake {ticket_id} {model.label('type', ticket_type)} {unit}: {_one_line(ticket.h('summary'))}"
         change.write(ticket_rel(ticket_id), records.checked_text("ticket", ticket.to_record(), ticket_id))
-        records.commit(change, env.author(actor), {"Svcctl-Ticket": ticket_id, "Svcctl-Op": "intake"})
-    return ticket, sentence
+        # Rendered before the commit lands (while git writes it): a broken office template
+        # must not leave a ticket whose id the clerk never saw (and would enter again).
+        said: list[str] = []
+        records.commit(change, env.author(actor), {"Svcctl-Ticket": ticket_id, "Svcctl-Op": "intake"},
+                       before_landing=lambda: said.append(confirmation(env, ticket)))
+    return ticket, said[0]
 
 
 DUPLICATE_WINDOW = timedelta(hours=1)

@@ -485,15 +485,18 @@ class Records:
         finally:
             lock.release()
 
-    def commit(self, change: txn.Change, author: vcs.Author, trailers: dict | None = None, progress=None) -> str:
+    def commit(self, change: txn.Change, author: vcs.Author, trailers: dict | None = None, progress=None,
+               before_landing=None) -> str:
         """Apply ``change`` (paths relative to the records root); caller holds the lock.
-        ``progress`` is called once per file written (an import shows a progress bar)."""
+        ``progress`` is called once per file written (an import shows a progress bar);
+        ``before_landing`` once they are all written, before the commit can land (work that
+        must succeed for the change to be made, done while git writes it)."""
         self.require_own_repo()
         self.require_no_pending_merge()
         at_top = txn.Change(change.message)
         for inner, text in change.files.items():
             at_top.write(self.rel(inner), text)
-        return txn.apply(self.top, self.gdir, at_top, author, trailers, progress)
+        return txn.apply(self.top, self.gdir, at_top, author, trailers, progress, before_landing)
 
 
 class Numbering:

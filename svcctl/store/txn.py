@@ -396,8 +396,10 @@ class Change:
 
 
 def apply(top: Path, gdir: Path, change: Change, author: vcs.Author, trailers: dict | None = None,
-          progress=None) -> str:
-    """Write and commit ``change``; the caller holds the office lock."""
+          progress=None, before_landing=None) -> str:
+    """Write and commit ``change``; the caller holds the office lock. ``before_landing`` is
+    called once the files are written and before the commit can land (see
+    ``vcs.commit_paths``); a refusal from it rolls the change back."""
     txn = secrets.token_hex(6)
     lines = [change.message, ""]
     for key, value in (trailers or {}).items():
@@ -426,10 +428,11 @@ def apply(top: Path, gdir: Path, change: Change, author: vcs.Author, trailers: d
         os.sync()  # the files are on disk before the commit that records them
     _crash_point("before-commit")
     try:
-        commit = vcs.commit_paths(top, paths, message, author, head)
-    except vcs.GitError:
-        # git refused the commit (an author name it will not take, a full disk): the
-        # files go back at once, so nothing is left for the next command to roll back.
+        commit = vcs.commit_paths(top, paths, message, author, head, before_landing)
+    except SvcError:
+        # git refused the commit (an author name it will not take, a full disk), or
+        # before_landing did: the files go back at once, so nothing is left for the next
+        # command to roll back.
         if not _landed(top, head, f"{TXN_TRAILER}: {txn}"):
             journal.roll_back()
             raise
