@@ -2,8 +2,6 @@
 accepted as input, the service language of rules §11, and the catalog itself."""
 from __future__ import annotations
 
-import gettext
-import io
 import re
 import string
 import subprocess
@@ -33,14 +31,17 @@ def test_the_catalog_translates_every_message_with_the_same_placeholders():
     assert not wrong, wrong
 
 
-def test_the_compiled_catalog_is_what_gettext_reads():
-    """Only the .po is kept; the .mo gettext reads is compiled from it in memory."""
+def test_the_translator_reads_every_entry_of_the_catalog_in_its_context():
+    """Only the .po is kept, and it is what svcctl reads: each entry under its context, a
+    message without one (or in English) as it is."""
     catalog = zh_catalog()
-    translations = gettext.GNUTranslations(io.BytesIO(i18n.compile_mo(catalog)))
+    translations = i18n.translator("zh")
     for (ctx, msgid), text in catalog.items():
         assert (translations.pgettext(ctx, msgid) if ctx else translations.gettext(msgid)) == text
-    assert translations.info()["content-type"] == "text/plain; charset=UTF-8"
-    assert i18n.translator("zh").gettext("Due") == "到期"
+    assert translations.gettext("Due") == "到期"
+    assert translations.pgettext("verb", "closed") == "关闭" and translations.gettext("closed") == "已办结"
+    assert translations.gettext("no such message") == "no such message"
+    assert i18n.translator("en").pgettext("verb", "closed") == "closed"
 
 
 def test_fuzzy_and_empty_entries_are_left_out_as_msgfmt_does():

@@ -9,7 +9,6 @@ through the privacy step, never records or views.
 """
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from ..core.errors import BrokenTemplate
@@ -26,7 +25,9 @@ MAX_TEXT = 1_000_000  # characters one expression of a template may make by repe
 
 
 def shipped(name: str) -> str:
-    return resources.files("svcctl.templates").joinpath(*name.split("/")).read_text(encoding="utf-8")
+    from .. import templates  # the folder the defaults are installed in (as importlib.resources finds it)
+
+    return Path(templates.__file__).parent.joinpath(*name.split("/")).read_text(encoding="utf-8")
 
 
 def _environment(records_root: Path | None, lang: str):

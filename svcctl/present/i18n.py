@@ -4,30 +4,28 @@ English is the source language (msgids are the English text); ``svcctl/locale/zh
 Chinese catalog. Chinese is the office's language: what a member of staff reads is Chinese
 unless ``--lang en``, ``SVCCTL_LANG=en`` or ``language: en`` in svcctl.yaml says otherwise.
 
-Only the ``.po`` file is kept in the repository. gettext reads the compiled ``.mo`` form,
-which is made from the ``.po`` in memory the first time a language is used (a few
-milliseconds): no build output is committed, and two branches that both add messages merge
-as text.
+Only the ``.po`` file is kept in the repository, and it is what svcctl reads: parsed the
+first time a language is used (a few milliseconds), no compiled ``.mo`` and no build
+output, and two branches that both add messages merge as text.
 """
 from __future__ import annotations
 
-import ast
-import gettext
-import io
 import json
-import struct
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from ..core.message import Message, Term
 from ..core.model import DEFAULT_LANGUAGE as DEFAULT  # noqa: F401 - the default the CLI falls back to
 from ..core.model import LANGUAGE_TAGS, LANGUAGES
 
 DOMAIN = "svcctl"
+# Beside this package's modules, where the package data is installed (importlib.resources
+# would find the same file, at the cost of importing more than the catalog takes to read).
+LOCALE = Path(__file__).parent.parent / "locale"
 
 
 def catalog_text(lang: str) -> str:
-    return resources.files("svcctl").joinpath("locale", lang, "LC_MESSAGES", f"{DOMAIN}.po").read_text(encoding="utf-8")
+    return (LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.po").read_text(encoding="utf-8")
 
 
 def parse_po(text: str) -> dict[tuple[str | None, str], str]:
@@ -73,38 +71,30 @@ def _unquote(quoted: str) -> str:
     try:
         return json.loads(quoted)
     except ValueError:
+        import ast
+
         return ast.literal_eval(quoted)
 
 
-def compile_mo(entries: dict[tuple[str | None, str], str]) -> bytes:
-    """The GNU .mo form of ``entries`` (what msgfmt writes), with a UTF-8 header."""
-    messages = {"": "Content-Type: text/plain; charset=UTF-8\n"}
-    for (context, msgid), msgstr in entries.items():
-        messages[f"{context}\x04{msgid}" if context else msgid] = msgstr
-    keys = sorted(messages, key=lambda k: k.encode("utf-8"))
-    ids = [k.encode("utf-8") for k in keys]
-    strs = [messages[k].encode("utf-8") for k in keys]
-    header = 7 * 4
-    table = header + 16 * len(keys)
-    id_data = b"".join(i + b"\0" for i in ids)
-    offsets_ids, offsets_strs, at = [], [], table
-    for i in ids:
-        offsets_ids.append((len(i), at))
-        at += len(i) + 1
-    for s in strs:
-        offsets_strs.append((len(s), at))
-        at += len(s) + 1
-    out = struct.pack("<7I", 0x950412DE, 0, len(keys), header, header + 8 * len(keys), 0, 0)
-    out += b"".join(struct.pack("<2I", *o) for o in offsets_ids)
-    out += b"".join(struct.pack("<2I", *o) for o in offsets_strs)
-    return out + id_data + b"".join(s + b"\0" for s in strs)
+class Catalog:
+    """The translations of one language, looked up as gettext looks them up: a message
+    without an entry (or English, which has none) is its own translation."""
+
+    def __init__(self, entries: dict[tuple[str | None, str], str]):
+        self._entries = entries
+
+    def gettext(self, message: str) -> str:
+        return self._entries.get((None, message), message)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self._entries.get((context, message), message)
 
 
 @lru_cache(maxsize=None)
-def translator(lang: str) -> gettext.NullTranslations:
+def translator(lang: str) -> Catalog:
     if lang not in LANGUAGES or lang == "en":
-        return gettext.NullTranslations()
-    return gettext.GNUTranslations(io.BytesIO(compile_mo(parse_po(catalog_text(lang)))))
+        return Catalog({})
+    return Catalog(parse_po(catalog_text(lang)))
 
 
 def words(lang: str):

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -52,6 +50,8 @@ def _file_mode() -> int:
 
 def atomic_write(path: Path, text: str | bytes, mode: int | None = None, durable: bool = True) -> None:
     """Replace ``path`` with ``text`` in one step: readers see the old file or the new one."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
     try:
@@ -400,6 +400,8 @@ def apply(top: Path, gdir: Path, change: Change, author: vcs.Author, trailers: d
     """Write and commit ``change``; the caller holds the office lock. ``before_landing`` is
     called once the files are written and before the commit can land (see
     ``vcs.commit_paths``); a refusal from it rolls the change back."""
+    import secrets
+
     txn = secrets.token_hex(6)
     lines = [change.message, ""]
     for key, value in (trailers or {}).items():
