@@ -7,7 +7,6 @@ can be folded, evaluated against the deadline policy and acted on without surpri
 """
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import date
 from decimal import Decimal
@@ -115,6 +114,8 @@ def _unknown(record, allowed, problems, path=(), where=""):
 
 def did_you_mean(key, allowed) -> str:
     """`` (did you mean 'calendar'?)`` for a misspelt key, else nothing."""
+    import difflib
+
     close = difflib.get_close_matches(str(key), [str(a) for a in allowed], n=1, cutoff=0.6)
     return msg(" (did you mean '{key}'?)", key=close[0]) if close else ""
 

@@ -5,13 +5,16 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .. import vcs
 from ..core.errors import Refusal, UsageError
 from ..core.timeutil import parse_time
-from ..core.workflow import Actor, Context
 from ..store.records import Records, find_root
 from ..core.message import msg
+
+if TYPE_CHECKING:  # core.workflow is imported by the commands that act, not by those that read
+    from ..core.workflow import Actor, Context
 
 
 @dataclass
@@ -90,6 +93,8 @@ class Env:
         return build(ticket, office.policy, office.calendar, now or self.now)
 
     def context(self, actor: Actor | None = None) -> Context:
+        from ..core.workflow import Context
+
         office = self.office
         return Context(actor or self.actor(), office.roster, office.departments, office.policy.scheme, self.now)
 
