@@ -1,6 +1,7 @@
 """The ``svcctl`` command: global options, error handling, and the command groups."""
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -171,4 +172,10 @@ for _name, _command in cli.commands.items():
 
 
 def main() -> None:
-    cli(prog_name="svcctl")
+    try:
+        cli(prog_name="svcctl")
+    finally:
+        # The process ends here, and the interpreter's last collections would look at every
+        # object once more before freeing them: a tenth of a short command's time. Nothing
+        # needs them: every file svcctl writes is closed and every git child waited for.
+        gc.freeze()
