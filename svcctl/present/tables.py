@@ -128,7 +128,7 @@ def aligned(titles: list[str], cells: list[list[str]]) -> str:
     type for every cell: a tenth of a second for the 1,600 rows of a busy office's ``overdue``."""
     lines = [[_shown(text) for text in row] for row in (titles, *cells)]
     known: dict[str, int] = {}  # labels and actions repeat on every row
-    sizes = [[len(text) if text.isascii() else known.get(text) or known.setdefault(text, _width(text))
+    sizes = [[len(text) if text.isascii() else known.get(text) or known.setdefault(text, words.columns(text))
               for text in row] for row in lines]
     widths = [max(column) for column in zip(*sizes)]
     widths = [max(w, size + 2) for w, size in zip(widths, sizes[0])]  # a title gets two columns of room
@@ -145,11 +145,3 @@ def _shown(text: str) -> str:
     width must count what the terminal will show)."""
     text = text.strip()
     return text if text.isprintable() else one_line(text)
-
-
-def _width(text: str) -> int:
-    """Columns on a terminal of text without control characters."""
-    from wcwidth import wcswidth
-
-    width = wcswidth(text)
-    return width if width >= 0 else len(text)

@@ -39,12 +39,13 @@ RULEBOOKS = {
 
 def columns(text: str) -> int:
     """How many terminal columns ``text`` takes: a Chinese character two, a combining mark
-    none. Enough for the labels and commands svcctl lines up, and answered by unicodedata
-    (wcwidth's tables take longer to import than ``show`` takes to read a ticket)."""
-    from unicodedata import combining, east_asian_width
+    none (text with control characters, which are shown escaped, counts one a character)."""
+    if text.isascii():
+        return len(text)
+    from wcwidth import wcswidth
 
-    return sum(0 if combining(ch) or ch == "\u200b" else 2 if east_asian_width(ch) in "WF" else 1
-               for ch in text if ch.isprintable())
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
 
 
 def action(deadline_name: str, lang: str = "en") -> str:
