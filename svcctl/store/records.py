@@ -430,6 +430,16 @@ class Records:
         return [Ticket.from_record(r) for r in index.records_of(
             "received < ? AND (live = 1 OR last_at >= ?)", (_utc(end), _utc(start)))]
 
+    def tickets_since(self, start: datetime) -> list[Ticket]:
+        """The tickets still in play and those with an event at or after ``start`` (a shift
+        handover's work and changes)."""
+        index = self.index()
+        if index is None:
+            return [t for t in self.tickets() if _last_at(t) >= start or _in_play(t, self.office)]
+        from .index import _utc
+
+        return [Ticket.from_record(r) for r in index.records_of("live = 1 OR last_at >= ?", (_utc(start),))]
+
     def report_store(self):
         """The reports' cache (``store.report_cache``) in step with the ticket index; None where
         there is no index or the cache cannot be kept (then a report reads every ticket)."""
