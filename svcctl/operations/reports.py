@@ -17,6 +17,7 @@ from decimal import Decimal
 from ..core.errors import UsageError
 from ..core.message import msg
 from ..core.ticket import Ticket
+from ..core.timeutil import from_iso
 from ..reports import figures, periods
 from ..store.report_cache import prefix_digest, utc, whole_digest
 from .env import Env
@@ -76,7 +77,8 @@ class _Narrowed:
         self.kind = kind
         self.when = when
         self.basis = replace(basis(env, store), first_received=store.first_received())
-        self._read: dict[str, tuple[str, dict, Ticket]] = {}
+        self._raw: dict[str, tuple[str, dict]] = {}  # path -> (record as JSON text, record)
+        self._tickets: dict[str, Ticket] = {}
         self._whole: dict[str, tuple[str, datetime]] = {}  # path -> (digest of the record, its last event)
 
     def report(self, chosen: periods.Period) -> figures.Report:
@@ -84,7 +86,7 @@ class _Narrowed:
         self._span = self.store.counting(figures.span(chosen, self.basis.settings)[0], end)
         rows = self.counting(chosen.start, end)
         tickets = self.tickets(rows)
-        counted = {row[0] for row in rows}
+        counted = self._kept = {row[0] for row in rows}
         window = self.basis.settings.recurring_window
         types = RECURRING_TYPES.get(self.kind, ("repair", "complaint"))
         # A ticket left out has no event since the start, so it stood at the end as it stands now.
@@ -107,23 +109,29 @@ class _Narrowed:
         return rows
 
     # -- reading tickets once ----------------------------------------------------------------
-    def tickets(self, rows) -> list[Ticket]:
-        wanted = [row[0] for row in rows if row[0] not in self._read]
+    def _records(self, rows) -> None:
+        wanted = [row[0] for row in rows if row[0] not in self._raw]
         for path, _, raw in self.index.raw_records(wanted):
-            record = json.loads(raw)
-            self._read[path] = (raw, record, Ticket.from_record(record))
-        return [self._read[row[0]][2] for row in rows]
+            self._raw[path] = (raw, json.loads(raw))
+
+    def tickets(self, rows) -> list[Ticket]:
+        self._records(rows)
+        for path, *_ in rows:
+            if path not in self._tickets:
+                self._tickets[path] = Ticket.from_record(self._raw[path][1])
+        return [self._tickets[row[0]] for row in rows]
 
     def _digest(self, row, until: datetime, inclusive: bool) -> str:
         """What a ticket in play, or with events after ``until``, was at ``until``."""
         path = row[0]
-        raw, record, ticket = self._read[path]
+        raw, record = self._raw[path]
         if path not in self._whole:
-            self._whole[path] = (whole_digest(raw), ticket.events[-1].at if ticket.events else None)
+            events = record.get("events") or ()
+            self._whole[path] = (whole_digest(raw), from_iso(events[-1]["at"]) if events else None)
         whole, last = self._whole[path]
         if last is None or last < until or (inclusive and last == until):
             return whole
-        return prefix_digest(raw, record, ticket, until, inclusive)
+        return prefix_digest(record, until, inclusive)
 
     def _key(self, part: str, p: periods.Period, rows, until: datetime, inclusive: bool) -> str:
         """A name for the figures of ``p`` read from ``rows`` as they stood at ``until``: a
@@ -133,7 +141,7 @@ class _Narrowed:
         named = [f"{path} {sha}" for path, sha, _, last_at, live, *_ in rows
                  if not live and (last_at < limit or (inclusive and last_at == limit))]
         others = [row for row in rows if row[4] or row[3] > limit or (row[3] == limit and not inclusive)]
-        self.tickets(others)
+        self._records(others)
         named += [f"{row[0]} {self._digest(row, until, inclusive)}" for row in others]
         named.sort()
         what = [part, self.kind, p.kind, p.start.isoformat(), p.end.isoformat(), str(self.basis.households), *named]
@@ -151,19 +159,30 @@ class _Narrowed:
         settled = figures.settled(p, self.when, settings)
         fix_key = self._key("first_fix", p, fixes, horizon, True) if settled else None
         kept, fix = self.store.figure(rest_key), self.store.figure(fix_key) if settled else None
-        if kept is None:
-            found = figures.trend_headline(self.tickets(rows), self.basis, p, self.when, self.kind)
-            self.store.keep(rest_key, _stored(found))
-            if settled:
-                self.store.keep(fix_key, _stored_rate(found.first_fix))
-            return found
-        if fix is None:
-            rate = figures.first_fix(self.tickets(fixes), p.start, p.end, self.when, settings.first_fix_window).rate
-            if settled:
-                self.store.keep(fix_key, _stored_rate(rate))
-        else:
-            rate = figures.Rate(*fix)
-        return _headline(kept, rate)
+        try:
+            if kept is None:
+                found = figures.trend_headline(self.tickets(rows), self.basis, p, self.when, self.kind)
+                self.store.keep(rest_key, _stored(found))
+                if settled:
+                    self.store.keep(fix_key, _stored_rate(found.first_fix))
+                return found
+            if fix is None:
+                rate = figures.first_fix(self.tickets(fixes), p.start, p.end, self.when, settings.first_fix_window).rate
+                if settled:
+                    self.store.keep(fix_key, _stored_rate(rate))
+            else:
+                rate = figures.Rate(*fix)
+            return _headline(kept, rate)
+        finally:
+            self._forget(rows)
+
+    def _forget(self, rows) -> None:
+        """Tickets of one trend period only are not held on to: a year of them would not fit
+        in the memory a command may use."""
+        for row in rows:
+            if row[0] not in self._kept:
+                for held in (self._raw, self._tickets, self._whole):
+                    held.pop(row[0], None)
 
 
 def _stored_rate(rate: figures.Rate) -> list[int]:

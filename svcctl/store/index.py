@@ -382,14 +382,14 @@ class TicketIndex:
         info = os.stat(self.file)
         return f"{info.st_ino}:{info.st_dev}:{self._meta(self.db, 'basis')}"
 
-    def rows_changed_since(self, ctime_ns: int | None) -> list[tuple]:
+    def rows_changed_since(self, ctime_ns: int | None) -> sqlite3.Cursor:
         """``(path, sha, received, last_at, live, type, status, problem, summary)`` of every
         row made from a file whose status-change time is after ``ctime_ns`` (every row when
-        None): a file written since then, whatever wrote it, has a later ctime."""
+        None), as they are read: a file written since then, whatever wrote it, has a later ctime."""
         sql = "SELECT path, sha, received, last_at, live, type, status, problem IS NOT NULL, summary FROM tickets"
         if ctime_ns is None:
-            return self.db.execute(sql).fetchall()
-        return self.db.execute(sql + " WHERE ctime_ns > ?", (ctime_ns,)).fetchall()
+            return self.db.execute(sql)
+        return self.db.execute(sql + " WHERE ctime_ns > ?", (ctime_ns,))
 
     def valid_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM tickets WHERE problem IS NULL").fetchone()[0]

@@ -27,9 +27,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..core.ticket import Ticket
+from ..core.timeutil import from_iso
 from .index import SETTLE_NS
 
 FORMAT = "1"
+BATCH = 2000
 TABLES = ("meta", "filed", "figures", "counts")
 SCHEMA = (
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -121,12 +123,20 @@ class ReportStore:
             raise
 
     def _take(self, index, office, since: int | None, whole: bool) -> None:
-        from ..reports.figures import reach
-
         if whole:
             self.db.execute("DELETE FROM filed")
+        rows = index.rows_changed_since(since)
+        while True:
+            batch = rows.fetchmany(BATCH)  # a whole office at once would hold every summary in memory
+            if not batch:
+                break
+            self._put(index, office, batch)
+
+    def _put(self, index, office, batch: list[tuple]) -> None:
+        from ..reports.figures import reach
+
         rows, gone, folded = [], [], []
-        for path, sha, received, last_at, live, kind, status, problem, summary in index.rows_changed_since(since):
+        for path, sha, received, last_at, live, kind, status, problem, summary in batch:
             if problem:
                 gone.append((path,))
                 continue
@@ -210,13 +220,11 @@ def whole_digest(raw: str) -> str:
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()
 
 
-def prefix_digest(raw: str, record: dict, ticket: Ticket, until: datetime, inclusive: bool) -> str:
+def prefix_digest(record: dict, until: datetime, inclusive: bool) -> str:
     """A digest of the ticket as it stood at ``until``: its header and the events before it
-    (or at it, when ``inclusive``). The same as ``whole_digest`` once every event is that
-    old, so a ticket's digest for a past instant stays put as events are added."""
-    keep = [i for i, e in enumerate(ticket.events) if e.at < until or (inclusive and e.at == until)]
-    if len(keep) == len(ticket.events):
-        return whole_digest(raw)
+    (or at it, when ``inclusive``). The same as ``whole_digest`` of its record once every
+    event is that old, so a ticket's digest for a past instant stays put as events are added."""
     events = record.get("events") or []
-    text = json.dumps({**record, "events": [events[i] for i in keep]}, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    keep = [e for e in events if from_iso(e["at"]) < until or (inclusive and from_iso(e["at"]) == until)]
+    text = json.dumps({**record, "events": keep}, ensure_ascii=False, separators=(",", ":"))
+    return whole_digest(text)
