@@ -27,14 +27,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Office, bare_machine, edit, make_office
-
-
-def at(office, when, *args, user="li"):
-    return office.run(*args, now=when, user=user)
-
-
-def intake(office, when, *args, user="li"):
-    return office.run("intake", *args, now=when, user=user).stdout.splitlines()[0]
+from test_reports import at, intake
 
 
 @pytest.fixture(scope="module")

@@ -144,8 +144,11 @@ class _Narrowed:
         self._records(others)
         named += [f"{row[0]} {self._digest(row, until, inclusive)}" for row in others]
         named.sort()
-        what = [part, self.kind, p.kind, p.start.isoformat(), p.end.isoformat(), str(self.basis.households), *named]
+        what = [self._slot(part, p), str(self.basis.households), *named]
         return hashlib.sha1("\n".join(what).encode("utf-8")).hexdigest()
+
+    def _slot(self, part: str, p: periods.Period) -> str:
+        return f"{part} {self.kind} {p.kind} {p.start.isoformat()} {p.end.isoformat()}"
 
     # -- trend periods ---------------------------------------------------------------------------
     def past(self, p: periods.Period) -> figures.Headline:
@@ -162,14 +165,14 @@ class _Narrowed:
         try:
             if kept is None:
                 found = figures.trend_headline(self.tickets(rows), self.basis, p, self.when, self.kind)
-                self.store.keep(rest_key, _stored(found))
+                self.store.keep(rest_key, self._slot("headline", p), _stored(found))
                 if settled:
-                    self.store.keep(fix_key, _stored_rate(found.first_fix))
+                    self.store.keep(fix_key, self._slot("first_fix", p), _stored_rate(found.first_fix))
                 return found
             if fix is None:
                 rate = figures.first_fix(self.tickets(fixes), p.start, p.end, self.when, settings.first_fix_window).rate
                 if settled:
-                    self.store.keep(fix_key, _stored_rate(rate))
+                    self.store.keep(fix_key, self._slot("first_fix", p), _stored_rate(rate))
             else:
                 rate = figures.Rate(*fix)
             return _headline(kept, rate)

@@ -30,7 +30,7 @@ from ..core.ticket import Ticket
 from ..core.timeutil import from_iso
 from .index import SETTLE_NS
 
-FORMAT = "1"
+FORMAT = "2"
 BATCH = 2000
 TABLES = ("meta", "filed", "figures", "counts")
 SCHEMA = (
@@ -45,7 +45,9 @@ SCHEMA = (
     "CREATE INDEX filed_reach ON filed(reach)",
     "CREATE INDEX filed_received ON filed(received)",
     "CREATE INDEX filed_live ON filed(live) WHERE live = 1",
-    "CREATE TABLE figures(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # slot: what the figures are of (a part of one period's report); one key per slot is kept
+    "CREATE TABLE figures(key TEXT PRIMARY KEY, slot TEXT NOT NULL, value TEXT NOT NULL)",
+    "CREATE INDEX figures_slot ON figures(slot)",
     "CREATE TABLE counts(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
 )
 
@@ -189,8 +191,17 @@ class ReportStore:
         row = self.db.execute("SELECT value FROM figures WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else None
 
-    def keep(self, key: str, value) -> None:
-        self.db.execute("INSERT OR REPLACE INTO figures VALUES (?, ?)", (key, json.dumps(value)))
+    def keep(self, key: str, slot: str, value) -> None:
+        """Keep ``value`` under ``key`` in place of what ``slot`` held (figures of the same
+        period from tickets as they stood before a change are of no more use)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("DELETE FROM figures WHERE slot = ?", (slot,))
+            self.db.execute("INSERT OR REPLACE INTO figures VALUES (?, ?, ?)", (key, slot, json.dumps(value)))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
 
     def count(self, folder: Path, compute) -> int:
         """``compute()`` (a count over the files in ``folder``), kept under a digest of their
