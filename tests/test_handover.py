@@ -140,3 +140,30 @@ def test_check_reads_handover_records(office):
     edit(path, "shift_hours: 99", "shift_hours: 8")
     path.rename(moved)
     assert "file name does not match its time and station" in office.fails("check").stdout
+
+
+def test_the_handover_reads_only_work_in_play_and_changes_since_the_last_one(office):
+    """What the board shows is what every ticket would show, read from far fewer of them."""
+    from svcctl.operations import handover as ops
+    from svcctl.operations.env import Env
+    from svcctl.reports import handover as sorting
+
+    old = intake(office, "2026-11-02 09:00", "--type", "repair", "--customer", "C-A001", "--summary", "门锁损坏")
+    office.run("dispatch", old, "--to", "维修部", now="2026-11-02 09:03")
+    office.run("close", old, "--result", "更换锁芯", now="2026-11-02 15:00")
+    office.run("callback", old, "--method", "phone", "--satisfaction", "5", "--note", "满意", now="2026-11-03 10:00")
+    waiting = intake(office, "2026-11-05 09:00", "--type", "complaint", "--grade", "general", "--customer", "C-A002",
+                     "--summary", "邻居噪音")
+    office.run("reply", waiting, "--note", "已联系", now="2026-11-05 09:30")
+    office.run("pause", waiting, "--reason", "等待业委会", now="2026-11-05 10:00")
+    ids = day_shift(office)
+    env = Env(str(office.root), now_text="2026-11-20 16:00")
+    board = ops.board(env, 8)
+    read = {t.id for t in env.records.tickets_since(board.since)}
+    assert old not in read and waiting in read and ids["leak"] in read
+    views = [env.view(t) for t in env.records.tickets()]
+    assert [(i.group, i.view.id, i.why) for i in board.items] == [
+        (i.group, i.view.id, i.why) for i in sorting.sort(views, env.now, board.shift_end)]
+    assert [(c.change, c.view.id, c.at) for c in board.changes] == [
+        (c.change, c.view.id, c.at) for c in sorting.changes(views, board.since, env.now)]
+    assert waiting in board.ids("waiting") and old not in {i.view.id for i in board.items}

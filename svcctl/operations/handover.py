@@ -42,10 +42,11 @@ def board(env: Env, shift_hours: int) -> Board:
     if not 1 <= shift_hours <= 24:
         raise UsageError(msg("--shift-hours {hours}: a shift is 1 to 24 hours", hours=shift_hours))
     now = env.now
-    views = [env.view(t) for t in env.records.tickets()]
     last = last_recorded(env, now)
     # Without a recorded handover, the changes are those of the shift now ending.
     since = from_iso(last["at"]) if last else now - timedelta(hours=shift_hours)
+    # Work still to do is in play; a change since then left an event after it.
+    views = [env.view(t) for t in env.records.tickets_since(since)]
     end = now + timedelta(hours=shift_hours)
     return Board(now, end, shift_hours, sorting.sort(views, now, end), sorting.changes(views, since, now), since, last)
 

@@ -1,31 +1,50 @@
-"""The supervisor's reports: the office's figures for a week, a month or any span of days."""
+"""The supervisor's reports: the office's figures for a week, a month or any span of days.
+
+With the ticket index, a report reads only the tickets that can count in its period
+(``figures.can_count``), and each earlier trend period's headline is kept in the report
+cache (``store.report_cache``) under a digest of the tickets that can count in it as they
+stood at its end: a period that has ended is read again only when one of them changed.
+"""
 from __future__ import annotations
 
+import bisect
+import hashlib
+import json
+from dataclasses import replace
 from datetime import datetime
+from decimal import Decimal
 
 from ..core.errors import UsageError
 from ..core.message import msg
+from ..core.ticket import Ticket
+from ..core.timeutil import from_iso
 from ..reports import figures, periods
+from ..store.report_cache import prefix_digest, utc, whole_digest
 from .env import Env
 
 KINDS = {"weekly": "week", "monthly": "month", "complaints": "month"}
+RECURRING_TYPES = {"complaints": ("complaint",)}  # what the recurring problems of each report group
 
 
-def households(env: Env) -> int:
+def households(env: Env, store=None) -> int:
     """svcctl.yaml's ``households:``, else the units in the customer files (一户一档)."""
     if env.office.households:
         return env.office.households
-    return len({unit for customer in env.records.customers() for unit in customer.get("units") or ()})
+
+    def units() -> int:
+        return len({unit for customer in env.records.customers() for unit in customer.get("units") or ()})
+
+    return units() if store is None else store.count(env.records.root / "customers", units)
 
 
-def basis(env: Env) -> figures.Basis:
+def basis(env: Env, store=None) -> figures.Basis:
     office = env.office
     settings = figures.Settings(
         first_fix_window=office.report_window("first_fix_window", "14 days"),
         recurring_window=office.report_window("recurring_window", "90 days"),
     )
     return figures.Basis(office.policy, office.calendar, office.departments, tuple(office.roster),
-                         households(env), settings)
+                         households(env, store), settings)
 
 
 def period(env: Env, kind: str, *, week=None, month=None, first=None, last=None) -> periods.Period:
@@ -40,4 +59,154 @@ def run(env: Env, kind: str, chosen: periods.Period, as_of: datetime | None = No
         raise UsageError(msg("--as-of {when} is in the future: a report reads what has happened", when=f"{when:%Y-%m-%d %H:%M}"))
     if chosen.start >= when:
         raise UsageError(msg("the period {period} has not begun by {when}", period=chosen.key, when=f"{when:%Y-%m-%d %H:%M}"))
-    return figures.report(kind, env.records.tickets(), basis(env), chosen, when)
+    store = env.records.report_store()
+    if store is None:  # no index (outside git, a read-only clone): read every ticket
+        return figures.report(kind, env.records.tickets(), basis(env), chosen, when)
+    try:
+        return _Narrowed(env, store, kind, when).report(chosen)
+    finally:
+        store.close()
+
+
+class _Narrowed:
+    """A report fed from the index: each ticket read at most once, only those that can count."""
+
+    def __init__(self, env: Env, store, kind: str, when: datetime):
+        self.index = env.records.index()
+        self.store = store
+        self.kind = kind
+        self.when = when
+        self.basis = replace(basis(env, store), first_received=store.first_received())
+        self._raw: dict[str, tuple[str, dict]] = {}  # path -> (record as JSON text, record)
+        self._tickets: dict[str, Ticket] = {}
+        self._whole: dict[str, tuple[str, datetime]] = {}  # path -> (digest of the record, its last event)
+
+    def report(self, chosen: periods.Period) -> figures.Report:
+        end = min(chosen.end, self.when)
+        self._span = self.store.counting(figures.span(chosen, self.basis.settings)[0], end)
+        rows = self.counting(chosen.start, end)
+        tickets = self.tickets(rows)
+        counted = self._kept = {row[0] for row in rows}
+        window = self.basis.settings.recurring_window
+        types = RECURRING_TYPES.get(self.kind, ("repair", "complaint"))
+        # A ticket left out has no event since the start, so it stood at the end as it stands now.
+        filed = [figures.Filed(tid, kind, unit, category, datetime.fromisoformat(received), status)
+                 for path, tid, kind, unit, category, received, status in self.store.filed(chosen.start - window, end, types)
+                 if path not in counted]
+        return figures.report(self.kind, tickets, self.basis, chosen, self.when, past=self.past, filed=filed)
+
+    def counting(self, start: datetime, end: datetime) -> list[tuple]:
+        """The rows of the tickets that can count in ``[start, end)``, within the report's span."""
+        if not hasattr(self, "_live"):
+            self._live = [row for row in self._span if row[4]]
+            self._settled = sorted((row for row in self._span if not row[4]), key=lambda row: row[6], reverse=True)
+            self._reaches = [row[6] for row in reversed(self._settled)]
+        after, before = utc(start), utc(end)
+        reaching = len(self._reaches) - bisect.bisect_left(self._reaches, after)  # those with reach >= start
+        rows = [row for row in self._live if row[5] < before]
+        rows += [row for row in self._settled[:reaching] if row[5] < before]
+        rows.sort()
+        return rows
+
+    # -- reading tickets once ----------------------------------------------------------------
+    def _records(self, rows) -> None:
+        wanted = [row[0] for row in rows if row[0] not in self._raw]
+        for path, _, raw in self.index.raw_records(wanted):
+            self._raw[path] = (raw, json.loads(raw))
+
+    def tickets(self, rows) -> list[Ticket]:
+        self._records(rows)
+        for path, *_ in rows:
+            if path not in self._tickets:
+                self._tickets[path] = Ticket.from_record(self._raw[path][1])
+        return [self._tickets[row[0]] for row in rows]
+
+    def _digest(self, row, until: datetime, inclusive: bool) -> str:
+        """What a ticket in play, or with events after ``until``, was at ``until``."""
+        path = row[0]
+        raw, record = self._raw[path]
+        if path not in self._whole:
+            events = record.get("events") or ()
+            self._whole[path] = (whole_digest(raw), from_iso(events[-1]["at"]) if events else None)
+        whole, last = self._whole[path]
+        if last is None or last < until or (inclusive and last == until):
+            return whole
+        return prefix_digest(record, until, inclusive)
+
+    def _key(self, part: str, p: periods.Period, rows, until: datetime, inclusive: bool) -> str:
+        """A name for the figures of ``p`` read from ``rows`` as they stood at ``until``: a
+        settled ticket whose events all came by then by its file's hash, any other by its
+        record up to then."""
+        limit = utc(until)
+        named = [f"{path} {sha}" for path, sha, _, last_at, live, *_ in rows
+                 if not live and (last_at < limit or (inclusive and last_at == limit))]
+        others = [row for row in rows if row[4] or row[3] > limit or (row[3] == limit and not inclusive)]
+        self._records(others)
+        named += [f"{row[0]} {self._digest(row, until, inclusive)}" for row in others]
+        named.sort()
+        what = [self._slot(part, p), str(self.basis.households), *named]
+        return hashlib.sha1("\n".join(what).encode("utf-8")).hexdigest()
+
+    def _slot(self, part: str, p: periods.Period) -> str:
+        return f"{part} {self.kind} {p.kind} {p.start.isoformat()} {p.end.isoformat()}"
+
+    # -- trend periods ---------------------------------------------------------------------------
+    def past(self, p: periods.Period) -> figures.Headline:
+        """The headline of an earlier trend period: kept, or read and then kept. Its first-time
+        fix rate is kept only once no window of it can still see a reopen."""
+        rows = self.counting(p.start, p.end)
+        settings = self.basis.settings
+        rest_key = self._key("headline", p, rows, p.end, False)
+        fixes = [row for row in rows if row[2] == "repair" and row[3] >= utc(p.start)]
+        horizon = p.end + settings.first_fix_window
+        settled = figures.settled(p, self.when, settings)
+        fix_key = self._key("first_fix", p, fixes, horizon, True) if settled else None
+        kept, fix = self.store.figure(rest_key), self.store.figure(fix_key) if settled else None
+        try:
+            if kept is None:
+                found = figures.trend_headline(self.tickets(rows), self.basis, p, self.when, self.kind)
+                self.store.keep(rest_key, self._slot("headline", p), _stored(found))
+                if settled:
+                    self.store.keep(fix_key, self._slot("first_fix", p), _stored_rate(found.first_fix))
+                return found
+            if fix is None:
+                rate = figures.first_fix(self.tickets(fixes), p.start, p.end, self.when, settings.first_fix_window).rate
+                if settled:
+                    self.store.keep(fix_key, self._slot("first_fix", p), _stored_rate(rate))
+            else:
+                rate = figures.Rate(*fix)
+            return _headline(kept, rate)
+        finally:
+            self._forget(rows)
+
+    def _forget(self, rows) -> None:
+        """Tickets of one trend period only are not held on to: a year of them would not fit
+        in the memory a command may use."""
+        for row in rows:
+            if row[0] not in self._kept:
+                for held in (self._raw, self._tickets, self._whole):
+                    held.pop(row[0], None)
+
+
+def _stored_rate(rate: figures.Rate) -> list[int]:
+    return [rate.n, rate.total]
+
+
+def _number(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _stored(h: figures.Headline) -> dict:
+    return {"received": h.received, "on_time": _stored_rate(h.on_time), "callbacks": _stored_rate(h.callbacks),
+            "satisfaction": _number(h.satisfaction), "complaints": h.complaints,
+            "complaints_per_100": _number(h.complaints_per_100), "backlog": h.backlog}
+
+
+def _headline(kept: dict, first_fix: figures.Rate) -> figures.Headline:
+    def number(value):
+        return None if value is None else Decimal(value)
+
+    return figures.Headline(received=kept["received"], on_time=figures.Rate(*kept["on_time"]),
+                            callbacks=figures.Rate(*kept["callbacks"]), satisfaction=number(kept["satisfaction"]),
+                            first_fix=first_fix, complaints=kept["complaints"],
+                            complaints_per_100=number(kept["complaints_per_100"]), backlog=kept["backlog"])

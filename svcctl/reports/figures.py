@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..core.calendar import OfficeCalendar
 from ..core.policy import DISPLAY_ORDER, Policy
@@ -219,19 +219,43 @@ class Report:
 
 
 class Reader:
-    """Tickets read as of any instant, each instant once."""
+    """Tickets read as of any instant, each instant (and kind of ticket) once."""
 
     def __init__(self, tickets: Iterable[Ticket], basis: Basis):
         self.tickets = list(tickets)
         self.basis = basis
-        self._at: dict[datetime, list[AsOf]] = {}
+        self._at: dict[tuple, list[AsOf]] = {}
 
-    def at(self, instant: datetime) -> list[AsOf]:
-        if instant not in self._at:
+    def at(self, instant: datetime, types: tuple[str, ...] | None = None) -> list[AsOf]:
+        """Every ticket received before ``instant`` as it stood then; only those of ``types``
+        when given (reading a ticket costs more than anything done with it afterwards)."""
+        key = (instant, types)
+        if key not in self._at:
+            if types is not None and (instant, None) in self._at:
+                self._at[key] = [s for s in self._at[(instant, None)] if s.view.type in types]
+                return self._at[key]
             b = self.basis
-            found = (as_of(t, b.policy, b.calendar, instant) for t in self.tickets)
-            self._at[instant] = sorted((s for s in found if s is not None), key=lambda s: s.view.id)
-        return self._at[instant]
+            found = (as_of(t, b.policy, b.calendar, instant) for t in self.tickets
+                     if types is None or t.type in types)
+            self._at[key] = sorted((s for s in found if s is not None), key=lambda s: s.view.id)
+        return self._at[key]
+
+
+def reach(ticket: Ticket, policy: Policy, calendar: OfficeCalendar) -> datetime:
+    """The last instant at which a settled ticket can still count in a period: its last
+    event, or the due time of a deadline it met early (a callback made the day before it
+    was due counts in the period where it fell due). A ticket whose reach is before a
+    period's start counts in it only while it is still in play (``can_count``)."""
+    last = ticket.events[-1].at if ticket.events else ticket.received_at
+    seen = as_of(ticket, policy, calendar, last + timedelta(microseconds=1))
+    dues = [o.due for o in seen.outcomes if o.due is not None] if seen is not None else []
+    return max([last, *dues])
+
+
+def can_count(received: datetime, in_play: bool, reach_at: datetime, start: datetime, end: datetime) -> bool:
+    """Whether a ticket can count in any figure of ``[start, end)`` read at ``end`` or later,
+    besides the recurring problems (which read only headers, see ``Recurring``)."""
+    return received < end and (in_play or reach_at >= start)
 
 
 def span(period: Period, settings: Settings = Settings()) -> tuple[datetime, datetime]:
@@ -434,13 +458,27 @@ def building(unit: str | None) -> str | None:
     return f"{estate}/{number}" if estate else number
 
 
-def recurring(seen: list[AsOf], start: datetime, end: datetime, window: timedelta) -> tuple[Recurrence, ...]:
+@dataclass(frozen=True)
+class Filed:
+    """What the recurring problems read of a ticket: its header and whether it stood
+    cancelled at the end (a view has all of it; so does a row of the index)."""
+
+    id: str
+    type: str
+    unit: str | None
+    category: str | None
+    received_at: datetime
+    status: str
+
+
+def recurring(views: Iterable, start: datetime, end: datetime, window: timedelta) -> tuple[Recurrence, ...]:
     """Repairs of one category at one unit, complaints (of one category, where recorded) in
     one building: a ticket received in the period with another of the same kind received
-    within ``window`` before it. Cancelled tickets (duplicates) do not count."""
+    within ``window`` before it. Cancelled tickets (duplicates) do not count. ``views`` are
+    the tickets as they stood at ``end`` (views or ``Filed``); only those received within
+    ``window`` before the start can matter."""
     groups: dict[tuple, list] = {}
-    for s in seen:
-        v = s.view
+    for v in views:
         if v.status == "cancelled":
             continue
         if v.type == "repair" and v.unit:
@@ -451,17 +489,17 @@ def recurring(seen: list[AsOf], start: datetime, end: datetime, window: timedelt
             continue
         groups.setdefault(key, []).append(v)
     out = []
-    for key, views in groups.items():
-        views.sort(key=lambda v: (v.received_at, v.id))
+    for key, members in groups.items():
+        members.sort(key=lambda v: (v.received_at, v.id))
         chain = set()
-        for i, later in enumerate(views):
+        for i, later in enumerate(members):
             if not start <= later.received_at < end:
                 continue
-            earlier = [v for v in views[:i] if later.received_at - v.received_at <= window]
+            earlier = [v for v in members[:i] if later.received_at - v.received_at <= window]
             if earlier:
                 chain.update([later.id, *(v.id for v in earlier)])
         if chain:
-            tickets = tuple((v.id, v.received_at) for v in views if v.id in chain)
+            tickets = tuple((v.id, v.received_at) for v in members if v.id in chain)
             out.append(Recurrence(key[0], key[1], key[2], tickets))
     out.sort(key=lambda r: (r.kind != "repair", r.tickets[0][1], r.place))
     return tuple(out)
@@ -499,7 +537,7 @@ def _scope(seen: list[AsOf], kind: str) -> list[AsOf]:
 def headline(reader: Reader, period: Period, end: datetime, as_of_time: datetime, kind: str) -> Headline:
     b = reader.basis
     seen = _scope(reader.at(end), kind)
-    done = complaints(reader.at(end), reader.at(period.start), period.start, end, b.households)
+    valid, per_100 = _valid_complaints(reader.at(end, ("complaint",)), period.start, end, b.households)
     rate, _ = _callback_rate(seen, period.start, end, CALLBACK_TYPES)
     return Headline(
         received=sum(1 for s in seen if period.contains(s.view.received_at) and s.view.received_at < end),
@@ -507,23 +545,49 @@ def headline(reader: Reader, period: Period, end: datetime, as_of_time: datetime
         callbacks=rate,
         satisfaction=satisfaction(seen, period.start, end).average,
         first_fix=first_fix(reader.tickets, period.start, end, as_of_time, b.settings.first_fix_window).rate,
-        complaints=done.valid,
-        complaints_per_100=done.per_100,
+        complaints=valid,
+        complaints_per_100=per_100,
         backlog=sum(1 for s in seen if s.view.is_open),
     )
 
 
-def report(kind: str, tickets: Iterable[Ticket], basis: Basis, period: Period, as_of_time: datetime) -> Report:
+def _valid_complaints(seen: list[AsOf], start: datetime, end: datetime, households: int) -> tuple[int, Decimal | None]:
+    """``Complaints.valid`` and ``per_100`` without the complaints open at the start."""
+    done = complaints(seen, [], start, end, households)
+    return done.valid, done.per_100
+
+
+def settled(period: Period, as_of_time: datetime, settings: Settings) -> bool:
+    """Whether a trend period's headline can no longer change as time goes on: the period
+    has ended and so has every first-time-fix window of a repair closed in it."""
+    return period.end + settings.first_fix_window < as_of_time
+
+
+def trend_headline(tickets: Iterable[Ticket], basis: Basis, period: Period, as_of_time: datetime,
+                   kind: str) -> Headline:
+    """The headline of a trend period that ended before the report's period began, from the
+    tickets that can count in it (``can_count``)."""
+    return headline(Reader(tickets, basis), period, period.end, as_of_time, kind)
+
+
+def report(kind: str, tickets: Iterable[Ticket], basis: Basis, period: Period, as_of_time: datetime, *,
+           past: Callable[[Period], Headline] | None = None, filed: Iterable | None = None) -> Report:
     """Every figure of a weekly, monthly or complaints report of ``period``, read at
     ``as_of_time`` (the figures of an ended period depend on it only while the first-time
-    fix rate is provisional)."""
+    fix rate is provisional).
+
+    A caller that feeds only the tickets that can count in ``period`` (``can_count``) gives
+    ``past``, the headline of each earlier trend period, and ``filed``: the repairs and
+    complaints that ``tickets`` leaves out, received within the recurrence window before
+    the start, as they stood at the end (``Filed``)."""
     end = min(period.end, as_of_time)
     reader = Reader(tickets, basis)
     everything = reader.at(end)
     seen = _scope(everything, kind)
     start = period.start
     series = _since_first(period.series(basis.settings.trend_periods), reader.tickets, basis.first_received)
-    trend = tuple((p, headline(reader, p, min(p.end, end), as_of_time, kind)) for p in series)
+    trend = tuple((p, past(p) if past is not None and p is not period
+                   else headline(reader, p, min(p.end, end), as_of_time, kind)) for p in series)
     previous = period.previous()
     return Report(
         kind=kind, period=period, as_of=as_of_time, end=end, settings=basis.settings,
@@ -532,8 +596,9 @@ def report(kind: str, tickets: Iterable[Ticket], basis: Basis, period: Period, a
         satisfaction=satisfaction(seen, start, end),
         first_fix=first_fix(reader.tickets, start, end, as_of_time, basis.settings.first_fix_window),
         volume=volume(seen, start, end, basis),
-        complaints=complaints(everything, reader.at(start), start, end, basis.households),
-        recurring=tuple(r for r in recurring(everything, start, end, basis.settings.recurring_window)
+        complaints=complaints(everything, reader.at(start, ("complaint",)), start, end, basis.households),
+        recurring=tuple(r for r in recurring([*(s.view for s in everything), *(filed or ())], start, end,
+                                             basis.settings.recurring_window)
                         if kind != "complaints" or r.kind == "complaint"),
         backlog=backlog(seen, start, end),
         headline=trend[-1][1],

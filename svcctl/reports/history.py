@@ -82,19 +82,19 @@ def as_of(ticket: Ticket, policy: Policy, calendar: OfficeCalendar, instant: dat
         if d.state in DECIDED:
             found[(d.name, d.start)] = d
     decided = sorted(found.values(), key=lambda d: (d.due, d.name))
-    return AsOf(view, tuple(_attributed(view, d) for d in decided))
+    held = holders(view.ticket, [d.due for d in decided])
+    return AsOf(view, tuple(Outcome(view, d, *held[d.due]) for d in decided))
 
 
-def _attributed(view: TicketView, d: Deadline) -> Outcome:
-    owner, department = holder(view.ticket, d.due)
-    return Outcome(view, d, owner, department)
-
-
-def holder(ticket: Ticket, instant: datetime) -> tuple[str | None, str | None]:
-    """Owner and department of the ticket at ``instant`` (events at that instant included)."""
+def holders(ticket: Ticket, instants) -> dict[datetime, tuple[str | None, str | None]]:
+    """Owner and department of the ticket at each of ``instants`` (events at that instant
+    included), in one pass over its events (they are in time order)."""
     acc = folding(ticket)
-    for event in ticket.events:
-        if event.at > instant:
-            break
-        step(acc, event)
-    return acc.owner, acc.department
+    events, i, out = ticket.events, 0, {}
+    for instant in sorted(set(instants)):
+        while i < len(events) and events[i].at <= instant:
+            step(acc, events[i])
+            i += 1
+        out[instant] = (acc.owner, acc.department)
+    return out
+

@@ -377,6 +377,36 @@ class TicketIndex:
         loads = json.loads
         return [loads(s) for (s,) in self.db.execute(sql, args)]
 
+    def identity(self) -> str:
+        """Which build of the index this is: a rebuild (or another basis) gives another."""
+        info = os.stat(self.file)
+        return f"{info.st_ino}:{info.st_dev}:{self._meta(self.db, 'basis')}"
+
+    def rows_changed_since(self, ctime_ns: int | None) -> sqlite3.Cursor:
+        """``(path, sha, received, last_at, live, type, status, problem, summary)`` of every
+        row made from a file whose status-change time is after ``ctime_ns`` (every row when
+        None), as they are read: a file written since then, whatever wrote it, has a later ctime."""
+        sql = "SELECT path, sha, received, last_at, live, type, status, problem IS NOT NULL, summary FROM tickets"
+        if ctime_ns is None:
+            return self.db.execute(sql)
+        return self.db.execute(sql + " WHERE ctime_ns > ?", (ctime_ns,))
+
+    def valid_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM tickets WHERE problem IS NULL").fetchone()[0]
+
+    def shas(self) -> dict[str, str]:
+        """Path -> content hash of every valid ticket file."""
+        return dict(self.db.execute("SELECT path, sha FROM tickets WHERE problem IS NULL"))
+
+    def raw_records(self, paths) -> list[tuple[str, str, str]]:
+        """``(path, sha, record as JSON text)`` of the valid tickets at ``paths``."""
+        out, paths = [], list(paths)
+        for i in range(0, len(paths), 500):
+            part = paths[i:i + 500]
+            out += self.db.execute(f"SELECT path, sha, record FROM tickets WHERE problem IS NULL AND path IN "
+                                   f"({','.join('?' * len(part))})", part).fetchall()
+        return out
+
     def close(self) -> None:
         if self.db is not None:
             self.db.close()

@@ -430,6 +430,38 @@ class Records:
         return [Ticket.from_record(r) for r in index.records_of(
             "received < ? AND (live = 1 OR last_at >= ?)", (_utc(end), _utc(start)))]
 
+    def tickets_since(self, start: datetime) -> list[Ticket]:
+        """The tickets still in play and those with an event at or after ``start`` (a shift
+        handover's work and changes)."""
+        index = self.index()
+        if index is None:
+            return [t for t in self.tickets() if _last_at(t) >= start or _in_play(t, self.office)]
+        from .index import _utc
+
+        return [Ticket.from_record(r) for r in index.records_of("live = 1 OR last_at >= ?", (_utc(start),))]
+
+    def report_store(self):
+        """The reports' cache (``store.report_cache``) in step with the ticket index; None where
+        there is no index or the cache cannot be kept (then a report reads every ticket)."""
+        import sqlite3
+
+        index = self.index()
+        if index is None:
+            return None
+        from .index import basis
+        from .report_cache import ReportStore
+
+        name = index.file.name.replace("svcctl-tickets", "svcctl-reports", 1)
+        store = None
+        try:
+            store = ReportStore(index.file.with_name(name), basis((self.root / CONFIG).read_bytes(), self.records_rel))
+            store.follow(index, self.office)
+        except (sqlite3.Error, OSError):
+            if store is not None:
+                store.close()
+            return None
+        return store
+
     # -- handovers ---------------------------------------------------------------
     def handover_paths(self) -> list[Path]:
         """Handover records, oldest first (their names begin with the office time)."""
