@@ -366,32 +366,3 @@ def test_report_from_a_subprocess_writes_the_file(month, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert json.loads(target.read_text(encoding="utf-8"))["period"]["key"] == "2026-W47"
     assert git(o.root, "status", "--porcelain") == ""  # a report writes no record
-
-
-def test_fed_only_the_relevant_tickets_the_figures_are_the_same(month):
-    """What the index will do at 100k tickets: feed the report only the tickets that can count."""
-    from dataclasses import replace
-
-    from svcctl.core.ticket import Ticket
-    from svcctl.operations import reports
-    from svcctl.operations.env import Env
-    from svcctl.present.report_data import data
-    from svcctl.reports import figures
-
-    o, ids = month
-    env = Env(str(o.root), now_text="2027-03-10 09:00")
-    tickets = env.records.tickets()
-    # An old, finished ticket from long before: it can count in no report of March 2027.
-    old = next(t for t in tickets if t.id == ids["T3"])
-    moved = {**old.header, "id": "202401-A001", "received_at": old.received_at.replace(year=2024, month=1)}
-    tickets.append(Ticket(moved, tuple(type(e)(e.kind, e.at.replace(year=2024, month=1), e.by, e.data)
-                                       for e in old.events)))
-    basis = replace(reports.basis(env), first_received=min(t.received_at for t in tickets))
-    for key in ("2026-11", "2027-02"):
-        period = reports.period(env, "monthly", month=key)
-        start, end = figures.span(period)
-        fed = [t for t in tickets if figures.relevant(t, start, end, basis.policy)]
-        assert len(fed) < len(tickets)
-        full = data(figures.report("monthly", tickets, basis, period, env.now), "x")
-        part = data(figures.report("monthly", fed, basis, period, env.now), "x")
-        assert part == full

@@ -6,7 +6,7 @@ import sys
 
 # The commands that read the ticket index first thing. A wrong guess costs only a walk
 # nobody reads.
-LISTINGS = frozenset({"list", "overdue", "callbacks"})
+LISTINGS = frozenset({"list", "overdue", "callbacks", "handover", "report"})
 
 
 _VALUED = ("--records", "--as", "--lang")  # the global options that take a value

@@ -9,8 +9,8 @@ Every figure is defined so that two careful people get the same number (README, 
 * a running period (the current week or month) is read as of ``as_of`` instead.
 
 The functions take an iterable of tickets, so a caller (the index) may feed only the
-tickets that can matter: those received before the end and not finished long before the
-start (see ``relevant``).
+tickets that can count: those received before the end and still in play or reaching into
+the period (see ``reach`` and ``can_count``).
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from typing import Callable, Iterable
 
 from ..core.calendar import OfficeCalendar
 from ..core.policy import DISPLAY_ORDER, Policy
-from ..core.ticket import Ticket, fold
+from ..core.ticket import Ticket
 from ..core.units import canonical_unit
 from .history import AsOf, Outcome, as_of
 from .periods import Period
@@ -53,7 +53,7 @@ class Basis:
     households: int  # the figure to use: svcctl.yaml's, else units on file
     settings: Settings = field(default_factory=Settings)
     # When the office's first ticket was received, for a caller that feeds only the tickets
-    # that matter (``relevant``); None: the earliest of the tickets given.
+    # that can count (``can_count``); None: the earliest of the tickets given.
     first_received: datetime | None = None
 
 
@@ -261,17 +261,6 @@ def can_count(received: datetime, in_play: bool, reach_at: datetime, start: date
 def span(period: Period, settings: Settings = Settings()) -> tuple[datetime, datetime]:
     """From the start of the oldest trend period to the end of ``period``: what a report reads."""
     return period.series(settings.trend_periods)[0].start, period.end
-
-
-def relevant(ticket: Ticket, start: datetime, end: datetime, policy: Policy, settings: Settings = Settings()) -> bool:
-    """Whether a ticket can count in a report reading ``[start, end)`` (see ``span``):
-    received before the end, and with an event since the start less the recurrence window
-    (an older ticket not yet finished counts too). The index uses this to feed only what
-    matters, with ``Basis.first_received`` set."""
-    if ticket.received_at >= end:
-        return False
-    last = ticket.events[-1].at if ticket.events else ticket.received_at
-    return last >= start - settings.recurring_window or fold(ticket, policy).status not in ("done", "cancelled")
 
 
 def _events_in(seen: Iterable[AsOf], kind: str, start: datetime, end: datetime):
