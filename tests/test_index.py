@@ -324,3 +324,15 @@ def test_the_program_finds_the_listing_on_the_command_line_before_click_reads_it
     assert _command(["--help"]) is None
     assert _option(["overdue", "--records=/srv/office"], "--records") == "/srv/office"
     assert _option(["overdue", "--records", "/srv/office"], "--records") == "/srv/office"
+
+
+def test_an_intakes_repeat_check_brings_its_month_in_step_without_the_walk(busy, office, tmp_path):
+    """The repeat check reads the month an intake falls in: those files are looked at by their
+    stamps, a hand edit among them is seen, and the rest waits for the next listing's sweep."""
+    outputs(office)
+    edit(ticket_file(office, busy["query"]), "summary: 水费", "summary: 电费")  # by hand, same size
+    again = office.run("intake", "--type", "query", "--unit", "3-2-1502", "--summary", "电费",
+                       "--at", "2026-11-20 09:20", ok=False)
+    assert again.exit_code != 0 and busy["query"] in again.stderr  # the hand-edited ticket is the repeat
+    edit(ticket_file(office, busy["old"]), "summary: 停车", "summary: 车位")  # October's: seen by the next sweep
+    assert_never_wrong(office, tmp_path)

@@ -34,8 +34,6 @@ def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=Non
         raise UsageError(msg('--summary is one line; put the full account in --detail'))
     actor = env.actor()
     records = env.records
-    if not force:  # the repeat check reads the index: its file walk runs while the intake is prepared
-        records.start_index()
     new_customer = None
     if new_name:
         if not unit:
@@ -105,7 +103,7 @@ def _likely_repeat(env: Env, customer_id: str, kind: tuple, summary: str, receiv
     wanted = " ".join((summary or "").split())
     folder = {received.strftime("%Y/%m"), (received - DUPLICATE_WINDOW).strftime("%Y/%m"),
               (received + DUPLICATE_WINDOW).strftime("%Y/%m")}
-    for ticket in env.records.tickets_in(sorted(folder)):
+    for ticket in env.records.tickets_in(sorted(folder), customer_id):
         if (ticket.h("customer") == customer_id and (ticket.type, ticket.h("grade"), ticket.h("category")) == kind
                 and " ".join(str(ticket.h("summary") or "").split()) == wanted
                 and abs(ticket.received_at - received) <= DUPLICATE_WINDOW):

@@ -38,7 +38,7 @@ from . import walk
 from .parallel import chunks
 from .schedules import release
 
-FORMAT = 2
+FORMAT = 3
 # A file changed this close to a sweep may share its timestamp tick with the sweep: the
 # next sweep looks at it again (git's "racy clean" rule).
 SETTLE_NS = 2_000_000_000
@@ -58,6 +58,7 @@ CREATE TABLE tickets(
     problem TEXT,               -- [line, message] of the first problem when the file is refused
     summary TEXT, record TEXT);
 CREATE INDEX tickets_live ON tickets(live) WHERE live = 1;
+CREATE INDEX tickets_folder ON tickets(folder);  -- a sweep or an intake's repeat check reads a month
 CREATE INDEX tickets_problem ON tickets(problem) WHERE problem IS NOT NULL;
 CREATE TABLE folders(folder TEXT PRIMARY KEY, ino INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
                      ctime_ns INTEGER NOT NULL);
@@ -166,40 +167,49 @@ class TicketIndex:
         self.db: sqlite3.Connection | None = None
 
     # -- opening, or building from nothing ------------------------------------------
-    def start(self) -> "TicketIndex":
-        """Begin the sweep (its file walk runs in another process meanwhile); ``open`` ends it."""
+    def start(self, sweep: bool = True) -> "TicketIndex":
+        """Read what the index was last brought in step with; with ``sweep``, begin the walk
+        that brings it in step again (it runs in other processes meanwhile; ``open`` ends it)."""
         self._wanted = basis((self.root / "svcctl.yaml").read_bytes(), self.records.records_rel)
         self.db = self._connect()
+        self._trusted = self.db is not None and self._meta(self.db, "basis") == self._wanted
         self._walk = None
-        if self.db is not None and self._meta(self.db, "basis") == self._wanted:
-            since = int(self._meta(self.db, "swept") or 0)
-            if since > time.time_ns():  # the clock went back: ctimes say nothing until it catches up
-                since = 0
-            self._walk = walk.adopt(self.file, since) or walk.Walk(self.root, since)
-            self._since, self._started = since, self._walk.started_ns
+        if self._trusted:
+            self._since = int(self._meta(self.db, "swept") or 0)
+            if self._since > time.time_ns():  # the clock went back: ctimes say nothing until it catches up
+                self._since = 0
+            if sweep:
+                self._begin_walk()
         return self
+
+    def _begin_walk(self) -> None:
+        if self._walk is None:
+            self._walk = walk.adopt(self.file, self._since) or walk.Walk(self.root, self._since)
+            self._started = self._walk.started_ns
 
     @property
     def needs_build(self) -> bool:
         """Whether ``open`` will build the index from nothing (it is missing or not trusted)."""
         if not hasattr(self, "_wanted"):
             self.start()
-        return self._walk is None and not getattr(self, "ready", False)
+        return not self._trusted and not getattr(self, "ready", False)
 
     def open(self, defer: bool = False) -> "TicketIndex":
         """The index in step with the files; built anew when it cannot be trusted at all.
         With ``defer``, a trusted index is left as the last sweep made it until ``catch_up``
-        (``Records.read_ahead``)."""
+        (``Records.read_ahead``, and ``refresh`` of a few folders)."""
         if not hasattr(self, "_wanted"):
             self.start()
         self._deferred = False
-        if self._walk is None:
+        if not self._trusted:
             if self.db is not None:
                 self.db.close()
             self.db = self._build(self._wanted)
+            self._trusted, self._since = True, int(self._meta(self.db, "swept"))
         elif defer:
             self._deferred = True
         else:
+            self._begin_walk()
             self._sweep(self._walk.result())
         return self
 
@@ -208,7 +218,21 @@ class TicketIndex:
         if not getattr(self, "_deferred", False):
             return False
         self._deferred = False
+        self._begin_walk()
         return self._sweep(self._walk.result())
+
+    def refresh(self, folders: list[str]) -> None:
+        """Bring the rows of ``folders`` (``tickets/YYYY/MM``) in step with their files, each
+        file by its stamp as a sweep looks at it, without the walk over every folder: an
+        intake's repeat check reads a month or two. When the last sweep was is left as it was."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            self._recheck(*self._listed(folders), self._since)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     def _connect(self) -> sqlite3.Connection | None:
         if not self.file.exists():
@@ -301,13 +325,7 @@ class TicketIndex:
             folders = list(known)
         rescan = set(folders) ^ set(known)
         rescan |= {f for f in folders if changed is None or f in changed}
-        rows: dict[str, tuple] = {}
-        candidates: set[str] = set()
-        for folder in rescan:
-            for path, *stamp, sha in db.execute(
-                    "SELECT path, ino, size, mtime_ns, ctime_ns, sha FROM tickets WHERE folder = ?", (folder,)):
-                rows[path] = (Stamp(*stamp), sha)
-            candidates.update(f"{folder}/{name}" for name in _yaml_names(self.root / folder))
+        rows, candidates = self._listed(rescan)
         for path in changed or ():
             if path.endswith(".yaml") and path.count("/") == 3 and path not in candidates:
                 candidates.add(path)
@@ -315,6 +333,27 @@ class TicketIndex:
                                  (path,)).fetchone()
                 if row:
                     rows[path] = (Stamp(*row[:4]), row[4])
+        moved = self._recheck(rows, candidates, since)
+        db.execute("DELETE FROM folders")
+        db.executemany("INSERT INTO folders VALUES (?,?,?,?)", [(f, *self._folder_stamp(f)) for f in folders])
+        return moved
+
+    def _listed(self, folders) -> tuple[dict[str, tuple], set[str]]:
+        """The rows the index holds for ``folders`` (path -> stamp and sha) and the ticket
+        files the folders hold now."""
+        rows: dict[str, tuple] = {}
+        candidates: set[str] = set()
+        for folder in folders:
+            for path, *stamp, sha in self.db.execute(
+                    "SELECT path, ino, size, mtime_ns, ctime_ns, sha FROM tickets WHERE folder = ?", (folder,)):
+                rows[path] = (Stamp(*stamp), sha)
+            candidates.update(f"{folder}/{name}" for name in _yaml_names(self.root / folder))
+        return rows, candidates
+
+    def _recheck(self, rows: dict[str, tuple], candidates: set[str], since: int) -> bool:
+        """Rows made again for the files among ``candidates`` that changed, and removed for
+        files gone; whether any row was."""
+        db = self.db
         gone = [p for p in rows if p not in candidates]
         redo = []
         for path in sorted(candidates):
@@ -340,8 +379,6 @@ class TicketIndex:
             db.executemany(insert, found)
         db.executemany("DELETE FROM tickets WHERE path = ?",
                        [(p,) for p in redo if not os.path.lexists(self.root / p)])
-        db.execute("DELETE FROM folders")
-        db.executemany("INSERT INTO folders VALUES (?,?,?,?)", [(f, *self._folder_stamp(f)) for f in folders])
         return bool(gone or redo)
 
     def _month_folders(self) -> list[str]:

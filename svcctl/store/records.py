@@ -319,9 +319,10 @@ class Records:
         rel = self.root.resolve().relative_to(self.top).as_posix()
         return "" if rel == "." else rel
 
-    def start_index(self) -> None:
+    def start_index(self, sweep: bool = True) -> None:
         """Start bringing the index in step (its file walk runs alongside); listings call this
-        first thing so the walk overlaps their own start."""
+        first thing so the walk overlaps their own start. Without ``sweep`` no walk is begun
+        (a reading of a few folders brings just those in step)."""
         import sqlite3
 
         self.office  # noqa: B018 - a broken svcctl.yaml refuses every command before anything is built
@@ -331,7 +332,7 @@ class Records:
         from .walk import index_file
 
         try:
-            self._index = TicketIndex(self, index_file(self.gdir, self.records_rel)).start()
+            self._index = TicketIndex(self, index_file(self.gdir, self.records_rel)).start(sweep)
         except (sqlite3.Error, OSError):
             self._index = False
 
@@ -344,23 +345,28 @@ class Records:
             self._refuse_broken(index)
         return index
 
-    def _open_index(self, build: bool = True):
-        """The index in step with the files; with ``build`` False, None rather than a build
-        from nothing (a few files are read faster than a whole office is indexed)."""
+    def _open_index(self, build: bool = True, folders: list[str] | None = None):
+        """The index in step with the files (only in ``folders`` when given); with ``build``
+        False, None rather than a build from nothing (a few files are read faster than a
+        whole office is indexed)."""
         import sqlite3
 
-        self.start_index()
+        self.start_index(sweep=folders is None)
         if not self._index:
             return None
         if not build and self._index.needs_build:
             return None
-        if not getattr(self._index, "ready", False):
-            try:
-                self._index.open(defer=self._ahead)
-            except (sqlite3.Error, OSError):
-                self._index = False
-                return None
-            self._index.ready = True
+        try:
+            if not getattr(self._index, "ready", False):
+                self._index.open(defer=self._ahead or folders is not None)
+                self._index.ready = True
+            if folders is not None:
+                self._index.refresh(folders)
+            elif not self._ahead:
+                self._index.catch_up()  # a sweep put off by an earlier reading of a few folders
+        except (sqlite3.Error, OSError):
+            self._index = False
+            return None
         return self._index
 
     def read_ahead(self, compute):
@@ -392,16 +398,20 @@ class Records:
         index = self.index()
         return None if index is None else index.summaries(in_play, statuses, due_by)
 
-    def tickets_in(self, months: list[str]) -> list[Ticket]:
-        """The tickets filed under the given ``YYYY/MM`` folders."""
+    def tickets_in(self, months: list[str], customer: str | None = None) -> list[Ticket]:
+        """The tickets filed under the given ``YYYY/MM`` folders (only the ``customer``'s
+        when given)."""
         folders = [f"tickets/{month}" for month in months]
-        index = self._open_index(build=False)
+        index = self._open_index(build=False, folders=folders)
         if index is None:
-            return [self._load_ticket(path.relative_to(self.root).as_posix())
-                    for folder in folders for path in sorted((self.root / folder).glob("*.yaml"))]
+            found = [self._load_ticket(path.relative_to(self.root).as_posix())
+                     for folder in folders for path in sorted((self.root / folder).glob("*.yaml"))]
+            return [t for t in found if customer is None or t.h("customer") == customer]
         self._refuse_broken(index, folders)
-        return [Ticket.from_record(r) for r in index.records_of(
-            f"folder IN ({','.join('?' * len(folders))})", tuple(folders))]
+        where, args = f"folder IN ({','.join('?' * len(folders))})", tuple(folders)
+        if customer is not None:
+            where, args = where + " AND customer = ?", args + (customer,)
+        return [Ticket.from_record(r) for r in index.records_of(where, args)]
 
     def tickets(self) -> list[Ticket]:
         """Every ticket, in path order."""
