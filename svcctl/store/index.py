@@ -383,8 +383,7 @@ class TicketIndex:
         return bool(gone or redo)
 
     def _month_folders(self) -> list[str]:
-        base = self.root / "tickets"
-        return [f"tickets/{y}/{m}" for y in _subfolders(base) for m in _subfolders(base / y)]
+        return walk.month_folders(self.root)
 
     # -- reading -------------------------------------------------------------------------
     def first_problem(self, folders: list[str] | None = None) -> str | None:
@@ -451,14 +450,6 @@ class TicketIndex:
         if self.db is not None:
             self.db.close()
             self.db = None
-
-
-def _subfolders(folder: Path) -> list[str]:
-    try:
-        with os.scandir(folder) as entries:
-            return sorted(e.name for e in entries if e.is_dir(follow_symlinks=False) and not e.name.startswith("."))
-    except OSError:
-        return []
 
 
 def _yaml_names(folder: Path) -> list[str]:

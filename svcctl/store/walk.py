@@ -43,7 +43,7 @@ class Walk:
             return
         seconds, fraction = divmod(since_ns, 1_000_000_000)
         newer = ["-newerct", f"@{seconds}.{fraction:09d}"]
-        months = [f"tickets/{year}/{month}" for year in _folders(base) for month in _folders(base / year)]
+        months = month_folders(root)
         # The folders above the months are stat'ed here; each process walks a share of the months.
         self.tops = ["tickets", *{m.rsplit("/", 1)[0] for m in months}]
         try:
@@ -90,6 +90,12 @@ class Walk:
                 proc.kill()
             proc.wait()  # reaped: nothing is left running
         self.procs = []
+
+
+def month_folders(root: Path) -> list[str]:
+    """``tickets/YYYY/MM`` for every month folder of the records folder ``root``."""
+    base = root / "tickets"
+    return [f"tickets/{year}/{month}" for year in _folders(base) for month in _folders(base / year)]
 
 
 def _folders(folder: Path) -> list[str]:
