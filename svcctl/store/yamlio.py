@@ -305,7 +305,8 @@ _RESOLVED_FIRST = frozenset(_resolver.yaml_implicit_resolvers)
 
 
 def _scalar(text: str):
-    if _WRITTEN_TIME.fullmatch(text):
+    # A time is the commonest value and never repeats: matched here, not cached below.
+    if len(text) >= 25 and text[10] == "T" and _WRITTEN_TIME.fullmatch(text):
         return text
     return _other_scalar(text)
 
@@ -344,47 +345,57 @@ def fast_parse(text: str):
     (``  - key: scalar`` then ``    key: scalar``)."""
     if not text.endswith("\n") or _ODD_BREAKS.search(text) or text.count("\n") * 2 + 2 > MAX_VALUES:
         return None
+    # Every file of an office passes through here when the index is built: the line
+    # patterns are told apart by their first characters before any is matched.
+    scalar, key_ok, item_line, field_line, top_line = _scalar, _key, _ITEM.fullmatch, _FIELD.fullmatch, _TOP.fullmatch
     data: dict = {}
     items = None  # the list being filled, and whether it holds mappings
     mappings = None
     current = None
     for line in text[:-1].split("\n"):
         if items is not None and line.startswith("  "):
-            item = _ITEM.fullmatch(line)
-            if item is not None:
-                key, value = item.group(1), _scalar(item.group(2))
+            if line.startswith("  - "):
+                item = item_line(line)
+                if item is None:
+                    return None
+                key, value = item.groups()
+                value = scalar(value)
                 if value is _GIVE_UP or (mappings is not None and mappings != (key is not None)):
                     return None
                 mappings = key is not None
                 if not mappings:
                     items.append(value)
                     continue
-                if not _key(key):
+                if not key_ok(key):
                     return None
                 current = {key: value}
                 items.append(current)
                 continue
-            field = _FIELD.fullmatch(line) if current is not None else None
+            field = field_line(line) if current is not None else None
             if field is None:
                 return None
-            key, value = field.group(1), _scalar(field.group(2))
-            if key in current or value is _GIVE_UP or not _key(key):
+            key, value = field.groups()
+            value = scalar(value)
+            if value is _GIVE_UP or key in current or not key_ok(key):
                 return None
             current[key] = value
             continue
         if items is not None and not items:
             return None  # "key:" with nothing below reads as null
         items = mappings = current = None
-        top = _TOP.fullmatch(line)
-        if top is None or top.group(1) in data or not _key(top.group(1)):
+        top = top_line(line)
+        if top is None:
             return None
-        if top.group(2) is None:
-            items = data[top.group(1)] = []
+        key, value = top.groups()
+        if key in data or not key_ok(key):
+            return None
+        if value is None:
+            items = data[key] = []
             continue
-        value = _scalar(top.group(2))
+        value = scalar(value)
         if value is _GIVE_UP:
             return None
-        data[top.group(1)] = value
+        data[key] = value
     if items is not None and not items:
         return None
     return data or None
