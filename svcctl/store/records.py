@@ -86,7 +86,7 @@ def canonical_customer_id(text: str) -> str:
 
 def _ticket_file_problems(inner: str) -> list:
     name = inner.rpartition("/")[2]
-    expected = ticket_inner(_stem(name))
+    expected = ticket_inner(file_stem(name))
     if expected is None:
         return [(("id",), f"file name {name} is not a ticket id (like 202611-A007.yaml)")]
     if expected != inner:
@@ -94,8 +94,33 @@ def _ticket_file_problems(inner: str) -> list:
     return []
 
 
-def _stem(name: str) -> str:
-    """``PurePosixPath(name).stem`` of a bare file name, without building a path per record."""
+def _names_in(folder: str) -> list[str]:
+    try:
+        with os.scandir(folder) as entries:
+            return [entry.name for entry in entries]
+    except OSError:
+        return []
+
+
+def _folders_in(folder: str) -> list[str]:
+    """The folders in ``folder``, links to folders included (as ``Path.glob`` descends)."""
+    try:
+        with os.scandir(folder) as entries:
+            return [entry.name for entry in entries if _is_dir(entry)]
+    except OSError:
+        return []
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def file_stem(inner: str) -> str:
+    """``PurePosixPath(inner).stem``, without building a path per record."""
+    name = inner.rpartition("/")[2]
     dot = name.rfind(".")
     return name[:dot] if 0 < dot < len(name) - 1 else name
 
@@ -173,7 +198,7 @@ class Records:
             data = yamlio.parse(text)
         except yamlio.YamlProblem as problem:
             return None, text, [(problem.line, problem.message)]
-        stem = _stem(inner.rpartition("/")[2])
+        stem = file_stem(inner)
         if kind == "config":
             found = validate.config(data)
         elif kind == "customer":
@@ -307,9 +332,14 @@ class Records:
         return [self._load("customer", f"customers/{name}.yaml") for name in self.customer_ids()]
 
     # -- tickets ----------------------------------------------------------------
-    def ticket_paths(self) -> list[Path]:
-        folder = self.root / "tickets"
-        return sorted(folder.glob("*/*/*.yaml")) if folder.is_dir() else []
+    def ticket_inners(self) -> list[str]:
+        """Every ``tickets/*/*/*.yaml`` inside the records folder, whatever it is (a folder or a
+        link named so is a record that is wrong), in path order. What ``Path.glob`` finds, as
+        plain strings: an office holds a hundred thousand of them."""
+        base = os.path.join(self.root, "tickets")
+        found = [(year, month, name) for year in _folders_in(base) for month in _folders_in(os.path.join(base, year))
+                 for name in _names_in(os.path.join(base, year, month)) if name.endswith(".yaml")]
+        return [f"tickets/{year}/{month}/{name}" for year, month, name in sorted(found)]
 
     def ticket(self, ticket_id: str) -> Ticket:
         inner = ticket_rel(ticket_id)
@@ -425,7 +455,7 @@ class Records:
         """Every ticket, in path order."""
         index = self.index()
         if index is None:
-            return [self._load_ticket(path.relative_to(self.root).as_posix()) for path in self.ticket_paths()]
+            return [self._load_ticket(inner) for inner in self.ticket_inners()]
         return [Ticket.from_record(r) for r in index.records_of()]
 
     def open_tickets(self) -> list[Ticket]:
