@@ -520,22 +520,17 @@ def _on_roster(staff_id, roster, path, problems) -> None:
 
 
 _TICKET_KEYS = frozenset((*HEADER_KEYS, "events"))
-_EVENT_KEYS: dict = {}  # kind name -> (its declaration, the keys it allows)
 
 
-def _event_keys(kind: str) -> frozenset:
-    """The keys an event of ``kind`` may have, worked out once per declaration of the kind."""
-    declared = ev.KINDS[kind]
-    known = _EVENT_KEYS.get(kind)
-    if known is None or known[0] is not declared:
-        known = _EVENT_KEYS[kind] = (declared, frozenset((*(f.name for f in declared.fields), "at", "event", "by")))
-    return known[1]
+def _event_keys(kind: ev.Kind) -> frozenset:
+    """The keys an event of ``kind`` may have."""
+    return frozenset((*(f.name for f in kind.fields), "at", "event", "by"))
 
 
 def _event(kind, event, path, roster, departments, problems) -> None:
     """An event's fields, each checked by the type its kind declares (core.events)."""
     declared = ev.KINDS[kind].fields
-    allowed = _event_keys(kind)
+    allowed = ev.derived(kind, _event_keys)
     if not allowed.issuperset(event):  # the words of a problem are made only when there is one
         _unknown(event, allowed, problems, path, msg(" for a {kind} event", kind=term("event", kind)))
     for f in declared:

@@ -35,8 +35,11 @@ from dataclasses import dataclass
 from datetime import timezone
 from pathlib import Path
 
+from ..core.ticket import settle
+from ..core.view import build, live, summarise
 from . import walk
 from .parallel import chunks
+from .records import read_stat
 from .schedules import release
 
 FORMAT = 4
@@ -113,10 +116,6 @@ class RowMaker:
 
     def row(self, inner: str) -> tuple | None:
         """The row of one ticket file; None when the file is gone."""
-        from ..core.ticket import settle
-        from ..core.view import build, live, summarise
-        from .records import read_stat
-
         raw, info = read_stat(self.root, inner)
         if isinstance(raw, str):  # not a file a record can be read from: the row keeps why
             problems = [(None, raw)]

@@ -89,6 +89,9 @@ def _start_worker(setup, setup_args: tuple, lifeline: tuple[int, int] | None) ->
         threading.Thread(target=_end_with_parent, args=(reading,), daemon=True).start()
     if setup:
         setup(*setup_args)
+    import gc
+
+    gc.freeze()  # what the worker was forked with stays put: collections scan only what its work makes
 
 
 def _end_with_parent(reading: int) -> None:

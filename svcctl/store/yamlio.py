@@ -290,9 +290,10 @@ def _fast_dump(data) -> str | None:
 import functools as _functools  # noqa: E402
 import re as _re  # noqa: E402
 
-_TOP = _re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: (.+))?")
-_ITEM = _re.compile(r"  - (?:([A-Za-z_][A-Za-z0-9_]*): )?(.+)")
-_FIELD = _re.compile(r"    ([A-Za-z_][A-Za-z0-9_]*): (.+)")
+# The three kinds of line, as patterns: a top-level ``KEY:(?: (.+))?`` (no value: a list
+# follows), a list item ``  - (?:KEY: )?(.+)`` (with a key it begins a mapping), and a
+# mapping's further field ``    KEY: (.+)``; a KEY is:
+_KEY_NAME = _re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _INT = _re.compile(r"0|[1-9][0-9]{0,17}")
 _PLAIN_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _ODD_BREAKS = _re.compile("[\r\x85\u2028\u2029\x0b\x0c\x1c-\x1e\ufeff]")
@@ -335,7 +336,8 @@ def _other_scalar(text: str):
 
 @_functools.lru_cache(maxsize=1024)
 def _key(text: str) -> bool:
-    return _resolver.resolve(yaml.ScalarNode, text, (True, False)) == _STR
+    """Whether ``text`` is a key the layout allows (``[A-Za-z_][A-Za-z0-9_]*``) that YAML reads as text."""
+    return _KEY_NAME.fullmatch(text) is not None and _resolver.resolve(yaml.ScalarNode, text, (True, False)) == _STR
 
 
 def fast_parse(text: str):
@@ -345,9 +347,10 @@ def fast_parse(text: str):
     (``  - key: scalar`` then ``    key: scalar``)."""
     if not text.endswith("\n") or _ODD_BREAKS.search(text) or text.count("\n") * 2 + 2 > MAX_VALUES:
         return None
-    # Every file of an office passes through here when the index is built: the line
-    # patterns are told apart by their first characters before any is matched.
-    scalar, key_ok, item_line, field_line, top_line = _scalar, _key, _ITEM.fullmatch, _FIELD.fullmatch, _TOP.fullmatch
+    # Every file of an office passes through here when the index is built: each line is
+    # split with string methods rather than matched, which reads it as the patterns above
+    # would (a key holds neither ":" nor " ", so the first ": " ends it).
+    scalar, key_ok = _scalar, _key
     data: dict = {}
     items = None  # the list being filled, and whether it holds mappings
     mappings = None
@@ -355,44 +358,44 @@ def fast_parse(text: str):
     for line in text[:-1].split("\n"):
         if items is not None and line.startswith("  "):
             if line.startswith("  - "):
-                item = item_line(line)
-                if item is None:
-                    return None
-                key, value = item.groups()
+                rest = line[4:]
+                key, sep, value = rest.partition(": ")
+                if not (sep and value and key_ok(key)):
+                    key, value = None, rest
+                    if not value:
+                        return None
                 value = scalar(value)
                 if value is _GIVE_UP or (mappings is not None and mappings != (key is not None)):
                     return None
                 mappings = key is not None
-                if not mappings:
+                if mappings:
+                    current = {key: value}
+                    items.append(current)
+                else:
                     items.append(value)
-                    continue
-                if not key_ok(key):
-                    return None
-                current = {key: value}
-                items.append(current)
                 continue
-            field = field_line(line) if current is not None else None
-            if field is None:
+            if current is None or not line.startswith("    "):
                 return None
-            key, value = field.groups()
+            key, sep, value = line[4:].partition(": ")
+            if not (sep and value and key_ok(key)) or key in current:
+                return None
             value = scalar(value)
-            if value is _GIVE_UP or key in current or not key_ok(key):
+            if value is _GIVE_UP:
                 return None
             current[key] = value
             continue
         if items is not None and not items:
             return None  # "key:" with nothing below reads as null
         items = mappings = current = None
-        top = top_line(line)
-        if top is None:
+        key, sep, value = line.partition(":")
+        if not sep or key in data or not key_ok(key):
             return None
-        key, value = top.groups()
-        if key in data or not key_ok(key):
-            return None
-        if value is None:
+        if not value:
             items = data[key] = []
             continue
-        value = scalar(value)
+        if value[0] != " " or len(value) == 1:
+            return None
+        value = scalar(value[1:])
         if value is _GIVE_UP:
             return None
         data[key] = value
