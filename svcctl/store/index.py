@@ -146,11 +146,6 @@ class RowMaker:
                        self.encode(summarise(view)), self.encode(data))
 
 
-def row_for(root: Path, inner: str, office) -> tuple | None:
-    """The index row of one ticket file (see ``RowMaker``)."""
-    return RowMaker(root, office).row(inner)
-
-
 def _stat(path: Path) -> os.stat_result | None:
     """The file's stat, or the link's own when it leads nowhere (still a record that is wrong)."""
     try:
