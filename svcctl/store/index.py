@@ -39,7 +39,7 @@ from ..core.ticket import settle
 from ..core.view import build, live, summarise
 from . import walk
 from .parallel import chunks
-from .records import read_stat
+from .records import Records, read_stat
 from .schedules import release
 
 FORMAT = 4
@@ -105,8 +105,6 @@ class RowMaker:
     policy and calendar, the JSON encoder) is built once, not once per file."""
 
     def __init__(self, root: Path, office):
-        from .records import Records
-
         self.root = root
         self.records = Records(root)
         self.records.__dict__["office"] = office  # checked against the office the caller already read
