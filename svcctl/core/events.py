@@ -312,6 +312,19 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 )}
 
 
+_DERIVED: dict = {}  # (kind name, how) -> (the declaration it was worked out from, what came out)
+
+
+def derived(name: str, how):
+    """``how(KINDS[name])``, worked out once per declaration of the kind: code that runs for
+    every event of every ticket asks here, and ``KINDS`` may gain or replace a kind."""
+    kind = KINDS[name]
+    known = _DERIVED.get((name, how))
+    if known is None or known[0] is not kind:
+        known = _DERIVED[(name, how)] = (kind, how(kind))
+    return known[1]
+
+
 def money(value) -> Decimal:
     """An amount of money, exact to the fen: 80, 80.5 or '80.50' all read as Decimal('80.50')."""
     amount = Decimal(str(value))

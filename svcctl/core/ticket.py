@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .events import KINDS, MONEY, TIME, Fold, money
+from .events import KINDS, MONEY, TIME, Fold, Kind, derived, money
 from .timeutil import from_iso, iso
 
 HEADER_KEYS = (
@@ -42,14 +42,20 @@ class Event:
 
     @classmethod
     def from_record(cls, raw: dict) -> "Event":
-        data = {k: v for k, v in raw.items() if k not in ("at", "event", "by")}
-        for f in KINDS[raw["event"]].fields:
-            if data.get(f.name) is not None:
-                if f.type == TIME:
-                    data[f.name] = from_iso(data[f.name])
-                elif f.type == MONEY:
-                    data[f.name] = money(data[f.name])
+        data = {k: v for k, v in raw.items() if k not in _EVENT_HEAD}
+        for name, read in derived(raw["event"], _stored_as_text):
+            if data.get(name) is not None:
+                data[name] = read(data[name])
         return cls(kind=raw["event"], at=from_iso(raw["at"]), by=raw["by"], data=data)
+
+
+_EVENT_HEAD = frozenset(("at", "event", "by"))
+
+
+def _stored_as_text(kind: Kind) -> tuple:
+    """(field name, how its text is read) of the times and sums among ``kind``'s fields."""
+    read = {TIME: from_iso, MONEY: money}
+    return tuple((f.name, read[f.type]) for f in kind.fields if f.type in read)
 
 
 @dataclass(frozen=True)

@@ -424,14 +424,18 @@ def handover(record, inner: str | None = None, roster=None, tz=None) -> Problems
 # ---------------------------------------------------------------------------- tickets
 
 
-def ticket(record, expected_id: str | None = None, roster=None, customers=None, departments=None) -> Problems:
+def ticket(record, expected_id: str | None = None, roster=None, customers=None, departments=None,
+           replayed: list | None = None) -> Problems:
     """Problems of a ticket file. ``roster`` (staff ids), ``customers`` (customer ids) and
     ``departments`` are checked against when given. A complaint's grade may come from either
-    scheme: an office that switches ``policy.complaint_scheme`` keeps its old complaints."""
-    problems = _mapping(record, msg("a ticket file"))
-    if problems:
-        return problems
-    _unknown(record, (*HEADER_KEYS, "events"), problems)
+    scheme: an office that switches ``policy.complaint_scheme`` keeps its old complaints.
+    A ticket that passes is replayed event by event; ``replayed``, when given, receives the
+    ``(Ticket, Fold)`` of that replay, so a caller building its view does not fold it again."""
+    if not isinstance(record, dict):
+        return _mapping(record, msg("a ticket file"))
+    problems = []
+    if not _TICKET_KEYS.issuperset(record):
+        _unknown(record, (*HEADER_KEYS, "events"), problems)
     tid = _text(record, "id", problems)
     if tid and not TICKET_ID.match(tid):
         problems.append((("id",), msg('ticket id {tid!r} is not of the form 202611-A007', tid=tid)))
@@ -485,11 +489,11 @@ def ticket(record, expected_id: str | None = None, roster=None, customers=None, 
         if kind:
             _event(kind, event, path, roster, departments, problems)
     if not problems:
-        _replay(record, roster, departments, problems)
+        _replay(record, roster, departments, problems, replayed)
     return problems
 
 
-def _replay(record, roster, departments, problems) -> None:
+def _replay(record, roster, departments, problems, replayed=None) -> None:
     """Every event judged by the guards the commands use, against the state before it: a
     history from a hand edit or a merge that no sequence of commands could have made is
     refused, so no command ever shows a state that cannot be. Authority is judged where
@@ -506,6 +510,8 @@ def _replay(record, roster, departments, problems) -> None:
             problems.append((("events", i, "event"), msg("impossible history: '{kind}' by {by} at {at}: {message}", kind=event.kind, by=event.by, at=event.at.isoformat(), message=exc.message)))
             return  # every later state would be a guess
         step(acc, event)
+    if replayed is not None:
+        replayed.append((ticket, acc))
 
 
 def _on_roster(staff_id, roster, path, problems) -> None:
@@ -513,10 +519,20 @@ def _on_roster(staff_id, roster, path, problems) -> None:
         problems.append((path, msg('staff {staff_id!r} is not on the roster', staff_id=staff_id)))
 
 
+_TICKET_KEYS = frozenset((*HEADER_KEYS, "events"))
+
+
+def _event_keys(kind: ev.Kind) -> frozenset:
+    """The keys an event of ``kind`` may have."""
+    return frozenset((*(f.name for f in kind.fields), "at", "event", "by"))
+
+
 def _event(kind, event, path, roster, departments, problems) -> None:
     """An event's fields, each checked by the type its kind declares (core.events)."""
     declared = ev.KINDS[kind].fields
-    _unknown(event, {*(f.name for f in declared), "at", "event", "by"}, problems, path, msg(" for a {kind} event", kind=term("event", kind)))
+    allowed = ev.derived(kind, _event_keys)
+    if not allowed.issuperset(event):  # the words of a problem are made only when there is one
+        _unknown(event, allowed, problems, path, msg(" for a {kind} event", kind=term("event", kind)))
     for f in declared:
         if f.type == ev.TEXT:
             _text(event, f.name, problems, required=f.required, path=path)

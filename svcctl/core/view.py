@@ -145,8 +145,11 @@ class BriefView(_Reading):
     satisfaction: int | None
 
 
-def build(ticket: Ticket, policy: Policy, calendar: OfficeCalendar, now: datetime) -> TicketView:
-    state = fold(ticket, policy)
+def build(ticket: Ticket, policy: Policy, calendar: OfficeCalendar, now: datetime,
+          state: State | None = None) -> TicketView:
+    """The view of ``ticket`` at ``now``; ``state`` is its fold when the caller has it already."""
+    if state is None:
+        state = fold(ticket, policy)
     return TicketView(ticket, state, tuple(evaluate(ticket, policy, calendar, now, state)), now)
 
 

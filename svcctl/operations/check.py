@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..core import validate
 from ..core.office import Office
 from ..store.parallel import chunks
-from ..store.records import CONFIG, Records
+from ..store.records import CONFIG, Records, file_stem
 from .env import Env
 from ..core.message import msg
 
@@ -58,7 +58,7 @@ def run(env: Env, only: set[str] | None = None) -> list[Problem]:
         if only is None or inner in only:
             read("handover", inner, office=office)
     years = set()
-    inners = [p.relative_to(records.root).as_posix() for p in records.ticket_paths()]
+    inners = records.ticket_inners()
     files = [("customer", f"customers/{cid}.yaml") for cid in sorted(customer_ids)]
     files += [("ticket", inner) for inner in inners]
     files = [(kind, inner) for kind, inner in files if only is None or inner in only]
@@ -68,7 +68,7 @@ def run(env: Env, only: set[str] | None = None) -> list[Problem]:
         for inner, line, message in found:
             problems.append(Problem(records.label(inner), line, message))
     for kind, inner in files:
-        match = validate.TICKET_ID.match(PurePosixPath(inner).stem) if kind == "ticket" else None
+        match = validate.TICKET_ID.match(file_stem(inner)) if kind == "ticket" else None
         if match and 2000 <= int(match.group(1)) <= 2100:
             years.add(int(match.group(1)))
     if only is None:

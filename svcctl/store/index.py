@@ -32,10 +32,14 @@ import sqlite3
 import stat
 import time
 from dataclasses import dataclass
+from datetime import timezone
 from pathlib import Path
 
+from ..core.ticket import settle
+from ..core.view import build, live, summarise
 from . import walk
 from .parallel import chunks
+from .records import Records, read_stat
 from .schedules import release
 
 FORMAT = 4
@@ -95,40 +99,49 @@ class Stamp:
         return cls(info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
-def row_for(root: Path, inner: str, office) -> tuple | None:
-    """The index row of one ticket file, read and checked the way every command reads it;
-    None when the file is gone."""
-    from ..core.ticket import Ticket
-    from ..core.view import build, live, summarise
-    from .records import Records
+class RowMaker:
+    """Index rows of one records folder's ticket files, read and checked the way every
+    command reads them. Made once per process: what every row shares (the office's roster,
+    policy and calendar, the JSON encoder) is built once, not once per file."""
 
-    path = root / inner
-    info = _stat(path)
-    if info is None:
-        return None
-    records = Records(root)
-    records.__dict__["office"] = office  # checked against the office the caller already read
-    data, text, problems = records.read("ticket", inner, office=office)
-    raw = text.encode("utf-8") if text is not None else _bytes(path)
-    sha = hashlib.sha1(raw).hexdigest()
-    stamp = Stamp.of(info)
-    folder = inner.rsplit("/", 1)[0]
-    base = (inner, folder, stamp.ino, stamp.size, stamp.mtime_ns, stamp.ctime_ns, sha)
-    if problems:
-        line, message = problems[0]
-        return base + (None,) * 10 + (0, json.dumps([line, message], ensure_ascii=False), None, None)
-    ticket = Ticket.from_record(data)
-    # The summary holds nothing that depends on the clock: any instant will do.
-    view = build(ticket, office.policy, office.calendar, ticket.received_at)
-    state = view.state
-    last = ticket.events[-1].at if ticket.events else ticket.received_at  # as records._last_at
-    running = [d.due for d in view.deadlines if d.stopped_at is None and d.due is not None]
-    first_due = min(running) if running else None
-    return base + (ticket.id, ticket.type, ticket.h("customer"), ticket.h("first_responder"), state.owner,
-                   state.assignee, state.status, _utc(ticket.received_at), _utc(first_due) if first_due else None,
-                   _utc(last), int(live(view)), None,
-                   json.dumps(summarise(view), ensure_ascii=False, separators=(",", ":")),
-                   json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    def __init__(self, root: Path, office):
+        self.root = root
+        self.records = Records(root)
+        self.records.__dict__["office"] = office  # checked against the office the caller already read
+        self.office = office
+        self.policy, self.calendar = office.policy, office.calendar
+        self.encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+    def row(self, inner: str) -> tuple | None:
+        """The row of one ticket file; None when the file is gone."""
+        raw, info = read_stat(self.root, inner)
+        if isinstance(raw, str):  # not a file a record can be read from: the row keeps why
+            problems = [(None, raw)]
+            path = self.root / inner
+            info = _stat(path)
+            if info is None:
+                return None
+            raw = _bytes(path)
+        else:
+            replayed: list = []
+            data, _, problems = self.records.check_bytes("ticket", inner, raw, office=self.office,
+                                                         replayed=replayed)
+        base = (inner, inner.rpartition("/")[0], info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
+                hashlib.sha1(raw).hexdigest())
+        if problems:
+            line, message = problems[0]
+            return base + (None,) * 10 + (0, json.dumps([line, message], ensure_ascii=False), None, None)
+        ticket, folded = replayed[0]  # the check's replay of the events is the fold
+        # The summary holds nothing that depends on the clock: any instant will do.
+        view = build(ticket, self.policy, self.calendar, ticket.received_at, settle(folded, ticket, self.policy))
+        state = view.state
+        last = ticket.events[-1].at if ticket.events else ticket.received_at  # as records._last_at
+        running = [d.due for d in view.deadlines if d.stopped_at is None and d.due is not None]
+        first_due = min(running) if running else None
+        return base + (ticket.id, ticket.type, ticket.h("customer"), ticket.h("first_responder"), state.owner,
+                       state.assignee, state.status, _utc(ticket.received_at),
+                       _utc(first_due) if first_due else None, _utc(last), int(live(view)), None,
+                       self.encode(summarise(view)), self.encode(data))
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -153,8 +166,6 @@ def _bytes(path: Path) -> bytes:
 
 
 def _utc(when) -> str:
-    from datetime import timezone
-
     return when.astimezone(timezone.utc).isoformat()
 
 
@@ -471,11 +482,12 @@ _WORKER: dict = {}
 def _worker_init(root: str, config: dict) -> None:
     from ..core.office import Office
 
-    _WORKER.update(root=Path(root), office=Office(config))
+    _WORKER["rows"] = RowMaker(Path(root), Office(config))
 
 
 def _worker_rows(chunk: list[str]) -> list:
-    return [row_for(_WORKER["root"], inner, _WORKER["office"]) for inner in chunk]
+    row = _WORKER["rows"].row
+    return [row(inner) for inner in chunk]
 
 
 def _alive(pid: str) -> bool:

@@ -3,6 +3,12 @@
 Used where svcctl must read every ticket (building the index, ``svcctl check``): parsing
 is CPU-bound Python, so a second core halves the wait. Small jobs stay in this process;
 cron (no terminal) gets no progress bar.
+
+The workers are a ``ProcessPoolExecutor``: a worker that dies (the out-of-memory killer,
+a ``kill``) breaks the pool at once instead of leaving its chunk unanswered forever, and
+the chunks not yet received are then done in this process. Ctrl-C is this process's to
+handle: the workers ignore it and are shut down after the chunk they are on. Workers end
+with this process, even when it is killed outright.
 """
 from __future__ import annotations
 
@@ -22,16 +28,9 @@ def chunks(work: Callable[[list], list], items: list, setup: Callable | None = N
     show = len(items) >= PARALLEL_FROM and sys.stderr.isatty()
     cores = min(os.cpu_count() or 1, 4)
     if len(items) < PARALLEL_FROM or cores < 2:
-        if setup:
-            setup(*setup_args)
-        results = (work(part) for part in parts)
+        results = _here(work, parts, setup, setup_args)
     else:
-        import multiprocessing
-
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        pool = context.Pool(cores, initializer=setup, initargs=setup_args)
-        results = _closing(pool, pool.imap(work, parts))
+        results = _on_every_core(work, parts, setup, setup_args, cores)
     if not show:
         yield from results
         return
@@ -43,9 +42,58 @@ def chunks(work: Callable[[list], list], items: list, setup: Callable | None = N
             yield result
 
 
-def _closing(pool, results):
+def _here(work, parts: list, setup, setup_args: tuple) -> Iterator[list]:
+    if setup:
+        setup(*setup_args)
+    return (work(part) for part in parts)
+
+
+def _on_every_core(work, parts: list, setup, setup_args: tuple, cores: int) -> Iterator[list]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    # A forked worker inherits this pipe; only this process keeps its writing end open, so
+    # the worker's read of it ends when this process does, however it ends (even kill -9).
+    lifeline = os.pipe() if fork else None
+    pool = ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
+                               initializer=_start_worker, initargs=(setup, setup_args, lifeline))
+    received, finished = 0, False
     try:
-        yield from results
+        for result in pool.map(work, parts):
+            yield result
+            received += 1
+        finished = True
+    except BrokenProcessPool:
+        # A worker was killed: what it and the others had not sent back is done here, slower but whole.
+        yield from _here(work, parts[received:], setup, setup_args)
+        finished = True
     finally:
-        pool.terminate()
-        pool.join()
+        ends = list(lifeline or ())
+        if ends and not finished:
+            os.close(ends.pop())  # given up (Ctrl-C, an error here): the workers stop now, mid-chunk
+        pool.shutdown(wait=True, cancel_futures=True)
+        for end in ends:
+            os.close(end)
+
+
+def _start_worker(setup, setup_args: tuple, lifeline: tuple[int, int] | None) -> None:
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if lifeline is not None:
+        reading, writing = lifeline
+        os.close(writing)
+        threading.Thread(target=_end_with_parent, args=(reading,), daemon=True).start()
+    if setup:
+        setup(*setup_args)
+    import gc
+
+    gc.freeze()  # what the worker was forked with stays put: collections scan only what its work makes
+
+
+def _end_with_parent(reading: int) -> None:
+    os.read(reading, 1)  # nothing is ever written: this returns when the parent is gone
+    os._exit(1)

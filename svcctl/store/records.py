@@ -85,13 +85,44 @@ def canonical_customer_id(text: str) -> str:
 
 
 def _ticket_file_problems(inner: str) -> list:
-    name = PurePosixPath(inner).name
-    expected = ticket_inner(PurePosixPath(inner).stem)
+    name = inner.rpartition("/")[2]
+    expected = ticket_inner(file_stem(name))
     if expected is None:
         return [(("id",), f"file name {name} is not a ticket id (like 202611-A007.yaml)")]
     if expected != inner:
         return [(("id",), f"file is in the wrong folder: expected {expected}")]
     return []
+
+
+def _names_in(folder: str) -> list[str]:
+    try:
+        with os.scandir(folder) as entries:
+            return [entry.name for entry in entries]
+    except OSError:
+        return []
+
+
+def _folders_in(folder: str) -> list[str]:
+    """The folders in ``folder``, links to folders included (as ``Path.glob`` descends)."""
+    try:
+        with os.scandir(folder) as entries:
+            return [entry.name for entry in entries if _is_dir(entry)]
+    except OSError:
+        return []
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def file_stem(inner: str) -> str:
+    """``PurePosixPath(inner).stem``, without building a path per record."""
+    name = inner.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 @dataclass
@@ -151,8 +182,10 @@ class Records:
             return None, None, [(None, raw)]
         return self.check_bytes(kind, inner, raw, office=office, customers=customers)
 
-    def check_bytes(self, kind: str, inner: str, raw: bytes, *, office: Office | None = None, customers=None):
-        """``read`` for a record's bytes from anywhere (a file, or a commit not yet checked out)."""
+    def check_bytes(self, kind: str, inner: str, raw: bytes, *, office: Office | None = None, customers=None,
+                    replayed: list | None = None):
+        """``read`` for a record's bytes from anywhere (a file, or a commit not yet checked out).
+        ``replayed`` receives a valid ticket's replay (see ``validate.ticket``)."""
         if kind not in KINDS:
             raise ValueError(f"unknown kind of record {kind!r}")
         try:
@@ -165,7 +198,7 @@ class Records:
             data = yamlio.parse(text)
         except yamlio.YamlProblem as problem:
             return None, text, [(problem.line, problem.message)]
-        stem = PurePosixPath(inner).stem
+        stem = file_stem(inner)
         if kind == "config":
             found = validate.config(data)
         elif kind == "customer":
@@ -176,7 +209,7 @@ class Records:
         else:
             roster = office.roster if office is not None else None
             departments = office.departments if office is not None else None
-            found = validate.ticket(data, stem, roster, customers, departments)
+            found = validate.ticket(data, stem, roster, customers, departments, replayed)
             found += _ticket_file_problems(inner)
         if not found:
             return data, text, []
@@ -299,9 +332,14 @@ class Records:
         return [self._load("customer", f"customers/{name}.yaml") for name in self.customer_ids()]
 
     # -- tickets ----------------------------------------------------------------
-    def ticket_paths(self) -> list[Path]:
-        folder = self.root / "tickets"
-        return sorted(folder.glob("*/*/*.yaml")) if folder.is_dir() else []
+    def ticket_inners(self) -> list[str]:
+        """Every ``tickets/*/*/*.yaml`` inside the records folder, whatever it is (a folder or a
+        link named so is a record that is wrong), in path order. What ``Path.glob`` finds, as
+        plain strings: an office holds a hundred thousand of them."""
+        base = os.path.join(self.root, "tickets")
+        found = [(year, month, name) for year in _folders_in(base) for month in _folders_in(os.path.join(base, year))
+                 for name in _names_in(os.path.join(base, year, month)) if name.endswith(".yaml")]
+        return [f"tickets/{year}/{month}/{name}" for year, month, name in sorted(found)]
 
     def ticket(self, ticket_id: str) -> Ticket:
         inner = ticket_rel(ticket_id)
@@ -417,7 +455,7 @@ class Records:
         """Every ticket, in path order."""
         index = self.index()
         if index is None:
-            return [self._load_ticket(path.relative_to(self.root).as_posix()) for path in self.ticket_paths()]
+            return [self._load_ticket(inner) for inner in self.ticket_inners()]
         return [Ticket.from_record(r) for r in index.records_of()]
 
     def open_tickets(self) -> list[Ticket]:
@@ -569,32 +607,44 @@ def read_file(root: Path, inner: str) -> bytes | str:
     """The bytes of a record file, or what is wrong with it instead. Only a regular file is
     read: a FIFO would hang every listing, a link out of the records folder would show
     another file as a record, and a file larger than any record is not one."""
-    path = root / inner
+    return read_stat(root, inner)[0]
+
+
+def read_stat(root: Path, inner: str) -> tuple[bytes | str, os.stat_result | None]:
+    """``read_file``, with the file's stat taken once it is open and before it is read (None
+    when it could not be read): a stamp never newer than the bytes it goes with."""
+    path = os.path.join(root, inner)  # plain strings: this runs once per file of a whole office
     try:
         info = os.lstat(path)
         if stat.S_ISLNK(info.st_mode):
             try:
-                target = path.resolve(strict=True)
+                target = Path(path).resolve(strict=True)
             except FileNotFoundError:
-                return msg("a symbolic link to a missing file ({target}): records are plain files", target=os.readlink(path))
+                return msg("a symbolic link to a missing file ({target}): records are plain files", target=os.readlink(path)), None
             except (RuntimeError, OSError):
-                return msg("a symbolic link that loops back on itself: records are plain files")
-            if not target.is_relative_to(root.resolve()):
-                return msg("a symbolic link out of the records folder ({target}): records are plain files", target=str(target))
+                return msg("a symbolic link that loops back on itself: records are plain files"), None
+            if not target.is_relative_to(Path(root).resolve()):
+                return msg("a symbolic link out of the records folder ({target}): records are plain files", target=str(target)), None
             info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
-            return msg("a folder, not a record file")
+            return msg("a folder, not a record file"), None
         if not stat.S_ISREG(info.st_mode):
-            return msg("not a regular file (a pipe, socket or device): records are plain files")
+            return msg("not a regular file (a pipe, socket or device): records are plain files"), None
         if info.st_size > yamlio.MAX_BYTES:
-            return msg("{size} bytes is more than a record can be ({limit} MB)", size=info.st_size, limit=yamlio.MAX_BYTES // 1024 // 1024)
+            return msg("{size} bytes is more than a record can be ({limit} MB)", size=info.st_size, limit=yamlio.MAX_BYTES // 1024 // 1024), None
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return msg("not a regular file (a pipe, socket or device): records are plain files")
-            return handle.read(yamlio.MAX_BYTES + 1)
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return msg("not a regular file (a pipe, socket or device): records are plain files"), None
+            # Sized by the stat, not by the limit: a buffer of the largest record for every
+            # file is a large allocation per read. One byte more says the file grew meanwhile.
+            data = handle.read(min(info.st_size, yamlio.MAX_BYTES) + 1)
+            if len(data) > info.st_size:
+                data += handle.read(yamlio.MAX_BYTES + 1 - len(data))
+            return data, info
     except OSError as exc:
-        return msg("cannot read the file: {error}", error=exc.strerror or str(exc))
+        return msg("cannot read the file: {error}", error=exc.strerror or str(exc)), None
 
 
 def _last_at(ticket: Ticket) -> datetime:

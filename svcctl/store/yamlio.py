@@ -290,9 +290,10 @@ def _fast_dump(data) -> str | None:
 import functools as _functools  # noqa: E402
 import re as _re  # noqa: E402
 
-_TOP = _re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: (.+))?")
-_ITEM = _re.compile(r"  - (?:([A-Za-z_][A-Za-z0-9_]*): )?(.+)")
-_FIELD = _re.compile(r"    ([A-Za-z_][A-Za-z0-9_]*): (.+)")
+# The three kinds of line, as patterns: a top-level ``KEY:(?: (.+))?`` (no value: a list
+# follows), a list item ``  - (?:KEY: )?(.+)`` (with a key it begins a mapping), and a
+# mapping's further field ``    KEY: (.+)``; a KEY is:
+_KEY_NAME = _re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _INT = _re.compile(r"0|[1-9][0-9]{0,17}")
 _PLAIN_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _ODD_BREAKS = _re.compile("[\r\x85\u2028\u2029\x0b\x0c\x1c-\x1e\ufeff]")
@@ -305,7 +306,8 @@ _RESOLVED_FIRST = frozenset(_resolver.yaml_implicit_resolvers)
 
 
 def _scalar(text: str):
-    if _WRITTEN_TIME.fullmatch(text):
+    # A time is the commonest value and never repeats: matched here, not cached below.
+    if len(text) >= 25 and text[10] == "T" and _WRITTEN_TIME.fullmatch(text):
         return text
     return _other_scalar(text)
 
@@ -334,7 +336,8 @@ def _other_scalar(text: str):
 
 @_functools.lru_cache(maxsize=1024)
 def _key(text: str) -> bool:
-    return _resolver.resolve(yaml.ScalarNode, text, (True, False)) == _STR
+    """Whether ``text`` is a key the layout allows (``[A-Za-z_][A-Za-z0-9_]*``) that YAML reads as text."""
+    return _KEY_NAME.fullmatch(text) is not None and _resolver.resolve(yaml.ScalarNode, text, (True, False)) == _STR
 
 
 def fast_parse(text: str):
@@ -344,47 +347,58 @@ def fast_parse(text: str):
     (``  - key: scalar`` then ``    key: scalar``)."""
     if not text.endswith("\n") or _ODD_BREAKS.search(text) or text.count("\n") * 2 + 2 > MAX_VALUES:
         return None
+    # Every file of an office passes through here when the index is built: each line is
+    # split with string methods rather than matched, which reads it as the patterns above
+    # would (a key holds neither ":" nor " ", so the first ": " ends it).
+    scalar, key_ok = _scalar, _key
     data: dict = {}
     items = None  # the list being filled, and whether it holds mappings
     mappings = None
     current = None
     for line in text[:-1].split("\n"):
         if items is not None and line.startswith("  "):
-            item = _ITEM.fullmatch(line)
-            if item is not None:
-                key, value = item.group(1), _scalar(item.group(2))
+            if line.startswith("  - "):
+                rest = line[4:]
+                key, sep, value = rest.partition(": ")
+                if not (sep and value and key_ok(key)):
+                    key, value = None, rest
+                    if not value:
+                        return None
+                value = scalar(value)
                 if value is _GIVE_UP or (mappings is not None and mappings != (key is not None)):
                     return None
                 mappings = key is not None
-                if not mappings:
+                if mappings:
+                    current = {key: value}
+                    items.append(current)
+                else:
                     items.append(value)
-                    continue
-                if not _key(key):
-                    return None
-                current = {key: value}
-                items.append(current)
                 continue
-            field = _FIELD.fullmatch(line) if current is not None else None
-            if field is None:
+            if current is None or not line.startswith("    "):
                 return None
-            key, value = field.group(1), _scalar(field.group(2))
-            if key in current or value is _GIVE_UP or not _key(key):
+            key, sep, value = line[4:].partition(": ")
+            if not (sep and value and key_ok(key)) or key in current:
+                return None
+            value = scalar(value)
+            if value is _GIVE_UP:
                 return None
             current[key] = value
             continue
         if items is not None and not items:
             return None  # "key:" with nothing below reads as null
         items = mappings = current = None
-        top = _TOP.fullmatch(line)
-        if top is None or top.group(1) in data or not _key(top.group(1)):
+        key, sep, value = line.partition(":")
+        if not sep or key in data or not key_ok(key):
             return None
-        if top.group(2) is None:
-            items = data[top.group(1)] = []
+        if not value:
+            items = data[key] = []
             continue
-        value = _scalar(top.group(2))
+        if value[0] != " " or len(value) == 1:
+            return None
+        value = scalar(value[1:])
         if value is _GIVE_UP:
             return None
-        data[top.group(1)] = value
+        data[key] = value
     if items is not None and not items:
         return None
     return data or None
