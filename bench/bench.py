@@ -15,7 +15,7 @@ process and alternating svcctl and its peer in one run (median of --repeat):
   callbacks --due              vs  task overdue
   intake (one commit; --force, since the same intake repeats) vs a bare git plumbing commit of
                                one file in the same repository
-  show, --help, report monthly and handover (when the commands exist), check
+  show, --help, report monthly, handover, check
   the first command after the index is deleted (cold start)
   sync merging 1,000 tickets changed on both PCs
 
@@ -185,11 +185,8 @@ class Bench:
         some = json.loads(self.svcctl("list", "--status", "active", "--format", "json").stdout)[0]["id"]
         self.pair("show", ["show", some], None)
         self.pair("--help", ["--help"], None)
-        if self.svcctl("report", "--help", check=False).returncode == 0:
-            self.pair("report monthly", ["report", "monthly"], None)
-            self.pair("handover", ["handover"], None)
-        else:
-            print("  report monthly           not on this branch yet: not measured", flush=True)
+        self.pair("report monthly", ["report", "monthly"], None)
+        self.pair("handover", ["handover"], None)
         self.once("check", ["check"])
         if sync:
             self.prepare_sync(1000)
