@@ -174,6 +174,22 @@ def build_office(root: Path, station: str = "A", *extra: str) -> Office:
     return office
 
 
+
+def made_once(tmp_path_factory, name: str, fill) -> tuple[Path, object]:
+    """An office filled by ``fill(office)`` once for a test module: its folder and what
+    ``fill`` returned (the ids of the tickets it made). Tests take copies (``copy_of``)."""
+    with pytest.MonkeyPatch.context() as mp:
+        bare_machine(mp, tmp_path_factory.mktemp("home"))
+        office = make_office(tmp_path_factory.mktemp(name) / "office")
+        return office.root, fill(office)
+
+
+def copy_of(template: tuple[Path, object], tmp_path: Path, **options) -> tuple[Office, object]:
+    root, ids = template
+    copy = tmp_path / "office"
+    shutil.copytree(root, copy, symlinks=True)
+    return Office(copy, **options), ids
+
 @pytest.fixture
 def office(tmp_path, request) -> Office:
     """An office with staff wang (director), zhao (supervisor), li and zhou (agents) and two

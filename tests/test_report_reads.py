@@ -21,29 +21,22 @@ The office has a year of tickets (times are office time, 2025-2026):
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import Office, bare_machine, edit, make_office
+from conftest import copy_of, edit, made_once
 from test_reports import at, intake
 
 
 @pytest.fixture(scope="module")
 def year_template(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        bare_machine(mp, tmp_path_factory.mktemp("home"))
-        office = make_office(tmp_path_factory.mktemp("year") / "office")
-        return office.root, _year(office)
+    return made_once(tmp_path_factory, "year", _year)
 
 
 @pytest.fixture
 def year(year_template, tmp_path):
-    root, ids = year_template
-    copy = tmp_path / "office"
-    shutil.copytree(root, copy, symlinks=True)
-    return Office(copy), ids
+    return copy_of(year_template, tmp_path)
 
 
 def _year(o) -> dict:

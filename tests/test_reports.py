@@ -26,11 +26,10 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 
-from conftest import Office, bare_machine, edit, git, make_office
+from conftest import copy_of, edit, git, made_once
 
 
 
@@ -45,18 +44,12 @@ def intake(office, when, *args, user="li"):
 @pytest.fixture(scope="module")
 def month_template(tmp_path_factory):
     """The office with the eleven tickets above, made once; each test gets its own copy."""
-    with pytest.MonkeyPatch.context() as mp:
-        bare_machine(mp, tmp_path_factory.mktemp("home"))
-        office = make_office(tmp_path_factory.mktemp("month") / "office")
-        return office.root, _november(office)
+    return made_once(tmp_path_factory, "month", _november)
 
 
 @pytest.fixture
 def month(month_template, tmp_path):
-    root, ids = month_template
-    copy = tmp_path / "office"
-    shutil.copytree(root, copy, symlinks=True)
-    return Office(copy, lang=None), ids
+    return copy_of(month_template, tmp_path, lang=None)
 
 
 def _november(office) -> dict:
