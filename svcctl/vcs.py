@@ -180,20 +180,36 @@ class Started:
 
 
 def start(cwd, *args, input: str = "") -> Started:
-    """git started with ``input`` on its stdin (from a temporary file, so that a long input
-    never waits for git to read it), not waited for: see ``Started``."""
+    """git started with ``input`` on its stdin, not waited for: see ``Started``. The input is
+    written before git starts, so git never waits for this process: into a pipe when it
+    fits in one at once (a commit's few paths), else into a temporary file (an import's)."""
+    data = input.encode("utf-8", "surrogateescape")
+    if len(data) <= _PIPE_AT_ONCE:
+        reading, writing = os.pipe()
+        try:
+            os.write(writing, data)
+        finally:
+            os.close(writing)
+        with os.fdopen(reading, "rb") as stdin:
+            return Started(_popen(cwd, args, stdin), args)
     import tempfile
 
-    full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
     with tempfile.TemporaryFile() as stdin:
-        stdin.write(input.encode("utf-8", "surrogateescape"))
+        stdin.write(data)
         stdin.seek(0)
-        try:
-            proc = subprocess.Popen(["git", *args], cwd=str(cwd), stdin=stdin, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, env=full_env, **_spawn_options())
-        except FileNotFoundError:
-            raise GitError(msg('git is not installed or not on PATH: install git first')) from None
-    return Started(proc, args)
+        return Started(_popen(cwd, args, stdin), args)
+
+
+_PIPE_AT_ONCE = 4096  # what any pipe takes without a reader (POSIX guarantees 512; Linux and Windows 4096 or more)
+
+
+def _popen(cwd, args: tuple, stdin) -> subprocess.Popen:
+    full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    try:
+        return subprocess.Popen(["git", *args], cwd=str(cwd), stdin=stdin, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=full_env, **_spawn_options())
+    except FileNotFoundError:
+        raise GitError(msg('git is not installed or not on PATH: install git first')) from None
 
 
 def toplevel(path: Path) -> Path | None:

@@ -293,7 +293,8 @@ def test_every_command_has_help_with_an_example():
     runner = CliRunner()
 
     def walk(group, prefix):
-        for name, command in group.commands.items():
+        for name in group.list_commands(None):  # the program loads a command's module when asked
+            command = group.get_command(None, name)
             if command.hidden:
                 continue
             if hasattr(command, "commands"):
@@ -301,7 +302,9 @@ def test_every_command_has_help_with_an_example():
             else:
                 yield prefix + [name]
 
-    for path in walk(cli, []):
+    paths = list(walk(cli, []))
+    assert len(paths) > 30 and ["customer", "add"] in paths
+    for path in paths:
         result = runner.invoke(cli, [*path, "--help"])
         assert result.exit_code == 0, path
         assert "Examples:" in result.stdout and "svcctl " in result.stdout, path
@@ -339,3 +342,26 @@ def test_a_records_folder_inside_a_project_repository_refuses_writes_but_reads(t
     assert len(refused.stderr.strip().splitlines()) == 1
     assert git(top, "rev-parse", "HEAD") == head and git(top, "status", "--porcelain") == ""
     assert not [p.name for p in (top / ".git").iterdir() if p.name.startswith("svcctl")]  # not even a cache
+
+
+def test_every_command_is_found_in_the_module_the_program_loads_for_it():
+    """``svcctl NAME`` loads only NAME's module: the table of which module declares which
+    command must name every command each module declares, and nothing else."""
+    import importlib
+
+    import click
+
+    from svcctl.cli.main import COMMAND_MODULES
+
+    declared = {}
+    for module in set(COMMAND_MODULES.values()):
+        group = click.Group()
+        importlib.import_module(f"svcctl.cli.{module}").register(group)
+        declared.update(dict.fromkeys(group.commands, module))
+    assert declared == COMMAND_MODULES
+
+
+def test_a_command_loaded_on_its_own_takes_the_global_options_after_its_name(tmp_path):
+    child = subprocess.run([sys.executable, "-m", "svcctl", "overdue", "--records", str(tmp_path / "nowhere"),
+                            "--lang", "en"], capture_output=True, text=True)
+    assert child.returncode != 0 and "nowhere" in child.stderr and "no such option" not in child.stderr

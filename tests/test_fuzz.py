@@ -43,9 +43,10 @@ ENV = {
 
 
 def leaf_commands(group: click.Group, path=()):
-    for name, command in sorted(group.commands.items()):
+    for name in group.list_commands(None):  # the program loads a command's module when asked
         if name == "merge-driver":  # called by git with file names, never by people
             continue
+        command = group.get_command(None, name)
         if isinstance(command, click.Group):
             yield from leaf_commands(command, (*path, name))
         else:

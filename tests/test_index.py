@@ -318,7 +318,7 @@ def test_the_program_finds_the_listing_on_the_command_line_before_click_reads_it
     from svcctl.cli.launch import LISTINGS, _command, _option
     from svcctl.cli.main import cli
 
-    assert LISTINGS <= set(cli.commands)
+    assert LISTINGS <= set(cli.list_commands(None))
     assert _command(["--records", "overdue", "list", "--status", "active"]) == "list"  # a folder named overdue
     assert _command(["--lang", "en", "--as", "li", "overdue", "--format", "json"]) == "overdue"
     assert _command(["--help"]) is None

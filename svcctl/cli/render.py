@@ -1,7 +1,6 @@
 """Rendering rows as an aligned table (CJK-aware), JSON or CSV."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 from json.encoder import encode_basestring  # the C encoder's, as ensure_ascii=False uses
@@ -71,6 +70,8 @@ def rendered(rows: list[dict], fmt: str, columns, lang: str, empty: str | None =
     if fmt == "json":
         return to_json(rows) + "\n"
     if fmt == "csv":
+        import csv
+
         buffer = io.StringIO()
         fields = list(rows[0]) if rows else [c.key for c in columns]
         writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", extrasaction="ignore")

@@ -12,11 +12,13 @@ in either language, are accepted as input (``--status 待回访``).
 from __future__ import annotations
 
 from functools import lru_cache
-
-from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..core.errors import UsageError
 from ..core.message import msg, term
+
+if TYPE_CHECKING:  # named in annotations only: decimal is loaded where fees are read
+    from decimal import Decimal
 
 LABELS: dict[str, dict[str, str]] = {
     "type": {"consultation": "consultation", "query": "query", "complaint": "complaint", "repair": "repair",
