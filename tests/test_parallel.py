@@ -85,18 +85,20 @@ SCRIPT = textwrap.dedent("""
     folder, how = sys.argv[1], sys.argv[2]
     parent = os.getpid()
 
+    def first_to_make(path):  # only one worker ever dies: the first to make the file
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return False
+        return True
+
     def work(part):
         if os.getpid() != parent:
             open(os.path.join(folder, str(os.getpid())), "w").close()
             if how == "block":
                 threading.Event().wait()
-            if how == "die once":
-                try:
-                    os.close(os.open(os.path.join(folder, "died"), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-                except FileExistsError:
-                    pass
-                else:
-                    os.kill(os.getpid(), signal.SIGKILL)
+            if how == "die once" and first_to_make(os.path.join(folder, "died")):
+                os.kill(os.getpid(), signal.SIGKILL)
         return [n * n for n in part]
 
     print(json.dumps([n for chunk in parallel.chunks(work, list(range(40))) for n in chunk]))
