@@ -86,7 +86,7 @@ class _Narrowed:
         self._span = self.store.counting(figures.span(chosen, self.basis.settings)[0], end)
         rows = self.counting(chosen.start, end)
         tickets = self.tickets(rows)
-        counted = self._kept = {row[0] for row in rows}
+        counted = self._kept = {row.path for row in rows}
         window = self.basis.settings.recurring_window
         types = RECURRING_TYPES.get(self.kind, ("repair", "complaint"))
         # A ticket left out has no event since the start, so it stood at the end as it stands now.
@@ -95,35 +95,35 @@ class _Narrowed:
                  if path not in counted]
         return figures.report(self.kind, tickets, self.basis, chosen, self.when, past=self.past, filed=filed)
 
-    def counting(self, start: datetime, end: datetime) -> list[tuple]:
+    def counting(self, start: datetime, end: datetime) -> list:
         """The rows of the tickets that can count in ``[start, end)``, within the report's span."""
         if not hasattr(self, "_live"):
-            self._live = [row for row in self._span if row[4]]
-            self._settled = sorted((row for row in self._span if not row[4]), key=lambda row: row[6], reverse=True)
-            self._reaches = [row[6] for row in reversed(self._settled)]
+            self._live = [row for row in self._span if row.live]
+            self._settled = sorted((row for row in self._span if not row.live), key=lambda row: row.reach, reverse=True)
+            self._reaches = [row.reach for row in reversed(self._settled)]
         after, before = utc(start), utc(end)
         reaching = len(self._reaches) - bisect.bisect_left(self._reaches, after)  # those with reach >= start
-        rows = [row for row in self._live if row[5] < before]
-        rows += [row for row in self._settled[:reaching] if row[5] < before]
+        rows = [row for row in self._live if row.received < before]
+        rows += [row for row in self._settled[:reaching] if row.received < before]
         rows.sort()
         return rows
 
     # -- reading tickets once ----------------------------------------------------------------
     def _records(self, rows) -> None:
-        wanted = [row[0] for row in rows if row[0] not in self._raw]
+        wanted = [row.path for row in rows if row.path not in self._raw]
         for path, _, raw in self.index.raw_records(wanted):
             self._raw[path] = (raw, json.loads(raw))
 
     def tickets(self, rows) -> list[Ticket]:
         self._records(rows)
-        for path, *_ in rows:
-            if path not in self._tickets:
-                self._tickets[path] = Ticket.from_record(self._raw[path][1])
-        return [self._tickets[row[0]] for row in rows]
+        for row in rows:
+            if row.path not in self._tickets:
+                self._tickets[row.path] = Ticket.from_record(self._raw[row.path][1])
+        return [self._tickets[row.path] for row in rows]
 
     def _digest(self, row, until: datetime, inclusive: bool) -> str:
         """What a ticket in play, or with events after ``until``, was at ``until``."""
-        path = row[0]
+        path = row.path
         raw, record = self._raw[path]
         if path not in self._whole:
             events = record.get("events") or ()
@@ -138,11 +138,11 @@ class _Narrowed:
         settled ticket whose events all came by then by its file's hash, any other by its
         record up to then."""
         limit = utc(until)
-        named = [f"{path} {sha}" for path, sha, _, last_at, live, *_ in rows
-                 if not live and (last_at < limit or (inclusive and last_at == limit))]
-        others = [row for row in rows if row[4] or row[3] > limit or (row[3] == limit and not inclusive)]
+        done = [not row.live and (row.last_at < limit or (inclusive and row.last_at == limit)) for row in rows]
+        named = [f"{row.path} {row.sha}" for row, by_hash in zip(rows, done) if by_hash]
+        others = [row for row, by_hash in zip(rows, done) if not by_hash]
         self._records(others)
-        named += [f"{row[0]} {self._digest(row, until, inclusive)}" for row in others]
+        named += [f"{row.path} {self._digest(row, until, inclusive)}" for row in others]
         named.sort()
         what = [self._slot(part, p), str(self.basis.households), *named]
         return hashlib.sha1("\n".join(what).encode("utf-8")).hexdigest()
@@ -157,7 +157,7 @@ class _Narrowed:
         rows = self.counting(p.start, p.end)
         settings = self.basis.settings
         rest_key = self._key("headline", p, rows, p.end, False)
-        fixes = [row for row in rows if row[2] == "repair" and row[3] >= utc(p.start)]
+        fixes = [row for row in rows if row.type == "repair" and row.last_at >= utc(p.start)]
         horizon = p.end + settings.first_fix_window
         settled = figures.settled(p, self.when, settings)
         fix_key = self._key("first_fix", p, fixes, horizon, True) if settled else None
@@ -183,9 +183,9 @@ class _Narrowed:
         """Tickets of one trend period only are not held on to: a year of them would not fit
         in the memory a command may use."""
         for row in rows:
-            if row[0] not in self._kept:
+            if row.path not in self._kept:
                 for held in (self._raw, self._tickets, self._whole):
-                    held.pop(row[0], None)
+                    held.pop(row.path, None)
 
 
 def _stored_rate(rate: figures.Rate) -> list[int]:

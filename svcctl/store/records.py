@@ -24,8 +24,7 @@ from ..core.office import Office
 from ..core.ticket import Ticket
 from . import txn, yamlio
 from ..core.message import msg
-
-CONFIG = "svcctl.yaml"
+from .walk import CONFIG, upward
 
 
 def find_root(explicit: str | None, start: Path | None = None) -> Path:
@@ -42,10 +41,9 @@ def find_root(explicit: str | None, start: Path | None = None) -> Path:
         if not found:
             raise SvcError(msg("no records folder at {root} ({source}; no {CONFIG}): create one with 'svcctl init DIR'", root=root, source=source, CONFIG=CONFIG))
         return root
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / CONFIG).is_file():
-            return folder
+    found = upward(start or Path.cwd())
+    if found is not None:
+        return found
     raise SvcError(
         msg("no records folder here or above: pass --records DIR, set SVCCTL_RECORDS, or create one with 'svcctl init DIR'")
     )

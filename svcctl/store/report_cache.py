@@ -25,6 +25,7 @@ import sqlite3
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 from ..core.ticket import Ticket
 from ..core.timeutil import from_iso
@@ -50,6 +51,18 @@ SCHEMA = (
     "CREATE INDEX figures_slot ON figures(slot)",
     "CREATE TABLE counts(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
 )
+
+
+class Counting(NamedTuple):
+    """What a report chooses a ticket by; times in UTC as text that sorts as time."""
+
+    path: str
+    sha: str
+    type: str
+    last_at: str
+    live: int
+    received: str
+    reach: str
 
 
 def utc(when: datetime) -> str:
@@ -163,16 +176,15 @@ class ReportStore:
         self.db.executemany(f"INSERT OR REPLACE INTO filed VALUES ({','.join('?' * 12)})", rows)
 
     # -- choosing tickets ----------------------------------------------------------------
-    def counting(self, start: datetime, end: datetime) -> list[tuple]:
-        """``(path, sha, type, last_at, live, received, reach)`` of the tickets that can count
-        in a period within ``[start, end)`` (``figures.can_count``), in path order."""
+    def counting(self, start: datetime, end: datetime) -> list[Counting]:
+        """The tickets that can count in a period within ``[start, end)``
+        (``figures.can_count``), in path order."""
         before = utc(end)
-        rows = self.db.execute(  # two reads along two indexes: an OR of both would read the whole table
+        rows = map(Counting._make, self.db.execute(  # two reads along two indexes: an OR of both would read the whole table
             "SELECT path, sha, type, last_at, live, received, reach FROM filed WHERE live = 1 AND received < ? "
             "UNION ALL SELECT path, sha, type, last_at, live, received, reach FROM filed INDEXED BY filed_reach "
-            "WHERE reach >= ? AND live = 0 AND received < ?", (before, utc(start), before)).fetchall()
-        rows.sort()
-        return rows
+            "WHERE reach >= ? AND live = 0 AND received < ?", (before, utc(start), before)))
+        return sorted(rows)
 
     def filed(self, start: datetime, end: datetime, types: tuple[str, ...]) -> list[tuple]:
         """``(path, id, type, unit, category, received_at, status)`` of the tickets of ``types``

@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-CONFIG = "svcctl.yaml"
+CONFIG = "svcctl.yaml"  # what makes a folder a records folder
 PARTS = 2  # find processes: the walk is the kernel's stat work, which spreads over cores
 
 
@@ -170,5 +170,10 @@ def _root(records_dir: str | None) -> Path | None:
     if chosen:
         root = Path(chosen).expanduser().resolve()
         return root if (root / CONFIG).is_file() else None
-    here = Path.cwd().resolve()
+    return upward(Path.cwd())
+
+
+def upward(start: Path) -> Path | None:
+    """The nearest folder from ``start`` up that holds svcctl.yaml, as git finds its top."""
+    here = start.resolve()
     return next((folder for folder in (here, *here.parents) if (folder / CONFIG).is_file()), None)
