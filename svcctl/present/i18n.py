@@ -97,6 +97,7 @@ def translator(lang: str) -> Catalog:
     return Catalog(parse_po(catalog_text(lang)))
 
 
+@lru_cache(maxsize=None)
 def words(lang: str):
     """The ``_`` of a language: ``_('Due')`` is '到期' in Chinese, 'Due' in English."""
     translate = translator(lang).gettext
@@ -116,7 +117,7 @@ def localise(text, lang: str):
             return template.format(**args) if args else template
         except (KeyError, IndexError, ValueError):  # a catalog entry that lost a placeholder
             return str(text)
-    return translator(lang).gettext(text) if isinstance(text, str) and text else text
+    return words(lang)(text) if isinstance(text, str) else text
 
 
 def normalise_language(value) -> str | None:
