@@ -162,7 +162,7 @@ def test_git_pull_of_another_pcs_work(busy, office, tmp_path):
     other_root = tmp_path / "other"
     git(tmp_path, "clone", "-q", str(office.root), str(other_root))
     other = type(office)(other_root, now=NOW)
-    other.run("setup", "--station", "B")
+    other.run("setup", "--station", "B", user="wang")  # a new station: a director's act
     other.run("close", busy["repair"], "--result", "已换水管", "--at", "2026-11-19 16:00")
     other.intake("--type", "complaint", "--grade", "simple", "--unit", "3-2-1502", "--summary", "绿化",
                  "--at", "2026-11-23 09:00")

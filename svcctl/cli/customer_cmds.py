@@ -79,12 +79,12 @@ def list_(obj, reveal, fmt):
     emit(rows, fmt, tables.CUSTOMERS, env.language, empty=obj.say("no customers on file"))
 
 
-@customer.command(help="Find customers by unit, name or a phone fragment (all given criteria must match)." + examples(
+@customer.command(help="Find customers by unit, name, or a phone number or its last four digits (all given criteria must match)." + examples(
     "svcctl customer find 3-2-1502", "svcctl customer find --phone 8000", "svcctl customer find 陈"))
 @click.argument("text", required=False)
 @click.option("--unit")
 @click.option("--name")
-@click.option("--phone", help="Any part of the number.")
+@click.option("--phone", help="The full number or its last four digits (what a masked number shows).")
 @click.option("--reveal", is_flag=True, help=REVEAL_HELP)
 @format_option()
 @pass_obj
@@ -93,7 +93,7 @@ def find(obj, text, unit, name, phone, reveal, fmt):
     from ..operations import customers
 
     if not any((text, unit, name, phone)):
-        raise UsageError(msg('say what to look for: a unit, a name or part of a phone number'))
+        raise UsageError(msg('say what to look for: a unit, a name, or a phone number or its last four digits'))
     from ..present import tables
 
     env = obj.env()

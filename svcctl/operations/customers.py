@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 
 from ..core.errors import Refusal, UsageError
 from ..core.units import canonical_phone, canonical_unit, find_unit, mask_phone, same_unit
@@ -21,16 +22,14 @@ def find(env: Env, *, unit: str | None = None, name: str | None = None, phone: s
          text: str | None = None) -> list[dict]:
     """Customers matching every given criterion; ``text`` tries unit, name and phone."""
     unit_q = canonical_unit(unit) if unit else None
-    phone_q = "".join(ch for ch in phone if ch.isdigit()) if phone else None
-    if phone is not None and not phone_q:
-        raise UsageError(msg('--phone {phone!r} has no digits: give any part of the number, e.g. 8000', phone=phone))
+    phone_q = phone_search(phone) if phone is not None else None
     out = []
     for cust in env.records.customers():
         if unit_q and not find_unit(unit_q, cust.get("units") or ()):
             continue
         if name and name not in cust.get("name", ""):
             continue
-        if phone_q and not any(phone_q in p for p in cust.get("phones") or ()):
+        if phone_q and not _holds_phone(cust, phone_q):
             continue
         if text and not _matches_text(cust, text):
             continue
@@ -38,12 +37,43 @@ def find(env: Env, *, unit: str | None = None, name: str | None = None, phone: s
     return out
 
 
+# A masked number shows its last four digits (138****8000). A search matches those or the
+# whole number and nothing else: were any fragment to match, a few dozen searches would
+# spell out the hidden digits one by one.
+LAST_DIGITS = 4
+
+
+def phone_search(text: str) -> str:
+    """What ``--phone`` looks for: the full number, written as on file, or its last four digits."""
+    key = _phone_key(text)
+    if key is not None:
+        return key
+    if not any(ch.isdigit() for ch in text):
+        raise UsageError(msg('--phone {phone!r} has no digits: give the full number or its last four digits, e.g. 8000', phone=text))
+    raise UsageError(msg('--phone {phone!r} is neither a full number nor its last four digits: give one of '
+                         'those (e.g. 13800138000 or 8000); other parts are not searched, as masked numbers hide them',
+                         phone=text))
+
+
+def _phone_key(text: str) -> str | None:
+    with contextlib.suppress(UsageError):  # not a full number: perhaps its last four digits
+        return canonical_phone(text)
+    compact = re.sub(r"[\s\-]", "", text)
+    return compact if re.fullmatch(rf"\d{{{LAST_DIGITS}}}", compact) else None
+
+
+def _holds_phone(cust: dict, key: str) -> bool:
+    if len(key) == LAST_DIGITS:
+        return any(p.endswith(key) for p in cust.get("phones") or ())
+    return key in (cust.get("phones") or ())
+
+
 def _matches_text(cust: dict, text: str) -> bool:
     with contextlib.suppress(UsageError):  # not every search text is a unit
         if find_unit(canonical_unit(text), cust.get("units") or ()):
             return True
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if digits and len(digits) >= 3 and any(digits in p for p in cust.get("phones") or ()):
+    key = _phone_key(text)
+    if key is not None and _holds_phone(cust, key):
         return True
     return text in cust.get("name", "") or text == cust.get("id")
 

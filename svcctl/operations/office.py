@@ -126,6 +126,10 @@ def setup(env: Env, station: str, reuse: bool = False, switch: bool = False, ins
         if inside_repo:
             allow_inside(records)
         return msg("station {station} registered for this clone (it was already on file)", station=station)
+    # A station joins the office's shared svcctl.yaml: an act for the people the committed
+    # roster trusts, as with any change to that file (an edited roster makes nobody senior).
+    if not _senior_on_record(records, actor.id):
+        raise Refusal(msg('station {station} is not on file yet: adding a station to {config} needs a supervisor or director: {roster} (nothing changed)', station=station, config=CONFIG, roster=senior_names(env.office.roster)))
     register_clone(records.top, station)
     if inside_repo:
         allow_inside(records)
