@@ -2,7 +2,9 @@
 
 Porcelain ``git commit`` re-stats the whole tree; the plumbing below (hash-object,
 a private index, write-tree, commit-tree, update-ref) costs the same at 100k records
-as at ten, and never sweeps up anything a person staged by hand.
+as at ten, and never sweeps up anything a person staged by hand. Files are hashed with
+``--no-filters`` and blobs read without conversion: what svcctl wrote is what is committed,
+whatever a .gitattributes in the repository (pushed by another PC) asks of git.
 """
 from __future__ import annotations
 
@@ -112,7 +114,22 @@ def write_blobs(top: Path, contents: list[bytes]) -> list[str]:
             name = Path(folder) / str(i)
             name.write_bytes(data)
             names.append(str(name))
-        return git(top, "hash-object", "-w", "--stdin-paths", input="\n".join(names) + "\n").split()
+        return git(top, "hash-object", "-w", "--no-filters", "--stdin-paths", input="\n".join(names) + "\n").split()
+
+
+def sizes(top: Path, shas) -> dict[str, int]:
+    """The size in bytes of each object named, read by one git process without reading the
+    objects themselves (a blob from another PC may be of any size)."""
+    wanted = list(dict.fromkeys(shas))
+    if not wanted:
+        return {}
+    out = git(top, "cat-file", "--batch-check=%(objectname) %(objectsize)", input="".join(f"{s}\n" for s in wanted))
+    found = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].isdigit():
+            found[parts[0]] = int(parts[1])
+    return found
 
 
 def entries(top: Path, treeish: str, paths: list[str]) -> dict[str, tuple[str, str]]:
@@ -262,7 +279,8 @@ def commit_paths(top: Path, paths: list[str], message: str, author: Author, expe
         changes: dict[str, str | None] = dict.fromkeys(paths)
         if present:
             # Paths on stdin: an import commits tens of thousands, more than a command line holds.
-            shas = git(top, "hash-object", "-w", "--stdin-paths", input="\n".join(present) + "\n").split()
+            shas = git(top, "hash-object", "-w", "--no-filters", "--stdin-paths",
+                       input="\n".join(present) + "\n").split()
             changes.update(zip(present, shas))
         tree = _tree_with(top, expected_head, changes)
         commit = git(top, "commit-tree", tree, "-p", expected_head, input=message, env=author.env()).strip()
@@ -282,7 +300,8 @@ def _first_commit(top: Path, paths: list[str], message: str, author: Author) -> 
     present = [p for p in paths if (top / p).exists()]
     if present:
         # Paths on stdin: an import commits tens of thousands, more than a command line holds.
-        shas = git(top, "hash-object", "-w", "--stdin-paths", input="\n".join(present) + "\n").split()
+        shas = git(top, "hash-object", "-w", "--no-filters", "--stdin-paths",
+                   input="\n".join(present) + "\n").split()
         lines = [f"100644 {sha}\t{p}" for sha, p in zip(shas, present)]
         git(top, "update-index", "--index-info", input="\n".join(lines) + "\n", env=env)
     tree = git(top, "write-tree", env=env).strip()

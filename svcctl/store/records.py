@@ -545,7 +545,7 @@ class Records:
         """The office lock; winning it first repairs a change a killed holder left behind.
         Only writers take it, and svcctl writes only into the office's own repository."""
         self.require_own_repo()
-        return txn.OfficeLock(self.gdir, self.top)
+        return txn.OfficeLock(self.gdir, self.top, self.records_rel)
 
     def recover(self) -> None:
         """Finish or roll back a change a killed process left behind (see store.txn)."""

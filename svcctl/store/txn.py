@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from .. import vcs
+from ..core import commit_text
 from ..core.errors import SvcError
 from ..core.message import msg
 
@@ -140,9 +141,10 @@ class OfficeLock:
     the dead change's half-written files and overwrite its journal with its own.
     """
 
-    def __init__(self, gdir: Path, top: Path):
+    def __init__(self, gdir: Path, top: Path, records_rel: str = ""):
         self._gdir = gdir
         self._top = top
+        self._records_rel = records_rel
         self._lock = HeldLock(gdir / "svcctl.lock")
 
     def __enter__(self):
@@ -152,6 +154,7 @@ class OfficeLock:
                 msg('records are busy: another svcctl command has held the lock for {timeout:.0f}s; try again shortly', timeout=timeout)
             )
         try:
+            keep_bytes(self._gdir, self._records_rel)
             self.repair()
         except BaseException:
             self._lock.release()
@@ -181,6 +184,37 @@ class OfficeLock:
 
     def __exit__(self, *exc):
         self._lock.release()
+
+
+# Attributes a .gitattributes in the repository may set to change the bytes git writes into
+# the working tree or takes from it: line ends, encodings, filters, keyword expansion.
+_CONVERSIONS = ("text", "crlf", "eol", "ident", "filter", "working-tree-encoding")
+
+
+def keep_bytes(gdir: Path, records_rel: str) -> None:
+    """Whatever a .gitattributes pushed by another PC says, git in this clone stores and
+    checks out the records byte for byte (plain git too: a pull, a status, a checkout).
+
+    The repository's own attributes file ranks below ``info/attributes``, which no push can
+    reach; there every attribute that converts bytes is set back to unspecified, as if the
+    repository said nothing (this PC's own git settings, core.autocrlf, still apply). The
+    merge driver attribute is left to the repository's file, which svcctl writes."""
+    pattern = f"/{records_rel}/**" if records_rel else "*"
+    line = f"{pattern} {' '.join('!' + name for name in _CONVERSIONS)}\n"
+    file = gdir / "info" / "attributes"
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError):
+        return  # unreadable: left to the person who made it so; svcctl's own git calls need no filters
+    if line in text.splitlines(keepends=True):
+        return
+    note = "# svcctl: records are stored byte for byte, whatever a .gitattributes in the repository says\n"
+    try:
+        atomic_write(file, text + ("\n" if text and not text.endswith("\n") else "") + note + line)
+    except OSError:
+        pass  # a read-only git folder: svcctl's own git calls need no filters (vcs: --no-filters)
 
 
 class _JournalFile:
@@ -401,11 +435,7 @@ def apply(top: Path, gdir: Path, change: Change, author: vcs.Author, trailers: d
     called once the files are written and before the commit can land (see
     ``vcs.commit_paths``); a refusal from it rolls the change back."""
     txn = os.urandom(6).hex()  # what secrets.token_hex gives, without importing hmac and random
-    lines = [change.message, ""]
-    for key, value in (trailers or {}).items():
-        lines.append(f"{key}: {value}")
-    lines.append(f"{TXN_TRAILER}: {txn}")
-    message = "\n".join(lines) + "\n"
+    message = commit_text.message(change.message, trailers or {}) + f"{TXN_TRAILER}: {txn}\n"
     paths = sorted(change.files)
     head = vcs.head(top)
     journal = Journal(top, gdir)
