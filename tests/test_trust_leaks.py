@@ -153,3 +153,13 @@ def test_an_agent_who_promotes_themself_by_hand_is_still_refused(office):
     head = git(office.root, "rev-parse", "HEAD")
     assert "station C is not on file yet" in one_line(office.fails("setup", "--station", "C", "--switch", user="li"))
     assert git(office.root, "rev-parse", "HEAD") == head
+
+
+def test_an_agent_cannot_clone_as_a_new_station(office, tmp_path):
+    bare = tmp_path / "records.git"
+    git(tmp_path, "clone", "-q", "--bare", str(office.root), str(bare))
+    result = office.fails("clone", bare, tmp_path / "pc-c", "--station", "C", user="li")
+    assert "station C is not on file yet" in one_line(result)
+    assert not (tmp_path / "pc-c").exists()
+    assert git(bare, "rev-parse", "HEAD") == git(office.root, "rev-parse", "HEAD")
+    assert "station C registered" in office.run("clone", bare, tmp_path / "pc-c", "--station", "C", user="wang").stdout
