@@ -17,8 +17,12 @@ from .render import ShownStream, one_line
 
 def _undecodable(args) -> str | None:
     """Why an argument cannot be taken (bytes that are not UTF-8, read with surrogateescape)."""
-    for arg in args:
+    for i, arg in enumerate(args):
         if "\0" in str(arg):
+            option = next((str(a).split("=")[0] for a in (arg, args[i - 1] if i else "") if str(a).startswith("--")),
+                          None)  # the option it is given to, when there is one
+            if option:
+                return _say("the value of {option} contains a NUL character, which no value may hold", option=option)
             return f"argument '{one_line(arg)}' contains a NUL character, which no value may hold"
         bad = next((ch for ch in str(arg) if 0xDC80 <= ord(ch) <= 0xDCFF), None)
         if bad is not None:

@@ -196,7 +196,7 @@ def text(value) -> str:
         return str(int(value))
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
-    return str(value).strip()
+    return str(value).replace("\r\n", "\n").strip()  # a CSV made on Windows breaks lines in a cell with CR LF
 
 
 def phones(value) -> list[str]:

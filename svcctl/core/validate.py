@@ -11,7 +11,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from . import model
+from . import controls, model
 from .errors import Refusal, SvcError
 from .policy import DEFAULT_DEADLINES, LENGTH_FORMS, START_POINTS, build_policy, parse_within
 from . import events as ev
@@ -44,7 +44,30 @@ DEADLINE_KEYS = frozenset(
 )
 
 
-def _text(record, key, problems, required=True, path=()):
+# Free text that may run over several lines (an account of the problem, a note, what was
+# done) keeps its line breaks and tabs; every other field is one line of text.
+MULTI_LINE = frozenset(("detail", "notes", "note", "result", "reason", "answer"))
+
+
+def text_problem(key: str, value, lines: bool | None = None) -> str | None:
+    """Why ``value`` cannot be the text of field ``key``: a control character (see
+    ``core.controls``), or a line break in a field of one line. ``lines`` says whether the
+    field keeps line breaks and tabs (default: whether ``key`` is one of ``MULTI_LINE``).
+    Commands refuse such input with this line; ``svcctl check`` reports a record holding it."""
+    if not isinstance(value, str):
+        return None
+    if lines is None:
+        lines = key in MULTI_LINE
+    bad = controls.first(value, "\n\t" if lines else "")
+    if bad is None:
+        return None
+    if bad in "\n\r\u2028\u2029":
+        return msg("'{key}' is one line of text, but holds a line break ({code})", key=key, code=controls.code(bad))
+    return msg("'{key}' holds the invisible control character {code}, which no text may hold", key=key,
+               code=controls.code(bad))
+
+
+def _text(record, key, problems, required=True, path=(), lines=None):
     value = record.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -53,6 +76,11 @@ def _text(record, key, problems, required=True, path=()):
     if not isinstance(value, str):
         problems.append((path + (key,), msg("'{key}' must be text, found {value!r}", key=key, value=value)))
         return None
+    if not value.isprintable():  # plain text, nearly always: nothing more to look at
+        problem = text_problem(key, value, lines)
+        if problem:
+            problems.append((path + (key,), problem))
+            return None
     return value
 
 
@@ -185,6 +213,10 @@ def config(record) -> Problems:
     if not isinstance(departments, list) or not all(isinstance(d, str) and d.strip() for d in departments):
         problems.append((("departments",), msg("'departments' must be a list of names")))
         departments = None
+    for i, name in enumerate(departments or ()):
+        problem = text_problem("departments", name)
+        if problem:
+            problems.append((("departments", i), problem))
     _staff(record, departments, problems)
     _stations(record, problems)
     _policy(record.get("policy"), problems)
@@ -258,6 +290,8 @@ def _stations(record, problems) -> None:
             problems.append((("stations", code), msg('station code {code!r} must be 1-3 capital letters', code=code)))
         elif note is not None and not isinstance(note, str):
             problems.append((("stations", code), msg('station {code}: say which PC uses it in words, found {note!r}', code=code, note=note)))
+        elif text_problem("stations", note):
+            problems.append((("stations", code), text_problem("stations", note)))
 
 
 def _policy(policy, problems) -> None:
@@ -409,7 +443,7 @@ def handover(record, inner: str | None = None, roster=None, tz=None) -> Problems
     hours = record.get("shift_hours")
     if not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= 24:
         problems.append((("shift_hours",), f"'shift_hours' must be a whole number of hours from 1 to 24, found {hours!r}"))
-    _text(record, "note", problems, required=False)
+    _text(record, "note", problems, required=False, lines=False)  # a handover's note is one line
     for key in ("urgent", "normal", "waiting"):
         for i, tid in enumerate(_list(record, key, problems, "ticket ids") or ()):
             if not isinstance(tid, str) or not TICKET_ID.match(tid):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..core import ledger, workflow
+from ..core import commit_text, ledger, validate, workflow
 from ..core.errors import Refusal, SvcError, UsageError
 from ..core.intake import ANSWERABLE_AT_ONCE, new_ticket
 from ..core.model import label
@@ -160,6 +160,7 @@ def _file_owner(index: customer_ops.Index, numbering, number: int, cells: list, 
     if not units:
         raise UsageError(msg('no unit'))
     notes = ledger.text(ledger.cell(cells, columns, "notes")) or None
+    _plain_text(name=name, notes=notes)
     given_id = ledger.text(ledger.cell(cells, columns, "id")).upper()
     cust = index.by_id.get(given_id)
     if cust is not None:
@@ -184,6 +185,15 @@ def _file_owner(index: customer_ops.Index, numbering, number: int, cells: list, 
                                         *(u for u in units if not _holds(index, cust["id"], u))]))
     index.add(cust)
     return cust["id"]
+
+
+def _plain_text(**fields) -> None:
+    """Refuse the row, not the whole import, when a field of a customer it files holds a
+    control character (the ticket's own fields are refused row by row when checked)."""
+    for key, value in fields.items():
+        problem = validate.text_problem(key, value)
+        if problem:
+            raise UsageError(problem)
 
 
 def _holds(index: customer_ops.Index, cid: str, unit: str) -> bool:
@@ -294,7 +304,7 @@ def _ticket(env: Env, ctx: workflow.Context, index: customer_ops.Index, row: led
         appointment_at=row.appointment if row.type == "appointment" else None,
     )
     intake = ticket.events[0]
-    note = f"imported from {file} row {row.row}" + (f", ledger no. {row.no}" if row.no else "")
+    note = f"imported from {commit_text.one_line(file)} row {row.row}" + (f", ledger no. {row.no}" if row.no else "")
     ticket = Ticket(ticket.header, (Event("intake", intake.at, intake.by, {"note": note}),))
     if row.department:
         at = _at(row.dispatched, ticket)
@@ -353,6 +363,7 @@ def _customer(index: customer_ops.Index, row: ledger.LedgerRow):
         if not holders:
             if not row.name:
                 raise UsageError(msg("no customer on file for unit {unit}: import the owners' register first (svcctl import customers), or give the ledger name and phone columns", unit=unit))
+            _plain_text(name=row.name)
             return None, unit, customer_ops.build(row.name, row.phones, [unit])
         cust = index.by_id[holders.pop()]
     units = cust.get("units") or []

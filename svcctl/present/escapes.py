@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import re
 
-# Control characters (but line feeds and tabs), line and paragraph separators, and bytes
-# that were not UTF-8 are shown as escapes: they must never act on the terminal.
-_ESCAPES = {c: f"\\u{c:04x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029] if c not in (9, 10)}
+from ..core.controls import CONTROLS
+
+# Control characters (but line feeds and tabs), line and paragraph separators, bidi controls
+# and bytes that were not UTF-8 are shown as escapes: they must never act on the terminal,
+# nor turn round the text a person reads (U+202E in a name, or in an error quoting it).
+_ESCAPES = {c: f"\\u{c:04x}" for c in sorted(CONTROLS) if c not in (9, 10)}
 _ESCAPES.update({c: f"\\x{c - 0xDC00:02x}" for c in range(0xDC80, 0xDD00)})
 
 
