@@ -2,6 +2,7 @@
 a listing named on the command line gets its index's file walk begun (``store.walk``)."""
 from __future__ import annotations
 
+import os
 import sys
 
 # The commands that read the ticket index first thing. A wrong guess costs only a walk
@@ -13,6 +14,7 @@ _VALUED = ("--records", "--as", "--lang")  # the global options that take a valu
 
 
 def main() -> None:
+    keep_working_folder_off_path()
     import gc
 
     # Loading svcctl makes tens of thousands of objects that live as long as the command and
@@ -27,6 +29,26 @@ def main() -> None:
     from .main import main as run
 
     run()
+
+
+def keep_working_folder_off_path() -> None:
+    """Nothing svcctl imports from here on, nor any worker it spawns (they are given this
+    sys.path), comes from the folder it runs in: usually the records folder, which holds
+    whatever another PC committed (a ``multiprocessing/`` folder, say). ``python -m svcctl``
+    and ``python -c`` put that folder first ('' or its full name); a relative entry follows
+    it too. svcctl's own folder stays, by its full name, when svcctl runs from its source tree."""
+    try:
+        here = os.path.realpath(os.getcwd())
+    except OSError:  # the folder was removed: only '' and relative entries can point into it
+        here = None
+    first = sys.path[0] if sys.path else None
+    kept = [entry for entry in sys.path if entry and os.path.isabs(entry)]
+    if kept and kept[0] == first and os.path.realpath(first) == here:
+        kept.pop(0)
+    home = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    if here is not None and os.path.realpath(home) == here and home not in kept:
+        kept.insert(0, home)
+    sys.path[:] = kept
 
 
 def _command(args: list[str]) -> str | None:

@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import os
-import shlex
-import sys
 from pathlib import Path
 
-from .. import vcs
+from .. import merge_driver, vcs
 from ..core import model, validate
 from ..core.errors import Refusal, UsageError
 from ..core.workflow import Actor, senior_names
@@ -21,15 +19,9 @@ GITATTRIBUTES = """\
 """
 
 
-def driver_command() -> str:
-    """How git calls the merge driver on this machine (this Python, this svcctl)."""
-    return f"{shlex.quote(sys.executable)} -m svcctl merge-driver %O %A %B %P"
-
-
 def register_driver(top: Path) -> None:
     """The merge driver lives in each clone's own git config: git never shares it."""
-    vcs.git(top, "config", "merge.svcctl.name", "svcctl record merge (events are a union)")
-    vcs.git(top, "config", "merge.svcctl.driver", driver_command())
+    merge_driver.register(top)
 
 
 def register_clone(top: Path, station: str) -> None:
@@ -154,7 +146,9 @@ def staff_add(env: Env, staff_id: str, name: str, role: str, department: str | N
     role = model.normalise("role", role)
     actor = env.actor()
     office = env.office
-    if not actor.senior:
+    # The committed roster decides, as for a new station: a role typed into svcctl.yaml by
+    # hand makes nobody senior.
+    if not actor.senior or not _senior_on_record(env.records, actor.id):
         raise Refusal(msg('adding staff needs a supervisor or director: {roster}', roster=senior_names(office.roster)))
     if staff_id in office.roster:
         raise Refusal(msg('staff id {staff_id!r} is already on the roster ({name})', staff_id=staff_id, name=office.roster[staff_id].name))

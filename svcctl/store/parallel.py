@@ -53,7 +53,12 @@ def _on_every_core(work, parts: list, setup, setup_args: tuple, cores: int) -> I
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    fork = "fork" in multiprocessing.get_all_start_methods()
+    # Spawn where there is no fork (Windows), or where the program asked for it
+    # (multiprocessing.set_start_method: a program with threads of its own).
+    fork = "fork" in multiprocessing.get_all_start_methods() \
+        and multiprocessing.get_start_method(allow_none=True) != "spawn"
+    if not fork:
+        _isolate_started_pythons()
     # A forked worker inherits this pipe; only this process keeps its writing end open, so
     # the worker's read of it ends when this process does, however it ends (even kill -9).
     lifeline = os.pipe() if fork else None
@@ -76,6 +81,28 @@ def _on_every_core(work, parts: list, setup, setup_args: tuple, cores: int) -> I
         pool.shutdown(wait=True, cancel_futures=True)
         for end in ends:
             os.close(end)
+
+
+def _isolate_started_pythons() -> None:
+    """Every Python that multiprocessing starts (a spawned worker; on POSIX, the resource
+    tracker) starts isolated, with ``-I``. It is started as ``python -c "from multiprocessing
+    ... import ..."`` in this process's working folder, and ``-c`` looks there first: a
+    ``multiprocessing/`` folder committed into the records would run before the worker is
+    given this process's sys.path. multiprocessing has no setting for its children's flags,
+    so the function it asks for them answers with ``-I`` added; what isolation drops from the
+    import path comes back with that sys.path."""
+    from multiprocessing import util
+
+    if getattr(sys, "frozen", False) or getattr(util._args_from_interpreter_flags, "isolated", False):
+        return  # a frozen program imports nothing from a folder
+    flags = util._args_from_interpreter_flags
+
+    def isolated() -> list[str]:
+        given = flags()
+        return given if "-I" in given else ["-I", *given]
+
+    isolated.isolated = True
+    util._args_from_interpreter_flags = isolated
 
 
 def _start_worker(setup, setup_args: tuple, lifeline: tuple[int, int] | None) -> None:

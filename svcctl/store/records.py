@@ -17,7 +17,7 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
-from .. import vcs
+from .. import merge_driver, vcs
 from ..core import validate
 from ..core.errors import BrokenRecord, ConflictError, NotFound, Refusal, SvcError, UsageError
 from ..core.office import Office
@@ -571,6 +571,7 @@ class Records:
         must succeed for the change to be made, done while git writes it)."""
         self.require_own_repo()
         self.require_no_pending_merge()
+        merge_driver.keep_current(self.top)  # a clone set up by an older svcctl: see merge_driver
         at_top = txn.Change(change.message)
         for inner, text in change.files.items():
             at_top.write(self.rel(inner), text)
