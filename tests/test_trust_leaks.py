@@ -163,3 +163,11 @@ def test_an_agent_cannot_clone_as_a_new_station(office, tmp_path):
     assert not (tmp_path / "pc-c").exists()
     assert git(bare, "rev-parse", "HEAD") == git(office.root, "rev-parse", "HEAD")
     assert "station C registered" in office.run("clone", bare, tmp_path / "pc-c", "--station", "C", user="wang").stdout
+
+
+def test_an_agent_who_promotes_themself_by_hand_cannot_add_staff(office):
+    edit(office.root / "svcctl.yaml", "    name: 李娜\n    role: agent\n", "    name: 李娜\n    role: director\n")
+    head = git(office.root, "rev-parse", "HEAD")
+    result = office.fails("staff", "add", "qian", "--name", "钱", "--role", "director", user="li")
+    assert "adding staff needs a supervisor or director" in one_line(result)
+    assert git(office.root, "rev-parse", "HEAD") == head
