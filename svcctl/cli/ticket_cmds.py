@@ -8,7 +8,7 @@ import click
 from ..core.ticket import STATUS_GROUPS, STATUSES
 from . import complete
 from .common import Named, at_option, examples, format_option, names, pass_obj, reveal_option
-from .render import echo, emit, rendered, to_json
+from .render import echo, emit, one_line, rendered, to_json
 
 STATUS_CHOICES = STATUSES + tuple(STATUS_GROUPS)
 
@@ -54,17 +54,23 @@ def register(cli: click.Group) -> None:
 @format_option(choices=("text", "json"), default="text")
 @pass_obj
 def intake(obj, fmt, at, **options):
+    from ..core.message import msg
     from ..operations import tickets
     from ..present import rows
 
     env = obj.env()
     try:
-        ticket, sentence = tickets.intake(env, at=at, **options)
+        ticket = tickets.record_intake(env, at=at, **options)
     except tickets.LikelyRepeat as repeat:
         if not sys.stdin.isatty() or not click.confirm(f"{repeat.message.split(': nothing')[0]}. File it anyway?",
                                                        err=True):
             raise
-        ticket, sentence = tickets.intake(env, at=at, **{**options, "force": True})
+        ticket = tickets.record_intake(env, at=at, **{**options, "force": True})
+    sentence, refused = tickets.spoken_confirmation(env, ticket)
+    if refused is not None:  # the ticket is recorded: the clerk reads svcctl's own sentence instead
+        click.echo("svcctl: " + one_line(obj.localise(msg(
+            "warning: {refusal}; {id} is recorded and svcctl's own confirmation is shown",
+            refusal=refused.message, id=ticket.id))), err=True)
     if fmt == "json":
         click.echo(to_json({**rows.ticket(env.view(ticket)), "confirmation": sentence}))
     else:

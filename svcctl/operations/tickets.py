@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from .. import vcs
 from ..core import model, workflow
-from ..core.errors import NotFound, Refusal, UsageError
+from ..core.errors import BrokenTemplate, NotFound, Refusal, UsageError
 from ..core.events import KINDS
 from ..core.intake import new_ticket
 from ..core.ticket import STATUS_GROUPS, Ticket
@@ -19,9 +19,12 @@ from .env import Env
 from ..core.message import msg, term
 
 
-def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=None, at=None,
-           customer_id=None, unit=None, new_name=None, new_phones=(), grade=None, category=None,
-           emergency=False, appointment=None, due=None, answer=None, force=False) -> tuple[Ticket, str]:
+def record_intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=None, at=None,
+                  customer_id=None, unit=None, new_name=None, new_phones=(), grade=None, category=None,
+                  emergency=False, appointment=None, due=None, answer=None, force=False) -> Ticket:
+    """File a request as a new ticket, one commit. Its confirmation is filled in afterwards
+    (``spoken_confirmation``), outside the office lock: an office's template is untrusted
+    and may take its whole time limit, while every other command on this PC waits."""
     ticket_type = model.normalise("type", ticket_type)
     channel = model.normalise("channel", channel)
     grade = model.normalise("grade", grade) if grade else None
@@ -81,12 +84,14 @@ def intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=Non
             raise UsageError(msg('--due replaces the resolve deadline, and a {ticket_type} has none here', ticket_type=term('type', ticket_type)))
         change.message = f"intake {ticket_id} {model.label('type', ticket_type)} {unit}: {_one_line(ticket.h('summary'))}"
         change.write(ticket_rel(ticket_id), records.checked_text("ticket", ticket.to_record(), ticket_id))
-        # Rendered before the commit lands (while git writes it): a broken office template
-        # must not leave a ticket whose id the clerk never saw (and would enter again).
-        said: list[str] = []
-        records.commit(change, env.author(actor), {"Svcctl-Ticket": ticket_id, "Svcctl-Op": "intake"},
-                       before_landing=lambda: said.append(confirmation(env, ticket)))
-    return ticket, said[0]
+        records.commit(change, env.author(actor), {"Svcctl-Ticket": ticket_id, "Svcctl-Op": "intake"})
+    return ticket
+
+
+def intake(env: Env, **request) -> tuple[Ticket, str]:
+    """Record the request (``record_intake``) and say the confirmation for it."""
+    ticket = record_intake(env, **request)
+    return ticket, spoken_confirmation(env, ticket)[0]
 
 
 DUPLICATE_WINDOW = timedelta(hours=1)
@@ -111,13 +116,18 @@ def _likely_repeat(env: Env, customer_id: str, kind: tuple, summary: str, receiv
     return None
 
 
-def confirmation(env: Env, ticket: Ticket) -> str:
+def spoken_confirmation(env: Env, ticket: Ticket) -> tuple[str, BrokenTemplate | None]:
     """The standard sentence read to the customer after intake (rules §11), one for each
-    kind of intake, from the office's template in the reader's language."""
+    kind of intake, from the office's template in the reader's language; svcctl's own
+    sentence when the office's template fails, with why it failed: the ticket is already
+    recorded, and the clerk must still have something to read out."""
     from ..present import documents, papers
 
     data = papers.confirmation(env.view(ticket), env.office.tz, env.now, env.office.name, env.language)
-    return documents.render("confirmation.txt", data, env.language, env.records.root)
+    try:
+        return documents.render("confirmation.txt", data, env.language, env.records.root), None
+    except BrokenTemplate as refused:
+        return documents.render("confirmation.txt", data, env.language), refused
 
 
 def _end_of_day_if_date(env: Env, text: str) -> datetime:

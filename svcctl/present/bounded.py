@@ -1,0 +1,215 @@
+"""Running work on untrusted input (an office template) within a time and memory limit.
+
+Jinja2 renders in pure Python, and a template from another PC can loop without end,
+ask a string method for a gigabyte (``'a'.ljust(10**9)``) or double a text forty times:
+the sandbox cannot see every such call, and no Python code can stop one C call that
+runs long. On POSIX the work therefore runs in a forked child: it shares the parent's
+memory as it was (no data is copied or pickled on the way in), an interval timer stops
+it between two bytecodes with a ``TimeUp`` raised where the template is (so its line can
+be named), an address-space limit turns a huge allocation into a ``MemoryError``, and the
+parent kills it outright when it does not answer in time. The answer comes back pickled
+through a pipe. Where there is no fork (Windows), the work runs in a thread whose trace
+function raises ``TimeUp`` at the deadline; memory is then bounded only by the sandbox's
+own checks.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import threading
+import time
+
+from ..core.message import msg
+
+RENDER_SECONDS = 2.0  # a document is filled in milliseconds; this is for one that never ends
+MAX_OUTPUT = 4_000_000  # characters of one document (a year's report page is a few hundred thousand)
+RENDER_MEMORY = 256 * 2 ** 20  # bytes a render may take beyond what the program already holds
+GRACE = 1.0  # seconds the child has, after its own timer, to answer before it is killed
+
+
+class TimeUp(Exception):
+    """Raised inside the work when its time is up, where it is (a template's line)."""
+
+
+class TooLong(Exception):
+    """Raised inside the work when the document it makes passes ``MAX_OUTPUT``."""
+
+
+class Overrun(Exception):
+    """The work was stopped from outside (killed, or its answer too large): ``problem`` says why."""
+
+    def __init__(self, problem):
+        super().__init__(problem)
+        self.problem = problem
+
+
+def too_slow():
+    return msg("took longer than {seconds:g} seconds to fill in", seconds=RENDER_SECONDS)
+
+
+def too_long():
+    return msg("makes a document longer than {count} characters", count=MAX_OUTPUT)
+
+
+def run(work):
+    """``work()``'s value (it must be picklable), computed within the limits above; raises
+    ``Overrun`` when the work had to be stopped without an answer of its own."""
+    if hasattr(os, "fork") and sys.platform != "win32":
+        try:
+            return _in_child(work)
+        except BlockingIOError:  # no process to spare (a process limit reached): the thread will do
+            pass
+    return _in_thread(work)
+
+
+def _in_child(work):
+    import select
+    import signal
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        _child(work, read_end, write_end)
+    os.close(write_end)
+    reaped = False
+    try:
+        deadline = time.monotonic() + RENDER_SECONDS + GRACE
+        # Pickled text takes up to four bytes a character, and a little for the frame.
+        chunks, size, most = [], 0, 4 * MAX_OUTPUT + 65536
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Overrun(too_slow())
+            if not select.select([read_end], [], [], left)[0]:
+                continue
+            chunk = os.read(read_end, 1 << 16)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > most:
+                raise Overrun(too_long())
+            chunks.append(chunk)
+        _, status = os.waitpid(pid, 0)
+        reaped = True
+        if not chunks:
+            stop = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+            raise Overrun(msg("stopped by the system (signal {signal}) while being filled in", signal=stop)
+                          if stop is not None else msg("ended without an answer while being filled in"))
+        kind, value = pickle.loads(b"".join(chunks))
+        if kind == "crashed":
+            raise Overrun(msg("cannot be filled in: {error}", error=value))
+        return value
+    finally:
+        os.close(read_end)
+        if not reaped:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+
+
+def _child(work, read_end: int, write_end: int):
+    """Run ``work`` and send its value up the pipe; the child leaves by ``os._exit`` so that
+    nothing of the parent (buffered output, exit handlers) is run or flushed twice."""
+    try:
+        os.close(read_end)
+        # Nothing of the parent's stays open here: not the office lock, not a pipe another
+        # process waits to see closed.
+        os.closerange(3, write_end)
+        os.closerange(write_end + 1, _highest_fd())
+        _limit()
+        value = work()
+        _stop_timer()
+        payload = pickle.dumps(("done", value), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException as exc:  # whatever it was, the parent reports it as the template's
+        try:
+            payload = pickle.dumps(("crashed", f"{type(exc).__name__}: {exc}"[:500]))
+        except BaseException:
+            payload = b""
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(write_end, view):]
+    finally:
+        os._exit(0)
+
+
+def _highest_fd() -> int:
+    try:
+        return os.sysconf("SC_OPEN_MAX")
+    except (ValueError, OSError):
+        return 1024
+
+
+def _limit() -> None:
+    """The child's limits: a timer that raises ``TimeUp`` where the work is, the address
+    space it may grow to, and CPU seconds as a backstop should the parent be gone."""
+    import math
+    import resource
+    import signal
+
+    def time_up(signum, frame):
+        raise TimeUp(too_slow())
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C reaches the parent, which ends this child
+    signal.signal(signal.SIGALRM, time_up)
+    signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
+    held = _address_space()
+    if held is not None:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        wanted = held + RENDER_MEMORY
+        if hard == resource.RLIM_INFINITY or wanted < hard:
+            resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    seconds = math.ceil(RENDER_SECONDS + GRACE) + 1
+    if hard == resource.RLIM_INFINITY or seconds < hard:
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, hard))
+
+
+def _stop_timer() -> None:
+    import signal
+
+    signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _address_space() -> int | None:
+    """Bytes of address space this process has mapped (Linux); None where it cannot be read."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            pages = int(statm.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def _in_thread(work):
+    """``work()`` in a thread that raises ``TimeUp`` in the work's frames at the deadline; a
+    thread stuck in one long C call is left behind (a daemon: it ends with the program)."""
+    deadline = time.monotonic() + RENDER_SECONDS
+    answer: list = []
+
+    def watch(frame, event, arg):
+        if time.monotonic() > deadline:
+            raise TimeUp(too_slow())
+        return watch
+
+    def target():
+        sys.settrace(watch)
+        try:
+            answer.append(("done", work()))
+        except BaseException as exc:
+            answer.append(("crashed", f"{type(exc).__name__}: {exc}"[:500]))
+        finally:
+            sys.settrace(None)
+
+    worker = threading.Thread(target=target, name="template", daemon=True)
+    worker.start()
+    worker.join(RENDER_SECONDS + GRACE)
+    if not answer:
+        raise Overrun(too_slow())
+    kind, value = answer[0]
+    if kind == "crashed":
+        raise Overrun(msg("cannot be filled in: {error}", error=value))
+    return value
