@@ -7,6 +7,7 @@ from contextlib import contextmanager
 import click
 
 from .common import examples, format_option, pass_obj
+from ..store.sheet_limits import MAX_ROWS
 from .render import to_json
 
 ENCODING_HELP = "Encoding of a .csv file (default: UTF-8 with or without BOM, else GBK, detected)."
@@ -37,6 +38,8 @@ def _options(func):
         click.option("--sheet", help="The sheet of an .xlsx workbook to read (default: the first)."),
         click.option("--skip-bad", is_flag=True, help="Import the rows that can be read and list the others."),
         click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing."),
+        click.option("--max-rows", type=click.IntRange(min=1), metavar="N",
+                     help=f"Read at most N rows (default {MAX_ROWS:,}; more needs a supervisor or director)."),
         format_option(choices=("text", "json"), default="text"),
     ]):
         func = option(func)
@@ -59,11 +62,12 @@ def import_():
                      "svcctl import customers owners.csv --encoding gbk"))
 @_options
 @pass_obj
-def import_customers(obj, file, encoding, maps, sheet, skip_bad, dry_run, fmt):
+def import_customers(obj, file, encoding, maps, sheet, skip_bad, dry_run, max_rows, fmt):
     from ..operations import imports
 
     _run(lambda: imports.import_customers(obj.env(), file, encoding=encoding, maps=maps, sheet=sheet,
-                                          skip_bad=skip_bad, dry_run=dry_run, progress=_bar), fmt, obj)
+                                          skip_bad=skip_bad, dry_run=dry_run, max_rows=max_rows,
+                                          progress=_bar), fmt, obj)
 
 
 @import_.command("tickets", help="Import an old request ledger (来电来访登记表, 报修登记表): each row becomes a "
@@ -76,12 +80,12 @@ def import_customers(obj, file, encoding, maps, sheet, skip_bad, dry_run, fmt):
 @_options
 @click.option("--type", "default_type", help="Type of every row without one (e.g. repair for a 报修登记表).")
 @pass_obj
-def import_tickets(obj, file, encoding, maps, sheet, skip_bad, dry_run, fmt, default_type):
+def import_tickets(obj, file, encoding, maps, sheet, skip_bad, dry_run, max_rows, fmt, default_type):
     from ..operations import imports
 
     _run(lambda: imports.import_tickets(obj.env(), file, encoding=encoding, maps=maps, sheet=sheet,
                                         skip_bad=skip_bad, dry_run=dry_run, default_type=default_type,
-                                        progress=_bar), fmt, obj)
+                                        max_rows=max_rows, progress=_bar), fmt, obj)
 
 
 def _run(do, fmt: str, obj) -> None:

@@ -72,12 +72,15 @@ def rendered(rows: list[dict], fmt: str, columns, lang: str, empty: str | None =
     if fmt == "csv":
         import csv
 
+        from ..store.sheet_text import inert
+
         buffer = io.StringIO()
         fields = list(rows[0]) if rows else [c.key for c in columns]
         writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
         for r in rows:
-            writer.writerow({k: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v for k, v in r.items()})
+            writer.writerow({k: inert(", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+                             for k, v in r.items()})
         return buffer.getvalue()
     if rows:
         return table(rows, columns, lang) + "\n"

@@ -82,12 +82,13 @@ def _emit(env, figures, fmt: str | None, output: str | None) -> None:
         import io
 
         from ..present.report_data import csv_rows
+        from ..store.sheet_text import inert
 
         rows = csv_rows(figures, _)
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: inert(v) for k, v in row.items()} for row in rows)
         text = buffer.getvalue()
     else:
         from ..present import report as document

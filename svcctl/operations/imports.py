@@ -18,7 +18,7 @@ from ..core.intake import ANSWERABLE_AT_ONCE, new_ticket
 from ..core.model import label
 from ..core.ticket import Event, Ticket, fold
 from ..core.units import mask_phone
-from ..store import sheets, txn
+from ..store import sheet_limits, sheets, txn
 from ..store.records import ticket_rel
 from . import customers as customer_ops
 from .env import Env
@@ -69,8 +69,19 @@ class ImportRefused(Refusal):
         self.outcome = outcome
 
 
-def _table(path, encoding, sheet, fields, maps, required):
-    table = sheets.read(Path(path), encoding, sheet)
+def _limits(env: Env, max_rows: int | None) -> sheet_limits.Limits:
+    """The limits of this import: anyone may lower the row limit, only a supervisor or
+    director raise it (a larger file is a larger load on the PC)."""
+    if max_rows is None:
+        return sheet_limits.Limits()
+    if max_rows > sheet_limits.MAX_ROWS and not env.actor().senior:
+        raise Refusal(msg('reading more than {limit} rows (--max-rows) needs a supervisor or director: {roster}',
+                          limit=sheet_limits.MAX_ROWS, roster=workflow.senior_names(env.office.roster)))
+    return sheet_limits.Limits(max_rows)
+
+
+def _table(path, encoding, sheet, fields, maps, required, limits):
+    table = sheets.read(Path(path), encoding, sheet, limits)
     cells = [row for _, row in table.rows]
     if not any(any(not ledger.blank(c) for c in row) for row in cells):
         raise UsageError(msg('{name} has no rows', name=table.name))
@@ -111,9 +122,10 @@ def _finish(env: Env, records, change: txn.Change, outcome: Outcome, actor, skip
 # ------------------------------------------------------------------------------ customers
 
 def import_customers(env: Env, path, *, encoding=None, maps=(), sheet=None, skip_bad=False, dry_run=False,
-                     progress=quiet) -> Outcome:
+                     max_rows=None, progress=quiet) -> Outcome:
     mapping = ledger.parse_maps(maps, ledger.CUSTOMER_FIELDS)
-    table, columns, rows = _table(path, encoding, sheet, ledger.CUSTOMER_FIELDS, mapping, ledger.CUSTOMER_REQUIRED)
+    table, columns, rows = _table(path, encoding, sheet, ledger.CUSTOMER_FIELDS, mapping, ledger.CUSTOMER_REQUIRED,
+                                  _limits(env, max_rows))
     outcome = Outcome("customers", table.name, rows=len(rows), dry_run=dry_run, encoding=table.encoding)
     actor = env.actor()
     records = env.records
@@ -239,9 +251,10 @@ def _added(before: dict, after: dict) -> str:
 # ------------------------------------------------------------------------------ tickets
 
 def import_tickets(env: Env, path, *, encoding=None, maps=(), sheet=None, skip_bad=False, dry_run=False,
-                   default_type=None, progress=quiet) -> Outcome:
+                   default_type=None, max_rows=None, progress=quiet) -> Outcome:
     mapping = ledger.parse_maps(maps, ledger.TICKET_FIELDS)
-    table, columns, rows = _table(path, encoding, sheet, ledger.TICKET_FIELDS, mapping, ledger.TICKET_REQUIRED)
+    table, columns, rows = _table(path, encoding, sheet, ledger.TICKET_FIELDS, mapping, ledger.TICKET_REQUIRED,
+                                  _limits(env, max_rows))
     if not {"unit", "customer"} & set(columns) and "room" not in columns:
         raise UsageError(msg('{name} has no unit (房号) or customer id (客户编号) column: name one with --map', name=table.name))
     if "type" not in columns and not default_type:

@@ -4,6 +4,9 @@ Excel on a Chinese Windows saves "CSV" in GBK unless told "CSV UTF-8", and opens
 file correctly only when it starts with a byte-order mark; so reading tries UTF-8 (with or
 without the mark), then GB18030 (a superset of GBK), and writing puts the mark in.
 openpyxl is imported only here, and only when a workbook is read or written.
+
+Files read are untrusted: ``sheet_limits`` bounds what is read. Text written is made inert
+(``sheet_text``): a string cell in a workbook, a quoted cell in CSV, never a formula.
 """
 from __future__ import annotations
 
@@ -16,8 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..core.errors import UsageError
+from ..core.errors import SvcError, UsageError
 from ..core.message import msg
+from . import sheet_limits
+from .sheet_limits import Limits
+from .sheet_text import inert, restored, starts_formula, writable
 
 SUFFIXES = (".xlsx", ".csv")
 
@@ -40,29 +46,28 @@ def _kind(path: Path) -> str:
     return suffix
 
 
-def read(path: Path, encoding: str | None = None, sheet: str | None = None) -> Table:
+def read(path: Path, encoding: str | None = None, sheet: str | None = None, limits: Limits = Limits()) -> Table:
     suffix = _kind(path)
     if not path.is_file():
         raise UsageError(msg('no file {path}', path=path))
     if suffix == ".xlsx":
         if encoding:
             raise UsageError(msg('--encoding is for .csv files: a workbook says its own encoding'))
-        return _read_xlsx(path, sheet)
+        return _read_xlsx(path, sheet, limits)
     if sheet:
         raise UsageError(msg('--sheet is for .xlsx workbooks'))
-    return _read_csv(path, encoding)
+    return _read_csv(path, encoding, limits)
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> Table:
-    import zipfile
-
+def _read_xlsx(path: Path, sheet: str | None, limits: Limits) -> Table:
+    sheet_limits.check_workbook(path, limits)
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    name = path.name
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise UsageError(msg('cannot read {name} as an Excel workbook ({exc}): save it again as .xlsx or .csv', name=path.name, exc=exc)) from None
+    except Exception as exc:  # a malformed part fails inside openpyxl in many ways, each this file's fault
+        raise _unreadable(name, exc) from None
     try:
         if sheet is not None:
             if sheet not in book.sheetnames:
@@ -70,10 +75,22 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
             ws = book[sheet]
         else:
             ws = book.worksheets[0]
-        rows = [(number, list(values)) for number, values in enumerate(ws.iter_rows(values_only=True), 1)]
+        sheet_limits.check_dimension(name, ws.title, (ws.min_column, ws.min_row, ws.max_column, ws.max_row), limits)
+        # Rows as the sheet holds them, not padded out to the size it declares.
+        ws.reset_dimensions()
+        rows = [(number, sheet_limits.check_row(name, number, values, limits))
+                for number, values in enumerate(ws.iter_rows(values_only=True), 1)]
+    except SvcError:
+        raise
+    except Exception as exc:
+        raise _unreadable(name, exc) from None
     finally:
         book.close()
     return Table(path.name, rows)
+
+
+def _unreadable(name: str, exc: Exception) -> UsageError:
+    return UsageError(msg('cannot read {name} as an Excel workbook ({exc}): save it again as .xlsx or .csv', name=name, exc=exc))
 
 
 def decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
@@ -96,10 +113,12 @@ def decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
     raise UsageError(msg('cannot tell the encoding of {name} (neither UTF-8 nor GBK): give --encoding', name=name))
 
 
-def _read_csv(path: Path, encoding: str | None) -> Table:
+def _read_csv(path: Path, encoding: str | None, limits: Limits) -> Table:
+    sheet_limits.check_csv_size(path, limits)
     text, used = decode(path.read_bytes(), encoding, path.name)
     try:
-        rows = [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), 1)]
+        rows = [(number, [restored(v) for v in sheet_limits.check_row(path.name, number, row, limits)])
+                for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), 1)]
     except csv.Error as exc:
         raise UsageError(msg('{name} is not a readable CSV file: {exc}', name=path.name, exc=exc)) from None
     return Table(path.name, rows, used)
@@ -128,9 +147,9 @@ def _write_csv(path: Path, headers, rows, encoding: str) -> None:
     try:
         with path.open("w", encoding=encoding, newline="") as handle:
             writer = csv.writer(handle, lineterminator="\r\n")
-            writer.writerow(headers)
+            writer.writerow([inert(h) for h in headers])
             for row in rows:
-                writer.writerow(["" if v is None else (v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v)
+                writer.writerow(["" if v is None else (v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else inert(v))
                                  for v in row])
     except LookupError:
         raise UsageError(msg('--encoding {encoding!r} is not an encoding Python knows (try utf-8-sig or gbk)', encoding=encoding)) from None
@@ -141,10 +160,23 @@ def _write_csv(path: Path, headers, rows, encoding: str) -> None:
 def _write_xlsx(path: Path, headers, rows) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES
 
     book = Workbook(write_only=True)
     ws = book.create_sheet()
-    ws.append(headers)
+
+    def text_cell(value: str):
+        value = writable(value)
+        if not (starts_formula(value) or value in ERROR_CODES):
+            return value
+        # openpyxl makes "=..." a formula and "#N/A" an error; this cell is the text itself,
+        # marked so that Excel keeps it text when someone edits it.
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+
+    ws.append([text_cell(h) for h in headers])
     for row in rows:
         out = []
         for value in row:
@@ -153,6 +185,8 @@ def _write_xlsx(path: Path, headers, rows) -> None:
                 c = WriteOnlyCell(ws, value=value.replace(tzinfo=None))
                 c.number_format = "yyyy-mm-dd hh:mm"
                 out.append(c)
+            elif isinstance(value, str):
+                out.append(text_cell(value))
             else:
                 out.append(value)
         ws.append(out)
