@@ -14,15 +14,17 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from .. import vcs
+from ..core.append_only import successor_problems
 from ..core.errors import SvcError
 from ..core.merge import MergeConflict, merge_ticket, merge_values
 from ..core.office import Office
 from ..store import txn, yamlio
 from ..store.records import CONFIG, Records
-
-REGULAR = ("100644", "100755")
+from . import layout
+from .rewrites import record_of
 
 
 class IncomingBroken(SvcError):
@@ -87,6 +89,7 @@ class Pull:
     base: str | None
     fast_forward: bool
     changes: dict = field(default_factory=dict)     # path -> (mode, blob) or None (removed)
+    incoming: dict = field(default_factory=dict)    # path -> (mode, blob) or None: the other PC's changes since base
     local: dict = field(default_factory=dict)       # path -> (mode, blob) or None: this PC's own changes since base
     conflicts: dict = field(default_factory=dict)   # path -> (fields, stages {1,2,3: (mode, blob)}, marked text)
     unreadable: dict = field(default_factory=dict)  # path -> which side's version cannot be read
@@ -109,9 +112,9 @@ def plan(top: Path, ours: str, theirs: str) -> Pull | None:
     base = found.stdout.split()[0] if found.returncode == 0 and found.stdout.strip() else None
     incoming = vcs.tree_changes(top, base, theirs)
     if base == ours:
-        return Pull(ours, theirs, base, True, changes=incoming)
+        return Pull(ours, theirs, base, True, changes=incoming, incoming=incoming)
     local = vcs.tree_changes(top, base, ours)
-    pull = Pull(ours, theirs, base, False, local=local)
+    pull = Pull(ours, theirs, base, False, local=local, incoming=incoming)
     both = []
     for path, entry in incoming.items():
         if path not in local:
@@ -170,44 +173,46 @@ def _unreadable_side(ours: bytes, theirs: bytes) -> str:
 
 # -- checking -----------------------------------------------------------------------------
 
-def _kind(inner: str) -> str | None:
-    parts = PurePosixPath(inner).parts
-    if inner == CONFIG:
-        return "config"
-    if len(parts) == 2 and parts[0] == "customers" and inner.endswith(".yaml"):
-        return "customer"
-    if len(parts) == 4 and parts[0] == "tickets" and inner.endswith(".yaml"):
-        return "ticket"
-    if len(parts) == 4 and parts[0] == "handovers" and inner.endswith(".yaml"):
-        return "handover"
-    return None
+class Found(NamedTuple):
+    """A problem the merge would bring in or push: ``path`` (from the repository's top),
+    ``line`` when one fits, and ``side`` ("ours" or "theirs") when it is known which PC's
+    commits brought it."""
+
+    path: str
+    line: int | None
+    message: str
+    side: str | None = None
 
 
-def problems(records: Records, pull: Pull) -> list[tuple[str, int | None, str]]:
-    """Every ``(path, line, message)`` that ``svcctl check`` would report, after the merge,
-    in the records it brings in or changes and in this PC's own changes it will push."""
+def problems(records: Records, pull: Pull) -> list[Found]:
+    """Every problem ``svcctl check`` would report, after the merge, in what it brings in or
+    changes and in this PC's own changes it will push; and more than it can see in files:
+    anything svcctl's layout does not hold (operations.layout), a record removed, a ticket
+    whose history either side rewrote instead of adding to it (core.append_only)."""
     top, root = records.top, records.root
     prefix = root.relative_to(top).as_posix()
+    # Below the repository's top (init --inside-repo) the rest of the repository is another
+    # project's: only the records folder is the office's to judge.
     prefix = "" if prefix == "." else prefix + "/"
     final = {**pull.local, **pull.changes}
-    found: list[tuple[str, int | None, str]] = []
+    found: list[Found] = []
     for path in pull.unreadable:
         final.pop(path, None)
-        found.append((path, None, "cannot be read, so it cannot be merged: " + _read_problem(records, pull, path)))
+        found.append(Found(path, None, "cannot be read, so it cannot be merged: " + _read_problem(records, pull, path)))
+    found += _layout_problems(top, pull, prefix)
+    refused = {f.path for f in found}
     todo = {}
     for path, entry in final.items():
-        if not path.startswith(prefix) or path in pull.conflicts:
+        if not path.startswith(prefix) or path in pull.conflicts or path in refused:
             continue
         inner = path[len(prefix):]
-        kind = _kind(inner)
-        if kind is None:
-            continue
         if entry is None:
-            found.append((path, None, "the record was removed: records are never deleted (restore it from git)"))
-        elif entry[0] not in REGULAR:
-            what = "a symbolic link" if entry[0] == "120000" else "not a plain file"
-            found.append((path, None, f"{what}, not a record file: records are plain files"))
-        else:
+            removed = layout.removal_problem(inner)
+            if removed is not None:
+                found.append(Found(path, None, removed))
+            continue
+        kind = layout.kind(inner)
+        if kind in layout.RECORDS:
             todo[path] = (kind, inner, entry[1])
     contents = vcs.blobs(top, [sha for _, _, sha in todo.values()])
     office = records.office if (root / CONFIG).is_file() else None
@@ -215,18 +220,75 @@ def problems(records: Records, pull: Pull) -> list[tuple[str, int | None, str]]:
     if config_path in todo:
         _, inner, sha = todo.pop(config_path)
         data, _, bad = records.check_bytes("config", inner, contents[sha])
-        found += [(config_path, line, message) for line, message in bad]
+        found += [Found(config_path, line, message) for line, message in bad]
         office = Office(data) if not bad else None
     customers = set(records.customer_ids())
     for path, entry in final.items():
-        if path.startswith(prefix + "customers/") and _kind(path[len(prefix):]) == "customer":
+        if path.startswith(prefix + "customers/") and layout.kind(path[len(prefix):]) == "customer":
             cid = PurePosixPath(path).stem
             customers.add(cid) if entry else customers.discard(cid)
     for path, (kind, inner, sha) in sorted(todo.items()):
         context = {"office": office, "customers": customers} if kind == "ticket" else (
             {"office": office} if kind == "handover" else {})
         _, _, bad = records.check_bytes(kind, inner, contents[sha], **context)
-        found += [(path, line, message) for line, message in bad]
+        found += [Found(path, line, message) for line, message in bad]
+    found += _history_problems(records, pull, prefix, office, customers, {f.path for f in found})
+    return found
+
+
+def _sides(pull: Pull) -> tuple[tuple[str, dict], ...]:
+    """What each side changed since the common commit, as that side has it (not merged)."""
+    return (("theirs", pull.incoming), ("ours", pull.local))
+
+
+def _layout_problems(top: Path, pull: Pull, prefix: str) -> list[Found]:
+    """Files either side adds or changes in the records folder that svcctl's layout does
+    not hold, with what is wrong with each: judged as each side has them, conflicts too."""
+    changed = [(side, path, entry) for side, changes in _sides(pull) for path, entry in changes.items()
+               if entry is not None and path.startswith(prefix)]
+    sizes = vcs.sizes(top, [entry[1] for _, _, entry in changed if entry[0] in layout.PLAIN])
+    attributes = {entry[1] for _, path, entry in changed if layout.kind(path[len(prefix):]) == "attributes"
+                  and entry[0] in layout.PLAIN and sizes.get(entry[1], 0) <= yamlio.MAX_BYTES}
+    contents = vcs.blobs(top, attributes)
+    found, seen = [], set()
+    for side, path, (mode, sha) in changed:
+        bad = layout.problem(path[len(prefix):], mode, sizes.get(sha), contents.get(sha))
+        if bad is not None and path not in seen:
+            seen.add(path)
+            found.append(Found(path, None, bad, side))
+    return found
+
+
+def _history_problems(records: Records, pull: Pull, prefix: str, office, customers: set,
+                      refused: set) -> list[Found]:
+    """Tickets either side changed other than by adding events: each side's version is
+    compared with the common commit's (the merge of both is their union). A ticket whose
+    common version fails ``svcctl check`` may be repaired by hand, as 'svcctl commit' lets a
+    supervisor do, so only a sound one is held to its history."""
+    if pull.base is None:
+        return []
+    changed = [(side, path, entry) for side, changes in _sides(pull) for path, entry in changes.items()
+               if entry is not None and entry[0] in layout.PLAIN and path not in refused
+               and path.startswith(prefix) and layout.kind(path[len(prefix):]) == "ticket"]
+    if not changed:
+        return []
+    before = vcs.entries(records.top, pull.base, sorted({path for _, path, _ in changed}))
+    changed = [(side, path, entry) for side, path, entry in changed if path in before and before[path][0] in layout.PLAIN]
+    sizes = vcs.sizes(records.top, [sha for _, sha in before.values()])
+    contents = vcs.blobs(records.top, [before[path][1] for _, path, _ in changed
+                                       if sizes.get(before[path][1], 0) <= yamlio.MAX_BYTES]
+                         + [entry[1] for _, _, entry in changed])
+    found = []
+    for side, path, (_, sha) in changed:
+        old_sha = before[path][1]
+        if old_sha not in contents or old_sha == sha:
+            continue
+        inner = path[len(prefix):]
+        old, _, broken = records.check_bytes("ticket", inner, contents[old_sha], office=office, customers=customers)
+        new = record_of(contents[sha])
+        if broken or new is None:
+            continue  # a repair of a broken ticket; the new version is checked as a record
+        found += [Found(path, None, problem, side) for problem in successor_problems(old, new)]
     return found
 
 
@@ -244,10 +306,14 @@ def _read_problem(records: Records, pull: Pull, path: str) -> str:
     return "unreadable"
 
 
-def origin(records: Records, pull: Pull, path: str) -> str:
-    """Which commit brought ``path`` as it is: its short id, author and subject."""
+def origin(records: Records, pull: Pull, path: str, side: str | None = None) -> str:
+    """Which commit brought ``path`` as it is (of ``side``'s commits, when given first): its
+    short id, author and subject."""
     top = records.top
-    for tip, stop, whose in ((pull.theirs, pull.ours, "the other PC's"), (pull.ours, pull.theirs, "this PC's")):
+    sides = [(pull.theirs, pull.ours, "the other PC's"), (pull.ours, pull.theirs, "this PC's")]
+    if side == "ours":
+        sides.reverse()
+    for tip, stop, whose in sides:
         out = vcs.run(top, "log", "-1", "--format=%h%x1f%an%x1f%s", tip, f"^{stop}", "--",
                       f":(literal){path}").stdout.strip()
         if out:

@@ -134,13 +134,13 @@ def _pull(env: Env, records: Records, incoming: pull.Pull, message: str, author:
     top, gdir = records.top, records.gdir
     found = pull.problems(records, incoming)
     if found:
-        path, line, problem = found[0]
+        path, line, problem, side = found[0]
         where = f"{path}:{line}" if line else path
         more = msg(" (and {count} more problem(s))", count=len(found) - 1) if len(found) > 1 else ""
         raise pull.IncomingBroken(msg(
             "sync refused, nothing here changed and nothing was pushed: {where}: {problem}{more}; "
             "it comes from {origin}: have it repaired on that PC (README: Repairing a broken record), "
-            "then sync again", where=where, problem=problem, more=more, origin=pull.origin(records, incoming, path)))
+            "then sync again", where=where, problem=problem, more=more, origin=pull.origin(records, incoming, path, side)))
     if incoming.base == incoming.theirs:
         return  # their commits are part of ours already: nothing to join
     # Even a side that changes nothing in the end (a repair undoing a broken commit, a revert,
