@@ -38,10 +38,9 @@ class Problem:
         return {"path": self.path, "line": self.line, "message": self.message, "severity": self.severity}
 
 
-def run(env: Env, only: set[str] | None = None, templates: bool = True) -> list[Problem]:
+def run(env: Env, only: set[str] | None = None) -> list[Problem]:
     """Every problem of every record; with ``only`` (paths inside the records folder) just
-    those files, still checked against svcctl.yaml, the roster and the customers on file;
-    the office's templates too unless ``templates`` is false (``template_problems``)."""
+    those files, still checked against svcctl.yaml, the roster and the customers on file."""
     records = env.records
     problems: list[Problem] = []
 
@@ -73,8 +72,13 @@ def run(env: Env, only: set[str] | None = None, templates: bool = True) -> list[
         match = validate.TICKET_ID.match(file_stem(inner)) if kind == "ticket" else None
         if match and 2000 <= int(match.group(1)) <= 2100:
             years.add(int(match.group(1)))
-    if only is None and templates:
-        problems.extend(template_problems(env))
+    if only is None:
+        from ..present import documents
+
+        problems.extend(Problem(path, line, message, severity)
+                        for path, line, message, severity in documents.check(records.root))
+    if only is None:
+        problems = _with_trust_problems(records, problems, office, customer_ids)
     if office is not None:
         calendar = office.calendar
         # Deadlines of tickets taken in now run into the next weeks (a callback is due up to
@@ -90,12 +94,20 @@ def run(env: Env, only: set[str] | None = None, templates: bool = True) -> list[
     return problems
 
 
-def template_problems(env: Env) -> list[Problem]:
-    """The office's templates, each filled in with sample data within its time limit."""
-    from ..present import documents
+def _with_trust_problems(records, problems: list[Problem], office, customers: set) -> list[Problem]:
+    """``problems`` and what the records folder holds beyond svcctl's layout (a link, a file
+    of no use to svcctl) and tickets rewritten since this PC last shared them; a path named
+    as out of place is not named again for what lies in it or for its contents."""
+    from . import layout, rewrites
 
-    return [Problem(path, line, message, severity)
-            for path, line, message, severity in documents.check(env.records.root)]
+    scanned = layout.scan(records.root)
+    found = [Problem(records.label(inner), None, message) for inner, message in scanned]
+    # Template problems are named from the records folder, record problems by label.
+    named = {name for inner, _ in scanned for name in (inner, records.label(inner))}
+    below = tuple(f"{name}/" for name in named)
+    kept = [p for p in problems if p.path not in named and not p.path.startswith(below)]
+    found += [Problem(records.label(inner), None, message) for inner, message in rewrites.problems(records, office, customers)]
+    return kept + found
 
 
 _CHECKING: dict = {}
