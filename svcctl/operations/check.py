@@ -38,9 +38,10 @@ class Problem:
         return {"path": self.path, "line": self.line, "message": self.message, "severity": self.severity}
 
 
-def run(env: Env, only: set[str] | None = None) -> list[Problem]:
+def run(env: Env, only: set[str] | None = None, templates: bool = True) -> list[Problem]:
     """Every problem of every record; with ``only`` (paths inside the records folder) just
-    those files, still checked against svcctl.yaml, the roster and the customers on file."""
+    those files, still checked against svcctl.yaml, the roster and the customers on file;
+    the office's templates too unless ``templates`` is false (``template_problems``)."""
     records = env.records
     problems: list[Problem] = []
 
@@ -72,11 +73,8 @@ def run(env: Env, only: set[str] | None = None) -> list[Problem]:
         match = validate.TICKET_ID.match(file_stem(inner)) if kind == "ticket" else None
         if match and 2000 <= int(match.group(1)) <= 2100:
             years.add(int(match.group(1)))
-    if only is None:
-        from ..present import documents
-
-        problems.extend(Problem(path, line, message, severity)
-                        for path, line, message, severity in documents.check(records.root))
+    if only is None and templates:
+        problems.extend(template_problems(env))
     if only is None:
         problems = _with_trust_problems(records, problems, office, customer_ids)
     if office is not None:
@@ -92,6 +90,14 @@ def run(env: Env, only: set[str] | None = None) -> list[Problem]:
     if only is None and records.toplevel is not None and merge_driver.out_of_date(records.top):
         problems.append(Problem(".git/config", None, msg("merge.svcctl.driver is not the line this svcctl registers: one an older svcctl registered lets files committed into the records run as you when git merges; run 'svcctl sync', or any command that records a change, to replace it"), "warning"))
     return problems
+
+
+def template_problems(env: Env) -> list[Problem]:
+    """The office's templates, each filled in with sample data within its time limit."""
+    from ..present import documents
+
+    return [Problem(path, line, message, severity)
+            for path, line, message, severity in documents.check(env.records.root)]
 
 
 def _with_trust_problems(records, problems: list[Problem], office, customers: set) -> list[Problem]:
