@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -165,3 +167,32 @@ def test_an_error_quoting_a_bidi_control_prints_it_escaped(office, tmp_path):
     assert proc.returncode == 2 and "\u202e" not in proc.stderr and "x\\u202evsc.csv" in proc.stderr
     proc = office.subprocess("customer", "add", "--name", "陈\u2067先生", "--phone", "13700000009", "--unit", "7-1-101")
     assert proc.returncode == 2 and "\u2067" not in proc.stderr and "'name'" in proc.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is a POSIX thing")
+def test_the_progress_bar_of_an_import_draws_on_a_terminal(office, tmp_path):
+    """Its own cursor codes reach the terminal; nothing else svcctl prints there does."""
+    import pty
+
+    rows = [["姓名", "电话", "房号"]] + [[f"户主{i}", f"1330000{i:04d}", f"9-{i // 100 + 1}-{i % 100 + 101}"]
+                                      for i in range(250)]
+    path = write_csv(tmp_path / "big.csv", rows)
+    env = {**os.environ, "SVCCTL_RECORDS": str(office.root), "SVCCTL_NOW": office.now, "SVCCTL_USER": "li",
+           "SVCCTL_LANG": "en"}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: svcctl with a terminal for its output
+        os.execve(sys.executable, [sys.executable, "-m", "svcctl", "import", "customers", "--dry-run", str(path)], env)
+    out = b""
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:  # the child has gone and closed its end
+            break
+        if not data:
+            break
+        out += data
+    _, status = os.waitpid(pid, 0)
+    text = out.decode("utf-8")
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    assert "\\u001b" not in text and "\\u000d" not in text and "internal error" not in text
+    assert "checking" in text and "250" in text

@@ -26,8 +26,10 @@ def _bar(label: str, total: int):
     if not sys.stderr.isatty() or total < 200:
         yield lambda n=1: None
         return
-    with click.progressbar(length=total, label=f"{label:<9}", file=sys.stderr, show_eta=True) as bar:
-        yield bar.update
+    # Straight to the terminal: the bar draws with its codes (\r, ESC[?25l), which the escaping
+    # stderr would print as text, and its words are svcctl's own.
+    with click.progressbar(length=total, label=f"{label:<9}", file=sys.__stderr__, show_eta=True) as bar:
+        yield lambda n=1: bar.update(n)
 
 
 def _options(func):
