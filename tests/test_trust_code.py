@@ -156,6 +156,20 @@ def test_any_change_made_with_svcctl_replaces_an_old_driver_line(pair):
     assert pair.ran() == []
 
 
+def test_a_plain_git_merge_replaces_an_old_driver_line_before_the_next_merge(pair):
+    """A clone that merges with plain git before svcctl makes a change there: the old line's
+    first merge starts this svcctl (B's files are not here yet), which leaves its own line."""
+    pair.a.run("reply", T, "--note", "甲回复", now="2026-11-20 10:00")
+    git(pair.a.root, "config", "merge.svcctl.driver", OLD_DRIVER)
+    pair.plant("package")
+    assert merge_with_plain_git(pair.a, "pull").returncode == 0
+    assert git(pair.a.root, "config", "--get", "merge.svcctl.driver").strip() == merge_driver.command()
+    pair.both_reply_again()
+    assert merge_with_plain_git(pair.a, "pull").returncode == 0
+    assert pair.ran() == []
+    assert replies(pair.a) == REPLIES
+
+
 def test_check_warns_of_an_old_driver_line(pair):
     git(pair.a.root, "config", "merge.svcctl.driver", OLD_DRIVER)
     check = pair.a.run("check")

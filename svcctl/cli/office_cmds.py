@@ -186,6 +186,12 @@ def commit(obj, message):
 @click.argument("theirs", type=click.Path())
 @click.argument("path", required=False)
 def merge_driver(base, ours, theirs, path):
+    from pathlib import Path
+
+    from .. import merge_driver as driver_line
     from ..operations import sync as sync_ops
 
+    # git runs the driver at the clone's top: a clone that merges only with plain git still
+    # trades a line an older svcctl registered for this one, before its next merge.
+    driver_line.keep_current(Path.cwd())
     sys.exit(sync_ops.merge_files(base, ours, theirs, path or ours))
