@@ -95,7 +95,10 @@ def test_formulas_are_quoted_in_every_csv_the_program_writes(hostile, tmp_path):
     assert ["'" + HYPERLINK, "'@SUM(1+1)*cmd|' /C calc'!A0"] <= [c for row in listed for c in row]
     tickets = csv_cells(hostile.run("list", "--format", "csv").stdout.encode())
     assert "'" + DDE in tickets[1] and DDE not in tickets[1]
-    for listing in (listed, tickets):  # nothing in any cell a spreadsheet would run
+    late = hostile.run("overdue", "--format", "csv", now="2026-12-31 09:00", ok=False)  # exits 1: work is late
+    overdue = csv_cells(late.stdout.encode())
+    assert "'" + DDE in overdue[1]
+    for listing in (listed, tickets, overdue):  # nothing in any cell a spreadsheet would run
         assert not [c for row in listing for c in row if re.match(r"\s*[=+@]|\s*-\D|[\t\r]", c)]
 
 
@@ -274,6 +277,16 @@ def test_a_part_packed_far_tighter_than_any_workbook_is_refused(office, tmp_path
 def test_a_workbook_of_too_many_parts_is_refused(office, tmp_path):
     more = {f"xl/media/p{n}.xml": "<a/>" for n in range(sheet_limits.MAX_PARTS)}
     assert "more than the 1000 a workbook may" in refused(office, workbook(tmp_path / "parts.xlsx", worksheet(REGISTER_ROWS), **more))
+
+
+def test_a_zip_of_seventy_thousand_parts_is_counted_from_its_end_record(office, tmp_path):
+    """Past 65,535 parts a zip says its count in the zip64 record; it is read from there,
+    before Python's zip reader makes an entry for every part."""
+    book = workbook(tmp_path / "swarm.xlsx", worksheet(REGISTER_ROWS))
+    with zipfile.ZipFile(book, "a") as z:
+        for n in range(70_000):
+            z.writestr(f"x/{n}", b"")
+    assert "holds 70005 files" in refused(office, book)
 
 
 BILLION_LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'

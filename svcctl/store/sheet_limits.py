@@ -132,13 +132,22 @@ def _check_directory_size(path: Path) -> None:
     with path.open("rb") as handle:
         handle.seek(max(0, size - (1 << 16) - 22))
         tail = handle.read()
-    at = tail.rfind(b"PK\x05\x06")
+    # Where Python's zip reader looks too: the last 22 bytes, else the last signature before a comment.
+    at = len(tail) - 22 if tail[-22:-18] == b"PK\x05\x06" else tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < 22:
         return  # not a zip: the zip reader says so in its own words
     _, _, _, count, directory_bytes, _, _ = struct.unpack("<4HIIH", tail[at + 4:at + 22])
-    # 0xFFFF and 0xFFFFFFFF say "see the zip64 record": more parts or bytes than any workbook has.
+    if (count == 0xFFFF or directory_bytes == 0xFFFFFFFF) and at >= 20 \
+            and tail[at - 20:at - 16] == b"PK\x06\x07":
+        # "See the zip64 record", which a few writers always use: its counts are the true ones.
+        (record,) = struct.unpack("<Q", tail[at - 12:at - 4])
+        with path.open("rb") as handle:
+            handle.seek(record)
+            zip64 = handle.read(56)
+        if zip64[:4] == b"PK\x06\x06" and len(zip64) == 56:
+            count, directory_bytes = struct.unpack("<QQ", zip64[32:48])
     if count > MAX_PARTS or directory_bytes > MAX_PARTS * _DIRECTORY_BYTES:
-        raise _too_many(path.name, count if count != 0xFFFF else f"{count}+")
+        raise _too_many(path.name, count)
 
 
 _CHUNK = 1 << 20

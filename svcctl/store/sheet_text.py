@@ -20,13 +20,15 @@ _SKIPPED = "".join(map(chr, [*range(0x21), *range(0x7F, 0xA1), 0x1680, *range(0x
 # A sign with digits only is a number to a spreadsheet, or at worst a formula with that value:
 # nothing in it can reach another cell or a program. A lone dash is a common "none".
 _PLAIN_NUMBER = re.compile(r"[+-]+|[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+# The first characters that call for a closer look: nearly every cell begins otherwise.
+_SUSPECT = frozenset(_TRIGGERS + _SKIPPED + "'")
 # What XML 1.0, and so an .xlsx file, cannot hold.
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def starts_formula(text: str) -> bool:
     """Whether a spreadsheet could take ``text`` for a formula."""
-    if not text:
+    if not text or text[0] not in _SUSPECT:
         return False
     if text[0] in "\t\r":
         return True
@@ -42,7 +44,7 @@ def _quoted(text: str) -> bool:
 
 def inert(value):
     """A CSV cell's value that a spreadsheet shows as written."""
-    if value.__class__ is str and value and _quoted(value):
+    if value.__class__ is str and value and value[0] in _SUSPECT and _quoted(value):
         return "'" + value
     return value
 
