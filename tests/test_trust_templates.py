@@ -216,3 +216,39 @@ def test_commit_refuses_a_hostile_template_with_its_line(desk):
     assert time.monotonic() - started < PROMPT + 2
     assert refused.exit_code == 3 and "templates/zh/digest.txt:2" in refused.stderr
     assert office.commits() == commits
+
+
+def test_svcctls_own_templates_include_only_what_documents_knows_they_do():
+    """A document the office overrides nothing of is filled in without limits: that holds
+    only while svcctl's own templates include nothing but ``SHIPPED_INCLUDES``."""
+    from jinja2 import Environment, meta
+
+    from svcctl.present import documents
+
+    reached = set()
+    for name in documents.KNOWN:
+        source = documents.shipped(name)
+        reached |= set(meta.find_referenced_templates(Environment().parse(source)))
+    assert reached == set(documents.SHIPPED_INCLUDES)
+
+
+def test_an_endless_style_sheet_is_stopped_inside_svcctls_own_page(desk):
+    office, tid, _ = desk
+    (office.root / "templates/document.css").write_text("body {}\n" + HOSTILE["nested-ranges"] + "\n",
+                                                        encoding="utf-8")
+    assert tid in office.run("print", "workorder", tid).stdout  # the text order includes no style sheet
+    refused = _refused_quickly(office, "print", "workorder", tid, "--format", "html")
+    assert refused.exit_code == 5 and "templates/document.css:2" in refused.stderr
+
+
+def test_where_there_is_no_fork_a_thread_stops_an_endless_template_at_its_line(desk):
+    """The fallback for systems without fork (Windows), run here as it runs there."""
+    from svcctl.present import documents
+
+    office, _, _ = desk
+    (office.root / "templates/zh/digest.txt").write_text("逾期\n" + HOSTILE["nested-ranges"] + "\n", encoding="utf-8")
+    started = time.monotonic()
+    text, (where, line, problem) = bounded._in_thread(lambda: documents._fill_here(
+        "zh/digest.txt", documents.SAMPLES["digest"], "zh", office.root, most=bounded.MAX_OUTPUT))
+    assert time.monotonic() - started < bounded.RENDER_SECONDS + bounded.GRACE
+    assert text is None and where.endswith("templates/zh/digest.txt") and line == 2 and problem == bounded.too_slow()

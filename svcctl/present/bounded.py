@@ -153,9 +153,12 @@ def _limit() -> None:
     def time_up(signum, frame):
         raise TimeUp(too_slow())
 
-    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C reaches the parent, which ends this child
-    signal.signal(signal.SIGALRM, time_up)
-    signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C reaches the parent, which ends this child
+        signal.signal(signal.SIGALRM, time_up)
+        signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
+    except ValueError:  # not the main thread after all: the parent's kill still ends the work
+        pass
     held = _address_space()
     if held is not None:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)

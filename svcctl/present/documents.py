@@ -10,8 +10,8 @@ through the privacy step, never records or views.
 An office's templates arrive from other PCs by sync, so they are untrusted. They are names,
 not paths: only the names svcctl knows (``KNOWN``) are served, an include, import or
 extends reaches nothing else, and an office file that is a symbolic link (or lies in a
-linked folder) is refused rather than followed. Whenever an office has a template folder,
-filling in a document runs within a time, memory and output limit (present/bounded.py).
+linked folder) is refused rather than followed. A document that reaches any template of
+the office's is filled in within a time, memory and output limit (present/bounded.py).
 """
 from __future__ import annotations
 
@@ -32,6 +32,9 @@ OTHER_TEMPLATES = ("report.html", "document.css")
 OFFICE_FOLDER = "templates"
 # Every name a template is known by: all a document, an include, import or extends can reach.
 KNOWN = frozenset({f"{lang}/{name}" for lang in LANGUAGES for name in TEMPLATES} | set(OTHER_TEMPLATES))
+# The only names svcctl's own templates include (a test holds them to it): a document whose
+# template and these the office does not override is svcctl's alone, and trusted.
+SHIPPED_INCLUDES = ("document.css",)
 MAX_TEXT = 1_000_000  # characters one expression of a template may make by repetition or padding
 MAX_TEMPLATE_BYTES = 256 * 1024  # an office template is a page or two of text
 _PADDING = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs"})  # str methods that take a width
@@ -179,23 +182,26 @@ def render_file(inner: str, data: dict, lang: str, records_root: Path | None = N
 
 
 def _fill(inner: str, data: dict, lang: str, records_root: Path | None):
-    """``(text, None)``, or ``(None, (path, line, problem))`` when the template fails. An
-    office with templates of its own has them filled in within the limits of bounded.py."""
+    """``(text, None)``, or ``(None, (path, line, problem))`` when the template fails. A
+    document that reaches a template of the office's is filled in within the limits of
+    bounded.py; svcctl's own are filled in here."""
     from . import bounded
 
-    if records_root is not None and not os.path.lexists(records_root / OFFICE_FOLDER):
-        records_root = None  # nothing of the office's to serve: svcctl's own templates, filled here
+    if records_root is not None and not any(os.path.lexists(records_root.joinpath(OFFICE_FOLDER, *name.split("/")))
+                                            for name in (inner, *SHIPPED_INCLUDES)):
+        records_root = None  # nothing of the office's is reached: svcctl's own templates, filled here
     if records_root is None:
-        return _fill_here(inner, data, lang, None)
+        return _fill_here(inner, data, lang, None, most=None)
     _environment(None, lang, set())  # what every child needs is loaded once, here, before it forks
     localise("", lang)
     try:
-        return bounded.run(lambda: _fill_here(inner, data, lang, records_root))
+        return bounded.run(lambda: _fill_here(inner, data, lang, records_root, most=bounded.MAX_OUTPUT))
     except bounded.Overrun as stopped:
         return None, (_main_where(inner, records_root), None, stopped.problem)
 
 
-def _fill_here(inner: str, data: dict, lang: str, records_root: Path | None):
+def _fill_here(inner: str, data: dict, lang: str, records_root: Path | None, most: int | None):
+    """``_fill`` in this process; a document longer than ``most`` characters is refused."""
     from jinja2 import TemplateSyntaxError
 
     from . import bounded
@@ -206,7 +212,7 @@ def _fill_here(inner: str, data: dict, lang: str, records_root: Path | None):
         made = _environment(records_root, lang, served).get_template(inner).generate(**data)
         for piece in made:
             size += len(piece)
-            if size > bounded.MAX_OUTPUT:
+            if most is not None and size > most:
                 made.throw(bounded.TooLong(bounded.too_long()))  # raised where the template is writing
             pieces.append(piece)
         return "".join(pieces).rstrip("\n"), None
