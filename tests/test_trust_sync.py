@@ -161,3 +161,18 @@ def test_hostile_attributes_cannot_change_the_bytes_svcctl_commits(pair):
     assert checked.exit_code != 0
     assert any(".gitattributes" in line and "not the .gitattributes svcctl writes" in line
                for line in checked.stdout.splitlines()), checked.stdout
+
+
+def test_a_new_pc_clones_the_records_byte_for_byte_whatever_the_attributes_say(pair):
+    """A .gitattributes pushed by another PC would have plain 'git clone' write every record
+    out as UTF-16: 'svcctl clone' writes them as committed, and the new PC works."""
+    net, _, b = pair
+    write(b, ".gitattributes", "*.yaml working-tree-encoding=UTF-16LE\n")
+    git(b.root, "add", ".gitattributes")
+    git(b.root, "commit", "-qm", "attributes by hand")
+    git(b.root, "push", "-q", "origin", "HEAD:main")
+    c = net.clone("C")
+    for rel in (TICKET, "svcctl.yaml", "customers/C-A001.yaml"):
+        committed = git(c.root, "cat-file", "blob", f"HEAD:{rel}").encode("utf-8")
+        assert (c.root / rel).read_bytes() == committed
+    assert c.json("show", T)["id"] == T

@@ -207,11 +207,16 @@ def clone(user: str | None, url: str, folder: str, station: str) -> str:
     target = Path(folder).expanduser().resolve()
     if target.exists() and any(target.iterdir()):
         raise Refusal(msg('{target} exists and is not empty: choose a new folder', target=target))
-    proc = vcs.run(Path.cwd(), "clone", "-q", url, str(target))
+    # Checked out only once this clone's git keeps the bytes as they are: a .gitattributes
+    # in the repository would otherwise re-encode the records as they are written out.
+    proc = vcs.run(Path.cwd(), "clone", "-q", "--no-checkout", url, str(target))
     if proc.returncode != 0:
         last = _git_says(proc.stderr)
         raise SvcError(msg('cannot clone {url}: {last}', url=url, last=last))
     try:
+        txn.keep_bytes(vcs.git_dir(target), "")
+        if vcs.head(target):
+            vcs.git(target, "reset", "-q", "--hard", "HEAD")
         # Not find_root: it would prefer $SVCCTL_RECORDS (often exported for the first
         # folder) and set up that folder instead of the fresh clone.
         root = target if (target / CONFIG).exists() else _find_config(target)
