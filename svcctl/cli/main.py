@@ -8,7 +8,7 @@ import sys
 import click
 
 from .. import __version__
-from ..core.errors import SvcError
+from ..core.errors import SvcError, from_os_error
 from ..present.i18n import LANGUAGES
 from . import complete
 from .common import Obj
@@ -123,13 +123,13 @@ class SvcGroup(click.Group):
         return result if isinstance(result, int) else 0
 
     def invoke(self, ctx: click.Context):
+        worked = False
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            worked = True
+            return result
         except SvcError as exc:
-            obj = ctx.find_object(Obj)
-            text = obj.localise(exc.message) if obj is not None else _say(exc.message)
-            click.echo(f"svcctl: {one_line(text)}", err=True)
-            ctx.exit(exc.exit_code)
+            _refuse(ctx, exc)
         except KeyboardInterrupt:
             click.echo(f"svcctl: {_say('interrupted')}", err=True)
             ctx.exit(130)
@@ -137,14 +137,50 @@ class SvcGroup(click.Group):
             # The reader (head, less) went away: not an error of ours, and nothing more to say.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(0)
-        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+        except (click.exceptions.Exit, SystemExit) as exc:  # a command's answer by its exit code (overdue found some)
+            worked = exc.exit_code in (0, 1) if isinstance(exc, click.exceptions.Exit) else exc.code in (0, 1, None)
+            raise
+        except (click.ClickException, click.exceptions.Abort):
             raise
         except Exception as exc:  # a bug: one line for the user, the traceback on request
+            refused = from_os_error(exc, _records_folder(ctx)) if isinstance(exc, OSError) else None
+            if refused is not None:  # a full disk, a folder this account may not change: not a bug
+                _refuse(ctx, refused)
             if os.environ.get("SVCCTL_DEBUG"):
                 raise
             click.echo("svcctl: " + _say("internal error: {kind}: {error} (set SVCCTL_DEBUG=1 for details)",
                                          kind=type(exc).__name__, error=one_line(str(exc))), err=True)
             ctx.exit(70)
+        finally:
+            env = _env(ctx)
+            if env is not None:
+                if worked:  # a command that failed says only why
+                    _tell(ctx, env)
+                env.close()  # the next command in this process must not wait on the index's locks
+
+
+def _env(ctx: click.Context):
+    """The command's Env, when it got as far as making one."""
+    obj = ctx.find_object(Obj)
+    return getattr(obj, "_env", None) if obj is not None else None
+
+
+def _records_folder(ctx: click.Context) -> str | None:
+    env = _env(ctx)
+    return str(env.records.root) if env is not None and "records" in env.__dict__ else None
+
+
+def _refuse(ctx: click.Context, exc: SvcError):
+    obj = ctx.find_object(Obj)
+    text = obj.localise(exc.message) if obj is not None else _say(exc.message)
+    click.echo(f"svcctl: {one_line(text)}", err=True)
+    ctx.exit(exc.exit_code)
+
+
+def _tell(ctx: click.Context, env) -> None:
+    """What the records had to say along the way, each once (the index given up, say)."""
+    for notice in env.notices:
+        click.echo(f"svcctl: {one_line(ctx.find_object(Obj).localise(notice))}", err=True)
 
 
 def _say(template: str, **args) -> str:

@@ -56,3 +56,24 @@ class ConflictError(SvcError):
     """Sync stopped on a conflict the merge driver cannot settle alone."""
 
     exit_code = 6
+
+
+def from_os_error(exc: OSError, records: str | None = None) -> SvcError | None:
+    """The one line for what the system refused (a full disk, a folder this account may not
+    change, read-only media), naming the folder: the file's own when the system says which,
+    else the records folder. None for any other failure, which is a bug."""
+    import errno
+    import os
+
+    folder = os.path.dirname(os.fsdecode(exc.filename)) if exc.filename else records
+    where = folder or "."
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return SvcError(msg("no space left on the disk holding {folder}: free some space, then run the command again",
+                            folder=where))
+    if exc.errno == errno.EROFS:
+        return SvcError(msg("{folder} is on a disk mounted read-only: its records can be read but not changed",
+                            folder=where))
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return SvcError(msg("this account may not change {folder}: ask whoever looks after this PC for write access "
+                            "there, or run svcctl as the account that owns it", folder=where))
+    return None

@@ -30,6 +30,16 @@ class Env:
         records.recover()
         return records
 
+    def close(self) -> None:
+        """Close the records' index files, if the command opened the records at all."""
+        if "records" in self.__dict__:
+            self.records.close()
+
+    @property
+    def notices(self) -> list:
+        """What the records have to tell the person once the command is done (``Records.notices``)."""
+        return self.records.notices if "records" in self.__dict__ else []
+
     @property
     def office(self):
         return self.records.office

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ..core.ticket import settle
 from ..core.view import build, live, summarise
-from . import walk
+from . import database, walk
 from .parallel import chunks
 from .records import Records, read_stat
 from .schedules import release
@@ -170,19 +170,21 @@ def _utc(when) -> str:
 
 
 class TicketIndex:
-    """The index of one records folder (its file lives in the git directory)."""
+    """The index of one records folder (its file lives in the git directory). It keeps what
+    it needs of the folder's ``Records``, not the object: that one owns it and closes it."""
 
-    def __init__(self, records, file: Path):
-        self.records = records
-        self.root: Path = records.root
+    def __init__(self, root: Path, file: Path, office, records_rel: str):
+        self.root = root
         self.file = file
+        self.office = office
+        self.records_rel = records_rel
         self.db: sqlite3.Connection | None = None
 
     # -- opening, or building from nothing ------------------------------------------
     def start(self, sweep: bool = True) -> "TicketIndex":
         """Read what the index was last brought in step with; with ``sweep``, begin the walk
         that brings it in step again (it runs in other processes meanwhile; ``open`` ends it)."""
-        self._wanted = basis((self.root / "svcctl.yaml").read_bytes(), self.records.records_rel)
+        self._wanted = basis((self.root / "svcctl.yaml").read_bytes(), self.records_rel)
         self.db = self._connect()
         self._trusted = self.db is not None and self._meta(self.db, "basis") == self._wanted
         self._walk = None
@@ -237,33 +239,33 @@ class TicketIndex:
         """Bring the rows of ``folders`` (``tickets/YYYY/MM``) in step with their files, each
         file by its stamp as a sweep looks at it, without the walk over every folder: an
         intake's repeat check reads a month or two. When the last sweep was is left as it was."""
-        db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with database.writing(self.db):
             self._recheck(*self._listed(folders), self._since)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     def _connect(self) -> sqlite3.Connection | None:
         if not self.file.exists():
             return None
+        db = database.connect(self.file)
         try:
-            db = sqlite3.connect(str(self.file), timeout=60, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
-            if self._meta(db, "format") != str(FORMAT):
-                db.close()
-                return None
-            return db
-        except sqlite3.DatabaseError:
+            if self._meta(db, "format") == str(FORMAT):
+                return db
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            database.refuse_if_busy(exc)  # another command is writing it: not a damaged file to rebuild
             return None
+        except BaseException:
+            db.close()
+            raise
+        db.close()
+        return None
 
     @staticmethod
     def _meta(db: sqlite3.Connection, key: str) -> str | None:
         try:
             row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as exc:
+            database.refuse_if_busy(exc)
             return None
         return row[0] if row else None
 
@@ -281,7 +283,7 @@ class TicketIndex:
             raise
         _remove_db(self.file)  # its write-ahead log must not be replayed onto the new file
         os.replace(tmp, self.file)
-        return sqlite3.connect(str(self.file), timeout=60, isolation_level=None)
+        return database.connect(self.file)
 
     def _fill(self, file: Path, wanted: str, started: int) -> None:
         db = sqlite3.connect(str(file), isolation_level=None)
@@ -293,7 +295,7 @@ class TicketIndex:
             inners = [f"{folder}/{name}" for folder, names in folders.items() for name in names]
             db.execute("BEGIN")
             insert = f"INSERT OR REPLACE INTO tickets VALUES ({','.join('?' * len(COLUMNS))})"
-            for chunk in _rows(self.root, self.records.office, inners):
+            for chunk in _rows(self.root, self.office, inners):
                 db.executemany(insert, [r for r in chunk if r is not None])
             db.executemany("INSERT INTO folders VALUES (?,?,?,?)", [(f, *self._folder_stamp(f)) for f in folders])
             db.executemany("INSERT INTO meta VALUES (?,?)", [("format", str(FORMAT)), ("basis", wanted),
@@ -317,15 +319,9 @@ class TicketIndex:
         whether any ticket's row was added, replaced or removed."""
         if changed is not None and not changed:
             return False
-        db = self.db
-        db.execute("BEGIN IMMEDIATE")  # one sweep at a time: each reads files after the last wrote
-        try:
+        with database.writing(self.db) as db:  # one sweep at a time: each reads files after the last wrote
             moved = self._apply(changed, self._since)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('swept', ?)", (str(self._started - SETTLE_NS),))
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         return moved
 
     def _apply(self, changed: set[str] | None, since: int) -> bool:
@@ -386,7 +382,7 @@ class TicketIndex:
             redo.append(path)
         db.executemany("DELETE FROM tickets WHERE path = ?", [(p,) for p in gone])
         insert = f"INSERT OR REPLACE INTO tickets VALUES ({','.join('?' * len(COLUMNS))})"
-        for chunk in _rows(self.root, self.records.office, redo):
+        for chunk in _rows(self.root, self.office, redo):
             found = [r for r in chunk if r is not None]
             db.executemany(insert, found)
         db.executemany("DELETE FROM tickets WHERE path = ?",

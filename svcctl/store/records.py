@@ -125,9 +125,29 @@ def file_stem(inner: str) -> str:
 
 @dataclass
 class Records:
+    """One records folder. Used as a context manager (or ``close``d) it closes the index and
+    report cache files it opened: an open SQLite connection keeps its locks, and whatever
+    opens the same file next in this process would wait for them."""
+
     root: Path
     _index: object = field(default=None, init=False, repr=False, compare=False)
     _ahead: bool = field(default=False, init=False, repr=False, compare=False)
+    _reports: object = field(default=None, init=False, repr=False, compare=False)
+    # What a person should hear once, after the command (``Message``s): the index given up, say.
+    notices: list = field(default_factory=list, init=False, repr=False, compare=False)
+
+    def __enter__(self) -> "Records":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for held in (self._reports, self._index):
+            if held:
+                held.close()
+        self._reports = None
+        self._index = None
 
     @cached_property
     def _git(self) -> tuple[Path, Path] | None:
@@ -361,16 +381,17 @@ class Records:
         (a reading of a few folders brings just those in step)."""
         import sqlite3
 
-        self.office  # noqa: B018 - a broken svcctl.yaml refuses every command before anything is built
+        office = self.office  # a broken svcctl.yaml refuses every command before anything is built
         if self._index is not None or not self.owns_repo():
             return  # outside git, or in a repository that is not the office's: nothing is written
         from .index import TicketIndex
         from .walk import index_file
 
+        self._index = TicketIndex(self.root, index_file(self.gdir, self.records_rel), office, self.records_rel)
         try:
-            self._index = TicketIndex(self, index_file(self.gdir, self.records_rel)).start(sweep)
-        except (sqlite3.Error, OSError):
-            self._index = False
+            self._index.start(sweep)
+        except (sqlite3.Error, OSError) as exc:
+            self._give_up_index(exc)
 
     def index(self):
         """The ticket index, in step with the files; None outside git or where it cannot be
@@ -390,9 +411,9 @@ class Records:
         self.start_index(sweep=folders is None)
         if not self._index:
             return None
-        if not build and self._index.needs_build:
-            return None
         try:
+            if not build and self._index.needs_build:
+                return None
             if not getattr(self._index, "ready", False):
                 self._index.open(defer=self._ahead or folders is not None)
                 self._index.ready = True
@@ -400,10 +421,29 @@ class Records:
                 self._index.refresh(folders)
             elif not self._ahead:
                 self._index.catch_up()  # a sweep put off by an earlier reading of a few folders
-        except (sqlite3.Error, OSError):
-            self._index = False
+        except (sqlite3.Error, OSError) as exc:
+            self._give_up_index(exc)
             return None
         return self._index
+
+    def _give_up_index(self, exc: Exception) -> None:
+        """Read every file from now on: the index is derived, and a damaged, full or read-only
+        one must not stop a command that the files can answer. Said once, unless this account
+        cannot write the git directory (a read-only copy, where that is the way it works);
+        another command writing the index is the office lock's wait instead."""
+        from . import database
+
+        index, self._index = self._index, False
+        if index:
+            index.close()
+        database.refuse_if_busy(exc)
+        if index and database.writable(index.file):
+            self._notice(msg("the ticket index {file} cannot be used ({error}): every ticket file is read instead, "
+                             "which takes longer", file=str(index.file), error=_reason(exc)))
+
+    def _notice(self, message) -> None:
+        if message not in self.notices:
+            self.notices.append(message)
 
     def read_ahead(self, compute):
         """``compute()`` from the index as the last sweep left it, while this sweep's file
@@ -411,13 +451,21 @@ class Records:
         when the walk turns up any change. The answer is the one reading in step would give,
         and the walk costs no time of its own when nothing changed. For reading only: what
         ``compute`` reads ahead must never be written anywhere."""
+        import sqlite3
+
         self._ahead = True
         try:
             result = compute()
         finally:
             self._ahead = False
-        if self._index and self._index.catch_up():
-            result = compute()
+        if self._index:
+            try:
+                changed = self._index.catch_up()
+            except (sqlite3.Error, OSError) as exc:
+                self._give_up_index(exc)
+                changed = True  # read again, from the files
+            if changed:
+                result = compute()
         return result
 
     def _refuse_broken(self, index, folders: list[str] | None = None) -> None:
@@ -494,18 +542,28 @@ class Records:
         index = self.index()
         if index is None:
             return None
+        from . import database
         from .index import basis
         from .report_cache import ReportStore
 
-        name = index.file.name.replace("svcctl-tickets", "svcctl-reports", 1)
+        if self._reports is not None and self._reports.db is not None:  # not yet closed by its reader
+            return self._reports
+        file = index.file.with_name(index.file.name.replace("svcctl-tickets", "svcctl-reports", 1))
         store = None
         try:
-            store = ReportStore(index.file.with_name(name), basis((self.root / CONFIG).read_bytes(), self.records_rel))
+            store = ReportStore(file, basis((self.root / CONFIG).read_bytes(), self.records_rel))
             store.follow(index, self.office)
-        except (sqlite3.Error, OSError):
+        except BaseException as exc:
             if store is not None:
                 store.close()
+            if not isinstance(exc, (sqlite3.Error, OSError)):
+                raise
+            database.refuse_if_busy(exc)
+            if database.writable(file):
+                self._notice(msg("the report cache {file} cannot be used ({error}): the report reads every ticket "
+                                 "instead, which takes longer", file=str(file), error=_reason(exc)))
             return None
+        self._reports = store
         return store
 
     # -- handovers ---------------------------------------------------------------
@@ -644,6 +702,11 @@ def read_stat(root: Path, inner: str) -> tuple[bytes | str, os.stat_result | Non
             return data, info
     except OSError as exc:
         return msg("cannot read the file: {error}", error=exc.strerror or str(exc)), None
+
+
+def _reason(exc: Exception) -> str:
+    """What went wrong with a file, in a few words (SQLite's or the system's)."""
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
 def _last_at(ticket: Ticket) -> datetime:

@@ -29,6 +29,7 @@ from typing import NamedTuple
 
 from ..core.ticket import Ticket
 from ..core.timeutil import from_iso
+from . import database
 from .index import SETTLE_NS
 
 FORMAT = "2"
@@ -81,26 +82,26 @@ class ReportStore:
     def _connect(self) -> sqlite3.Connection:
         try:
             db = self._open()
-        except sqlite3.DatabaseError:  # not a database any more (truncated, overwritten): start again
+        except sqlite3.DatabaseError as exc:  # not a database any more (truncated, overwritten): start again
+            database.refuse_if_busy(exc)  # only another command writing it
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{self.file}{suffix}").unlink(missing_ok=True)
             db = self._open()
         return db
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(str(self.file), timeout=60, isolation_level=None)
+        db = database.connect(self.file)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             if self._meta(db, "format") == FORMAT and self._meta(db, "basis") == self.basis:
                 return db
-            db.execute("BEGIN IMMEDIATE")
-            if not (self._meta(db, "format") == FORMAT and self._meta(db, "basis") == self.basis):
-                for table in TABLES:
-                    db.execute(f"DROP TABLE IF EXISTS {table}")
-                for statement in SCHEMA:
-                    db.execute(statement)
-                db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("basis", self.basis)])
-            db.execute("COMMIT")
+            with database.writing(db):
+                if not (self._meta(db, "format") == FORMAT and self._meta(db, "basis") == self.basis):
+                    for table in TABLES:
+                        db.execute(f"DROP TABLE IF EXISTS {table}")
+                    for statement in SCHEMA:
+                        db.execute(statement)
+                    db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("basis", self.basis)])
             return db
         except BaseException:
             db.close()
@@ -115,7 +116,9 @@ class ReportStore:
         return row[0] if row else None
 
     def close(self) -> None:
-        self.db.close()
+        if self.db is not None:
+            self.db.close()
+            self.db = None
 
     # -- following the ticket index --------------------------------------------------------
     def follow(self, index, office) -> None:
@@ -123,8 +126,7 @@ class ReportStore:
         db = self.db
         started = time.time_ns()
         identity = index.identity()
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with database.writing(db):
             looked = self._meta(db, "looked")
             whole = (self._meta(db, "index") != identity or looked is None or int(looked) > started)
             self._take(index, office, None if whole else int(looked) - SETTLE_NS, whole)
@@ -132,10 +134,6 @@ class ReportStore:
                 self._take(index, office, None, True)  # a file was removed: read every row again
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                            [("index", identity), ("looked", str(started))])
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     def _take(self, index, office, since: int | None, whole: bool) -> None:
         if whole:
@@ -206,14 +204,9 @@ class ReportStore:
     def keep(self, key: str, slot: str, value) -> None:
         """Keep ``value`` under ``key`` in place of what ``slot`` held (figures of the same
         period from tickets as they stood before a change are of no more use)."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            self.db.execute("DELETE FROM figures WHERE slot = ?", (slot,))
-            self.db.execute("INSERT OR REPLACE INTO figures VALUES (?, ?, ?)", (key, slot, json.dumps(value)))
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+        with database.writing(self.db) as db:
+            db.execute("DELETE FROM figures WHERE slot = ?", (slot,))
+            db.execute("INSERT OR REPLACE INTO figures VALUES (?, ?, ?)", (key, slot, json.dumps(value)))
 
     def count(self, folder: Path, compute) -> int:
         """``compute()`` (a count over the files in ``folder``), kept under a digest of their

@@ -442,18 +442,24 @@ def apply(top: Path, gdir: Path, change: Change, author: vcs.Author, trailers: d
     journal.begin(txn, paths, head, message)
     _crash_point("after-journal")
     each = len(paths) < SYNC_ONCE_FROM or not hasattr(os, "sync")  # Windows has no sync()
-    for rel in paths:
-        path = top / rel
-        if each or path.exists():
-            atomic_write(path, change.files[rel], durable=each)
-        else:
-            # A new file in a large change is written in place: the journal deletes it again
-            # if the change is cut short, and a temp file plus rename costs twice the time.
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(change.files[rel], encoding="utf-8", newline="\n")
-        if progress is not None:
-            progress()
-        _crash_point("between-files")
+    try:
+        for rel in paths:
+            path = top / rel
+            if each or path.exists():
+                atomic_write(path, change.files[rel], durable=each)
+            else:
+                # A new file in a large change is written in place: the journal deletes it again
+                # if the change is cut short, and a temp file plus rename costs twice the time.
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(change.files[rel], encoding="utf-8", newline="\n")
+            if progress is not None:
+                progress()
+            _crash_point("between-files")
+    except OSError:
+        # A full disk, a folder this account may not write: the files written go back at once,
+        # so the command fails with nothing changed and the next one has nothing to roll back.
+        journal.roll_back()
+        raise
     if not each:
         os.sync()  # the files are on disk before the commit that records them
     _crash_point("before-commit")
