@@ -192,14 +192,15 @@ def test_check_reports_every_hostile_template_with_its_line_and_finishes(desk, t
         "en/digest.txt": "Overdue\n" + HOSTILE["doubling"] + "\n",
         "en/workorder.txt": _hostile("include-dev-zero", secret),
         "en/callbacks.txt": "Calls\n" + HOSTILE["ljust"] + "\n",
+        "document.css": "body {}\n" + HOSTILE["nested-ranges"] + "\n",  # checked inside the pages with it
     }
     for name, text in placed.items():
         (root / name).write_text(text, encoding="utf-8")
     os.symlink(secret, root / "zh/confirmation.txt")
     started = time.monotonic()
     result = office.run("check", "--format", "json", ok=False)
-    # One endless template costs its limit; the others are refused at once.
-    assert time.monotonic() - started < PROMPT + 6
+    # An endless template costs its limit; the others are refused at once.
+    assert time.monotonic() - started < 2 * PROMPT
     assert result.exit_code == 1 and SECRET not in result.stdout
     errors = {p["path"]: p for p in json.loads(result.stdout) if p["severity"] == "error"}
     for name in placed:

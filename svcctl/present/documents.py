@@ -298,16 +298,18 @@ def check(records_root: Path) -> list[tuple[str, int | None, str, str]]:
         for line, phrase in forbidden_in(text):
             found.append((shown, line, msg("forbidden phrase {phrase!r} (service language, rules §11): use a "
                                            "standard phrase", phrase=phrase), "warning"))
-        # The style sheet is checked inside the documents that include it; the report page
-        # where it is rendered.
-        trials = [(f"{lang}/workorder.html", "workorder") for lang in LANGUAGES] if inner == "document.css" \
-            else [] if inner in OTHER_TEMPLATES else [(inner, inner.split("/")[1].split(".")[0])]
-        for trial, sample in trials:
-            _, failure = _fill(trial, SAMPLES[sample], trial.split("/")[0] if "/" in trial else "zh", records_root)
+        # The style sheet is filled in with what the pages that include it have; the report
+        # page is checked where it is rendered.
+        sample = "workorder" if inner == "document.css" else None if inner in OTHER_TEMPLATES \
+            else inner.split("/")[1].split(".")[0]
+        if sample is not None:
+            _, failure = _fill(inner, SAMPLES[sample], inner.split("/")[0] if "/" in inner else "zh", records_root)
             if failure is not None:
-                found.append((shown, failure[1], msg("the template cannot be used: {problem}", problem=failure[2]),
+                # Named by the file the failure is in: the one checked, or an office template it includes.
+                inside = f"{records_root.as_posix()}/"
+                at = failure[0][len(inside):] if failure[0].startswith(inside) else shown
+                found.append((at, failure[1], msg("the template cannot be used: {problem}", problem=failure[2]),
                               "error"))
-                break
     return found
 
 
