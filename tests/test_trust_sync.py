@@ -176,3 +176,37 @@ def test_a_new_pc_clones_the_records_byte_for_byte_whatever_the_attributes_say(p
         committed = git(c.root, "cat-file", "blob", f"HEAD:{rel}").encode("utf-8")
         assert (c.root / rel).read_bytes() == committed
     assert c.json("show", T)["id"] == T
+
+
+@pytest.mark.parametrize("kind", ["event deleted", "event author"])
+def test_a_pushed_rewrite_is_undone_by_reverting_it_as_the_readme_says(pair, tmp_path, kind):
+    """The README's recovery: on the PC whose history holds the hostile commit, 'git revert'
+    it and sync; the revert is accepted there and on every other PC, and the ticket's
+    history is whole again everywhere."""
+    net, a, b = pair
+    rel, do, _ = HOSTILE[kind]
+    do(b, tmp_path / "outside")
+    git(b.root, "commit", "-qam", f"hostile: {kind}")
+    git(b.root, "push", "-q", "origin", "HEAD:main")
+    assert a.subprocess("sync").returncode != 0
+    git(b.root, "revert", "--no-edit", "HEAD")
+    assert b.run("check", ok=False).exit_code == 0
+    sync(b)
+    sync(a)
+    for pc in (a, b):
+        replies = [(e["by"], e.get("note")) for e in pc.json("show", T)["events"] if e["event"] == "reply"]
+        assert replies == [("wang", "已联系业主")], replies
+
+
+def test_a_second_rewrite_is_not_passed_off_as_a_repair(pair):
+    """Only going back to the history before a rewrite counts as its repair: rewriting a
+    ticket whose last change was sound is refused even right after a repaired rewrite."""
+    net, a, b = pair
+    edit_ticket("by: wang\n    note: 已联系业主", "by: zhao\n    note: 已联系业主")(b, None)
+    git(b.root, "commit", "-qam", "hostile: author")
+    git(b.root, "revert", "--no-edit", "HEAD")
+    write(b, TICKET, _without_reply(text_of(b, TICKET)))
+    git(b.root, "commit", "-qam", "hostile: event deleted")
+    git(b.root, "push", "-q", "origin", "HEAD:main")
+    line = one_line(a.subprocess("sync"))
+    assert "reply event of" in line and "was removed or edited" in line, line

@@ -24,6 +24,7 @@ from ..core.office import Office
 from ..store import txn, yamlio
 from ..store.records import CONFIG, Records
 from . import layout
+from . import rewrites
 from .rewrites import record_of
 
 
@@ -288,7 +289,9 @@ def _history_problems(records: Records, pull: Pull, prefix: str, office, custome
         new = record_of(contents[sha])
         if broken or new is None:
             continue  # a repair of a broken ticket; the new version is checked as a record
-        found += [Found(path, None, problem, side) for problem in successor_problems(old, new)]
+        rewritten = successor_problems(old, new)
+        if rewritten and not rewrites.undoes_a_rewrite(records, pull.base, path, new):
+            found += [Found(path, None, problem, side) for problem in rewritten]
     return found
 
 

@@ -43,8 +43,31 @@ def problems(records: Records, office=None, customers=None) -> list[tuple[str, M
         new = record_of(raw)
         if broken or new is None:
             continue
-        found += [(inner, problem) for problem in successor_problems(old, new)]
+        rewritten = successor_problems(old, new)
+        if rewritten and not undoes_a_rewrite(records, base, path, new):
+            found += [(inner, problem) for problem in rewritten]
     return found
+
+
+def undoes_a_rewrite(records: Records, commit: str, path: str, new: dict, depth: int = 20) -> bool:
+    """Whether ``new`` puts right a rewrite in the history of ``path`` as of ``commit``: an
+    append-only successor of the version just before the latest commit that rewrote the
+    ticket (``git revert`` of a hostile commit, or the file restored from before it). A
+    rewrite already shared can only be undone by another change of the same file, which must
+    not be refused as a rewrite in its turn."""
+    log = vcs.run(records.top, "log", f"-n{depth}", "--format=%H", commit, "--", f":(literal){path}")
+    commits = log.stdout.split() if log.returncode == 0 else []
+    if len(commits) < 2:
+        return False
+    found = vcs.objects(records.top, [f"{c}:{path}" for c in commits])
+    versions = [record_of(obj[1]) if obj and obj[0] == "blob" and len(obj[1]) <= yamlio.MAX_BYTES else None
+                for obj in found]
+    for later, earlier in zip(versions, versions[1:]):  # newest first
+        if later is None or earlier is None:
+            return False
+        if successor_problems(earlier, later):
+            return not successor_problems(earlier, new)
+    return False
 
 
 def _shared(top) -> str | None:
