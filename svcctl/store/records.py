@@ -24,6 +24,7 @@ from ..core.office import Office
 from ..core.ticket import Ticket
 from . import txn, yamlio
 from ..core.message import msg
+from .folders import linked_folder, not_a_folder
 from .walk import CONFIG, upward
 
 
@@ -101,7 +102,8 @@ def _names_in(folder: str) -> list[str]:
 
 
 def _folders_in(folder: str) -> list[str]:
-    """The folders in ``folder``, links to folders included (as ``Path.glob`` descends)."""
+    """The folders in ``folder``; a link to a folder is not followed (another PC may have
+    committed one pointing anywhere): ``svcctl check`` names it (operations.layout)."""
     try:
         with os.scandir(folder) as entries:
             return [entry.name for entry in entries if _is_dir(entry)]
@@ -111,7 +113,7 @@ def _folders_in(folder: str) -> list[str]:
 
 def _is_dir(entry: os.DirEntry) -> bool:
     try:
-        return entry.is_dir()
+        return entry.is_dir(follow_symlinks=False)
     except OSError:
         return False
 
@@ -195,10 +197,17 @@ class Records:
         validation path: ``svcctl check`` reports every problem, the loaders below refuse
         on the first.
         """
+        folder = linked_folder(self.root, inner, self._folders_seen)
+        if folder is not None:
+            return None, None, [(None, not_a_folder(folder))]
         raw = read_file(self.root, inner)
         if isinstance(raw, str):
             return None, None, [(None, raw)]
         return self.check_bytes(kind, inner, raw, office=office, customers=customers)
+
+    @cached_property
+    def _folders_seen(self) -> dict:
+        return {}
 
     def check_bytes(self, kind: str, inner: str, raw: bytes, *, office: Office | None = None, customers=None,
                     replayed: list | None = None):

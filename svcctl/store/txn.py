@@ -418,6 +418,12 @@ def _clear_temp_files(top: Path, paths: list[str]) -> None:
                 tmp.unlink(missing_ok=True)
 
 
+class FolderProblem(SvcError):
+    """A folder a change would write into is a link (or a file): nothing is written."""
+
+    exit_code = 5
+
+
 class Change:
     """Files to write and the one commit that records them."""
 
@@ -434,6 +440,13 @@ def apply(top: Path, gdir: Path, change: Change, author: vcs.Author, trailers: d
     """Write and commit ``change``; the caller holds the office lock. ``before_landing`` is
     called once the files are written and before the commit can land (see
     ``vcs.commit_paths``); a refusal from it rolls the change back."""
+    from .folders import linked_folder, not_a_folder
+
+    seen: dict = {}
+    for rel in change.files:
+        folder = linked_folder(top, rel, seen)
+        if folder is not None:
+            raise FolderProblem(not_a_folder(folder))
     txn = os.urandom(6).hex()  # what secrets.token_hex gives, without importing hmac and random
     message = commit_text.message(change.message, trailers or {}) + f"{TXN_TRAILER}: {txn}\n"
     paths = sorted(change.files)
