@@ -210,3 +210,21 @@ def test_a_second_rewrite_is_not_passed_off_as_a_repair(pair):
     git(b.root, "push", "-q", "origin", "HEAD:main")
     line = one_line(a.subprocess("sync"))
     assert "reply event of" in line and "was removed or edited" in line, line
+
+
+def test_a_refused_push_is_named_in_the_offices_language(pair):
+    """A Chinese desk reads the whole refusal in Chinese: what is wrong, and whose commit."""
+    net, a, b = pair
+    write(b, "svcctl.py", "print('hi')\n")
+    git(b.root, "add", "svcctl.py")
+    git(b.root, "commit", "-qm", "hostile: code")
+    git(b.root, "push", "-q", "origin", "HEAD:main")
+    a.lang = None
+    line = one_line(a.subprocess("sync"))
+    assert "不属于 svcctl 的记录布局" in line and "另一台电脑上" in line and "提交" in line, line
+    assert "the other PC" not in line and "commit " not in line, line
+    b.lang = None
+    write(b, "helper.py", "print('hi')\n")
+    refused = b.run("commit", "-m", "加一个脚本", ok=False)
+    assert refused.exit_code == 3
+    assert "helper.py：不属于 svcctl 的记录布局" in refused.stderr and "not part" not in refused.stderr

@@ -15,7 +15,7 @@ from ..core.office import Office
 from ..store.parallel import chunks
 from ..store.records import CONFIG, Records, file_stem
 from .env import Env
-from ..core.message import msg
+from ..core.message import Message, msg
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,11 @@ class Problem:
         where = f"{self.path}:{self.line}" if self.line else self.path
         prefix = localise(msg("warning: ")) if self.severity == "warning" else ""
         return f"{where}: {prefix}{localise(self.message)}"
+
+    def said(self) -> Message:
+        """``path:line: message`` as a message of its own, for a refusal that quotes it."""
+        return msg("{file}: {pending}", file=f"{self.path}:{self.line}" if self.line else self.path,
+                   pending=self.message)
 
     def to_dict(self) -> dict:
         return {"path": self.path, "line": self.line, "message": self.message, "severity": self.severity}

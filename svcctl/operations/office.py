@@ -221,7 +221,7 @@ def commit_edits(env: Env, message: str) -> list[str]:
             raise Refusal(msg('svcctl.yaml holds the roster and the policy: recording its changes needs a supervisor or director: {roster}', roster=senior_names(env.office.roster)))
         errors = [p for p in check_ops.run(env, templates=False) if p.severity == "error"] + template_errors
         if errors:
-            raise Refusal(msg("not recorded: {errors} (run 'svcctl check')", errors=errors[0]))
+            raise Refusal(msg("not recorded: {errors} (run 'svcctl check')", errors=errors[0].said()))
         verb = "repair" if repairs else "edit"
         change = txn.Change(f"{verb} {', '.join(inner)}: {message.strip()}")
         for rel in inner:

@@ -21,6 +21,7 @@ from ..core.append_only import successor_problems
 from ..core.errors import SvcError
 from ..core.merge import MergeConflict, merge_ticket, merge_values
 from ..core.office import Office
+from ..core.message import Message, msg
 from ..store import txn, yamlio
 from ..store.records import CONFIG, Records
 from . import layout
@@ -309,11 +310,11 @@ def _read_problem(records: Records, pull: Pull, path: str) -> str:
     return "unreadable"
 
 
-def origin(records: Records, pull: Pull, path: str, side: str | None = None) -> str:
+def origin(records: Records, pull: Pull, path: str, side: str | None = None) -> Message:
     """Which commit brought ``path`` as it is (of ``side``'s commits, when given first): its
     short id, author and subject."""
     top = records.top
-    sides = [(pull.theirs, pull.ours, "the other PC's"), (pull.ours, pull.theirs, "this PC's")]
+    sides = [(pull.theirs, pull.ours, "theirs"), (pull.ours, pull.theirs, "ours")]
     if side == "ours":
         sides.reverse()
     for tip, stop, whose in sides:
@@ -321,8 +322,11 @@ def origin(records: Records, pull: Pull, path: str, side: str | None = None) -> 
                       f":(literal){path}").stdout.strip()
         if out:
             short, author, subject = (out.split("\x1f") + ["", ""])[:3]
-            return f"{whose} commit {short} by {author} ({subject})"
-    return "a commit of the other PC"
+            said = dict(commit=short, author=author, subject=subject)
+            if whose == "theirs":
+                return msg("the other PC's commit {commit} by {author} ({subject})", **said)
+            return msg("this PC's commit {commit} by {author} ({subject})", **said)
+    return msg("a commit of the other PC")
 
 
 # -- applying -------------------------------------------------------------------------------
