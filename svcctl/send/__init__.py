@@ -81,25 +81,38 @@ def send(kind: str, url: str, secret: str | None, to: tuple[str, ...], message: 
 def cut(kind: str, message: Outgoing, more_text: Callable[[int], str]) -> Outgoing:
     """The message made to fit the platform's limit: whole lines are left off from the end and
     ``more_text(n)`` (the reader's "and n more") added in their place, n counting the non-blank
-    lines left off; a first line too long on its own is cut at a character."""
+    lines left off; a first line too long on its own is cut at a character and ends in "…"."""
     limit = LIMITS[kind]
     if size(kind, message) <= limit:
         return message
     lines = message.markdown.split("\n")
-    kept = list(lines)
-    while kept:
-        kept.pop()
-        left_off = sum(1 for line in lines[len(kept):] if line.strip())
-        candidate = replace(message, markdown="\n".join(kept + [more_text(left_off)]))
-        if size(kind, candidate) <= limit:
-            return candidate
-    # Not even the "more" line fits beside the title and mentions: keep what bytes fit.
-    text = lines[0]
-    lo, hi = 0, len(text)
+
+    def kept(n: int) -> Outgoing:
+        left_off = sum(1 for line in lines[n:] if line.strip())
+        return replace(message, markdown="\n".join(lines[:n] + [more_text(left_off)]))
+
+    # The most whole lines that fit with the "more" line after them.
+    lo, hi = -1, len(lines) - 1
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if size(kind, replace(message, markdown=text[:mid])) <= limit:
+        if size(kind, kept(mid)) <= limit:
             lo = mid
         else:
             hi = mid - 1
-    return replace(message, markdown=text[:lo])
+    if lo >= 1 or (lo == 0 and not lines[0].strip()):
+        return kept(lo)
+    # The first line alone is too long: as much of it as fits, then the "more" line if any.
+    rest = sum(1 for line in lines[1:] if line.strip())
+    tail = "\n" + more_text(rest) if rest else ""
+
+    def shortened(n: int) -> Outgoing:
+        return replace(message, markdown=lines[0][:n] + "…" + tail)
+
+    lo, hi = 0, len(lines[0])
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if size(kind, shortened(mid)) <= limit:
+            lo = mid
+        else:
+            hi = mid - 1
+    return shortened(lo)
