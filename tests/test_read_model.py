@@ -172,7 +172,8 @@ def test_a_fee_with_a_third_decimal_is_refused_before_anything_is_written(office
 
     env = Env(str(office.root), "li", "2026-11-16 10:00")
     with pytest.raises(UsageError, match="two decimals"):  # the operation refuses it too, CLI or not
-        workflow.close(env.records.ticket(tid), env.context(), env.now, "好", fee="80.505", receipt="R1")
+        workflow.act("close", env.records.ticket(tid), env.context(), env.now, result="好", fee="80.505",
+                     receipt="R1")
 
 
 # ---------------------------------------------------------------- one grammar for lengths

@@ -7,7 +7,8 @@ from datetime import datetime
 from .errors import UsageError
 from .model import grade_for_scheme
 from .ticket import Event, Ticket
-from .workflow import Context, check_time
+from .events.request import check_time
+from .workflow import Context
 from .message import msg, term
 
 # What an agent may settle during the call itself; other requests go through their workflow

@@ -322,24 +322,25 @@ def _ticket(env: Env, ctx: workflow.Context, index: customer_ops.Index, row: led
     if row.department:
         at = _at(row.dispatched, ticket)
         appointment = row.appointment if row.type != "appointment" else None
-        ticket = ticket.with_events(*workflow.dispatch(ticket, ctx, at, row.department, appointment_at=appointment,
-                                                       emergency=row.emergency))
+        ticket = ticket.with_events(*workflow.act("dispatch", ticket, ctx, at, department=row.department,
+                                                      appointment_at=appointment, emergency=row.emergency))
     if row.closed or row.result:
         if row.closed is None and row.type not in ANSWERABLE_AT_ONCE and f"{row.type}.{row.grade}" not in ANSWERABLE_AT_ONCE:
             raise UsageError(msg('a result but no close time: a {value} is closed when the work was done', value=label('type', row.type)))
         if row.result is None:
             raise UsageError(msg('a close time but no result: say what was done'))
         at = _at(row.closed, ticket) if row.closed else ticket.received_at
-        ticket = ticket.with_events(*workflow.close(ticket, ctx, at, row.result, fee=row.fee, receipt=row.receipt,
-                                                    leak_test_at=row.leak_test))
+        ticket = ticket.with_events(*workflow.act("close", ticket, ctx, at, result=row.result, fee=row.fee,
+                                                  receipt=row.receipt, leak_test_at=row.leak_test))
     if row.callback_at or row.satisfaction or row.callback_note or row.method:
         if row.callback_at is None:
             raise UsageError(msg('a callback without its time: fill the callback time (回访时间)'))
         if row.satisfaction is None:
             raise UsageError(msg('a callback without satisfaction (满意度, 1-5)'))
         note = row.callback_note or f"满意度 {row.satisfaction}/5"
-        ticket = ticket.with_events(*workflow.callback(ticket, ctx, _at(row.callback_at, ticket),
-                                                       row.method or "phone", row.satisfaction, note))
+        ticket = ticket.with_events(*workflow.act("callback", ticket, ctx, _at(row.callback_at, ticket),
+                                                      method=row.method or "phone",
+                                                      satisfaction=row.satisfaction, note=note))
     return ticket, created
 
 

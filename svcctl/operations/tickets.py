@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from .. import vcs
 from ..core import model, workflow
 from ..core.errors import BrokenTemplate, NotFound, Refusal, UsageError
-from ..core.events import KINDS
+from ..core.events import KINDS, commands
 from ..core.intake import new_ticket
 from ..core.ticket import STATUS_GROUPS, Ticket
 from ..core.view import brief, live
@@ -140,16 +140,15 @@ def _end_of_day_if_date(env: Env, text: str) -> datetime:
 
 def act(env: Env, verb: str, ticket_id: str, at: str | None = None, **options) -> Ticket:
     """Append the events of one workflow step to a ticket, as one commit. ``verb`` names the
-    pure decision in core.workflow that turns the request into events."""
-    if verb not in KINDS or not hasattr(workflow, verb):
+    kind of event (core.events) whose command this is."""
+    if verb not in commands():
         raise UsageError(msg('unknown workflow step {verb!r}', verb=verb))
-    decide = getattr(workflow, verb)
     actor = env.actor()
     records = env.records
     with records.lock():
         ticket = records.ticket(ticket_id)
         when = env.time(at)
-        events = decide(ticket, env.context(actor), when, **options)
+        events = workflow.act(verb, ticket, env.context(actor), when, **options)
         updated = ticket.with_events(*events)
         change = txn.Change(_describe(verb, ticket, events[0]))
         change.write(ticket_rel(ticket.id), records.checked_text("ticket", updated.to_record(), ticket.id))
