@@ -51,18 +51,28 @@ name (--type 投诉, --status 待回访, --format 表格).
 
 # The module that declares each command. Only the one named on the command line is loaded
 # (all of them for --help and completion): loading every command costs a short command
-# a tenth of its time. A test holds this table to what the modules declare.
+# a tenth of its time. A test holds the table (command_modules) to what the modules declare.
 COMMAND_MODULES = {
     **dict.fromkeys(("init", "setup", "clone", "sync", "staff", "policy", "check", "commit", "merge-driver"),
                     "office_cmds"),
     "customer": "customer_cmds",
     **dict.fromkeys(("intake", "show", "list", "log", "workorder", "overdue", "callbacks"), "ticket_cmds"),
-    **dict.fromkeys(("dispatch", "arrive", "reply", "escalate", "pause", "resume", "close", "callback", "reopen",
-                     "cancel"), "workflow_cmds"),
     "import": "io_cmds", "export": "io_cmds",
     "report": "report_cmds", "handover": "report_cmds",
     "print": "print_cmds",
 }
+# The workflow commands are the kinds of event that declare one (core.events); the kinds are
+# looked at only when a name not in the table above is asked for, or for --help.
+WORKFLOW_MODULE = "workflow_cmds"
+
+
+def command_modules() -> dict[str, str]:
+    """Every command and the module that declares it."""
+    from ..core.events import commands
+
+    return {**COMMAND_MODULES, **dict.fromkeys(commands(), WORKFLOW_MODULE)}
+
+
 # Neither acts in an existing records folder, so neither takes the global options after its name.
 _WITHOUT_GLOBALS = ("init", "merge-driver")
 
@@ -72,11 +82,13 @@ class SvcGroup(click.Group):
     command's module when the command is asked for."""
 
     def list_commands(self, ctx) -> list[str]:
-        return sorted({*self.commands, *COMMAND_MODULES})
+        return sorted({*self.commands, *command_modules()})
 
     def get_command(self, ctx, name: str):
-        if name not in self.commands and name in COMMAND_MODULES:
-            self.load(COMMAND_MODULES[name])
+        if name not in self.commands:
+            module = COMMAND_MODULES.get(name) or command_modules().get(name)
+            if module is not None:
+                self.load(module)
         return self.commands.get(name)
 
     def load(self, module_name: str) -> None:

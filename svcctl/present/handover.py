@@ -84,7 +84,7 @@ def text(board, _, tz, roster, recorded: str | None = None) -> str:
                 for i in board.items if i.group == group]
         out += ["", f"{_(GROUP_TITLES[group])} ({len(rows)})"]
         out.append(table(rows, columns) if rows else _("None."))
-    rows = [{"change": _(CHANGE_WORDS[c.change]), "ticket": c.view.id, "type": labels.ticket_type(_, c.view.type),
+    rows = [{"change": _(CHANGE_WORDS.get(c.change, c.change)), "ticket": c.view.id, "type": labels.ticket_type(_, c.view.type),
              "at": when(c.at), "by": labels.staff(roster, c.by)} for c in board.changes]
     out += ["", _("Changed since {since}").format(since=when(board.since))]
     out.append(table(rows, [("change", _("Change")), ("ticket", _("Ticket")), ("type", _("Type")),

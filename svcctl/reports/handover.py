@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..core.deadlines import Deadline
+from ..core.events import KINDS
 from ..core.view import TicketView, urgency
 
 GROUPS = ("urgent", "normal", "waiting")
-# What a change since the last handover is called, by the event that made it.
-CHANGES = {"intake": "new", "close": "closed", "escalate": "escalated", "reopen": "reopened", "cancel": "cancelled"}
 
 
 @dataclass(frozen=True)
@@ -35,17 +34,17 @@ class Item:
 
 @dataclass(frozen=True)
 class Change:
-    change: str  # new, closed, escalated, reopened, cancelled
+    change: str  # what the event's kind calls it (Kind.changes): new, closed, escalated, reopened, cancelled
     view: TicketView
     at: datetime
     by: str
 
 
 def appointment(view: TicketView) -> datetime | None:
-    """The agreed visit: the booking's own time, else the latest work order's."""
-    dispatches = [e for e in view.events if e.kind == "dispatch" and e.get("appointment_at")]
-    if dispatches:
-        return dispatches[-1].get("appointment_at")
+    """The agreed visit: the booking's own time, else the latest event that agreed one (a work order)."""
+    agreed = [e for e in view.events if e.get("appointment_at")]
+    if agreed:
+        return agreed[-1].get("appointment_at")
     return view.appointment_at
 
 
@@ -83,11 +82,13 @@ def _place(view: TicketView, now: datetime, shift_end: datetime) -> Item:
 
 
 def changes(views, since: datetime, now: datetime) -> list[Change]:
-    """New, closed, escalated, reopened and cancelled tickets after ``since`` up to ``now``."""
+    """New, closed, escalated, reopened and cancelled tickets after ``since`` up to ``now``:
+    every event whose kind says it changes a ticket for the next shift."""
     out = []
     for view in views:
         for e in view.events:
-            if since < e.at <= now and e.kind in CHANGES and not (e.kind == "close" and e.get("temporary")):
-                out.append(Change(CHANGES[e.kind], view, e.at, e.by))
+            change = KINDS[e.kind].changes(e) if since < e.at <= now else None
+            if change is not None:
+                out.append(Change(change, view, e.at, e.by))
     out.sort(key=lambda c: (c.at, c.view.id))
     return out
