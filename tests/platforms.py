@@ -246,11 +246,15 @@ class RobotServer:
                     answer = error_body(robot.kind, scripted) if isinstance(scripted, int) else robot._judge(arrival)
                 arrival.status, arrival.answer = 200, answer
                 data = json.dumps(answer, ensure_ascii=False).encode("utf-8")
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:
+                    # The sender was killed while held: the group shows the message all the same.
+                    self.close_connection = True
 
         return Handler
 
