@@ -254,3 +254,10 @@ def test_a_sender_killed_while_the_platform_holds_its_request_leaves_the_message
         server.release()
         wait_for(lambda: server.posted, "the held message to be posted")
         assert [a.text for a in server.posted] == ["**t**\n水管爆裂"]
+
+
+def test_a_title_or_address_with_a_line_break_never_stops_the_sender(mail_server):  # noqa: F811
+    ok = send("mail", mail_server.url(), None, ("desk@office.cn",), Outgoing("逾期\n提醒", "x"))
+    bad = send("mail", mail_server.url(), None, ("desk@office.cn\nBcc: all@office.cn",), ALERT)
+    assert ok.sent and mail_server.messages[0]["Subject"] == "逾期 提醒"
+    assert not bad.sent and bad.permanent and len(mail_server.messages) == 1

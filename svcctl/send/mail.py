@@ -33,7 +33,7 @@ def _sender(split) -> str:
 
 def letter(message: Outgoing, sender: str, to: tuple[str, ...], now: float | None = None) -> EmailMessage:
     letter = EmailMessage()
-    letter["Subject"] = message.title
+    letter["Subject"] = one_line(message.title)  # a header holds no line break
     letter["From"] = sender
     letter["To"] = ", ".join(to)
     letter["Date"] = formatdate(time.time() if now is None else now, localtime=True)
@@ -83,6 +83,10 @@ def send(url: str, secret: str | None, to: tuple[str, ...], message: Outgoing,
         return Answer(False, None, True, msg("no address to send to"))
     sender = _sender(split)
     try:
+        data = letter(message, sender, to, now).as_bytes()
+    except ValueError as exc:  # an address with a line break in it
+        return Answer(False, None, True, msg("not a letter that can be sent: {reason}", reason=one_line(str(exc))))
+    try:
         server = _connect(split, timeout)
     except smtplib.SMTPNotSupportedError as exc:
         return Answer(False, None, True, exc.args[0])
@@ -100,7 +104,7 @@ def send(url: str, secret: str | None, to: tuple[str, ...], message: Outgoing,
             code, text = server.rcpt(address)
             if code not in (250, 251):
                 return _refused(code, text)
-        code, text = server.data(letter(message, sender, to, now).as_bytes())
+        code, text = server.data(data)
         if code != 250:
             return _refused(code, text)
         return Answer(True, None, False, _said(code, text))
