@@ -44,10 +44,9 @@ def test_a_repair_from_intake_to_callback(office):
     rel = f"tickets/2026/11/{TICKET}.yaml"
     start = office.commits()
 
-    ticket, sentence = tickets.intake(env(office), ticket_type="repair", channel="phone", summary="厨房水管漏水",
-                                      unit="3-2-1502", category="other")
+    ticket = tickets.record_intake(env(office), ticket_type="repair", channel="phone", summary="厨房水管漏水",
+                                   unit="3-2-1502", category="other")
     assert ticket.id == TICKET and state(office, ticket).status == "open"
-    assert sentence.strip()
     record = on_disk(office, rel)
     assert (record["type"], record["customer"], record["unit"], record["first_responder"]) == \
         ("repair", "C-A001", "3-2-1502", "li")
@@ -80,8 +79,8 @@ def test_a_repair_from_intake_to_callback(office):
 
 
 def test_a_refused_step_is_an_exception_and_writes_nothing(office):
-    tickets.intake(env(office), ticket_type="repair", channel="phone", summary="灯不亮", unit="5-1-301",
-                   category="other")
+    tickets.record_intake(env(office), ticket_type="repair", channel="phone", summary="灯不亮", unit="5-1-301",
+                          category="other")
     before = (office.root / f"tickets/2026/11/{TICKET}.yaml").read_bytes()
     commits = office.commits()
     with pytest.raises(Refusal, match="callback .* follows the close"):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import click
 
 from . import complete
-from .render import FORMATS
+from ..present.output import FORMATS, rendered
 
 TIME_HELP = "When it happened (default: now), e.g. '2026-11-20 09:30'; office time unless an offset is given."
 
@@ -23,22 +23,41 @@ class Obj:
         from ..operations.env import Env
 
         if self._env is None:
-            self._env = Env(self.records_dir, self.user, lang=self.lang)
+            self._env = Env(self.records_dir, self.user)
         return self._env
+
+    def reader_language(self) -> str:
+        """The reader's language: --lang, SVCCTL_LANG, svcctl.yaml's language:, else Chinese;
+        a language svcctl does not speak is refused."""
+        from ..core.errors import UsageError
+        from ..core.message import msg
+        from ..present.i18n import normalise_language
+
+        for value in (self.lang, os.environ.get("SVCCTL_LANG")):
+            if value:
+                if normalise_language(value) is None:
+                    raise UsageError(msg('unknown language {value!r}: use zh (中文) or en (English)', value=value))
+                return normalise_language(value)
+        return self.env().office.language  # checked to be one of LANGUAGES when svcctl.yaml was read
 
     def language(self) -> str:
         """The reader's language, even when the records cannot be read (an error is being
-        reported about them): --lang, SVCCTL_LANG, svcctl.yaml's language:, else Chinese."""
+        reported about them), or the one asked for is unknown (Chinese then)."""
         from ..core.errors import SvcError
-        from ..present.i18n import DEFAULT, normalise_language
+        from ..present.i18n import DEFAULT
 
-        for value in (self.lang, os.environ.get("SVCCTL_LANG")):
-            if normalise_language(value):
-                return normalise_language(value)
         try:
-            return self.env().language
+            return self.reader_language()
         except (SvcError, OSError, ValueError):
             return DEFAULT
+
+    def desk(self, at: str | None = None):
+        """Where this command's documents are filled in (``present.filled.Desk``): at the
+        time typed (``at``), else the command's clock."""
+        from ..present.filled import Desk
+
+        env = self.env()
+        return Desk(env.office, env.time(at) if at else env.now, self.reader_language(), env.records.root)
 
     def say(self, template: str, **args) -> str:
         """A sentence in the reader's language; ``template`` is the English msgid."""
@@ -124,3 +143,14 @@ def reveal_option(help_text: str = "Show names and phone numbers in full (superv
 def examples(*lines: str) -> str:
     """An ``Examples:`` block that Click leaves unwrapped."""
     return "\n\n\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def emit(rows: list[dict], fmt: str, columns, lang: str, empty: str | None = None) -> None:
+    """Print ``rows`` (see ``present.output.rendered``)."""
+    echo(rendered(rows, fmt, columns, lang, empty))
+
+
+def echo(text: str | None) -> None:
+    """Print text made whole beforehand (``present.output.rendered``), when there is any."""
+    if text is not None:
+        click.echo(text, nl=False)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import click
 
-from .common import examples, format_option, pass_obj
-from .render import emit, to_json
+from .common import emit, examples, format_option, pass_obj
+from ..present.output import to_json
 from ..core.message import msg
 
 COLUMNS = [("id", "ID"), ("name", "Name"), ("units", "Units"), ("phones", "Phones")]
@@ -53,7 +53,7 @@ def show(obj, customer_id, reveal, fmt):
     if fmt == "json":
         click.echo(to_json({**data, "tickets": own}))
         return
-    lang = env.language
+    lang = obj.reader_language()
     click.echo(f"{data['id']}  {data['name']}")
     click.echo(obj.say("units:  {units}", units=", ".join(data["units"])))
     click.echo(obj.say("phones: {phones}", phones=", ".join(data["phones"]) or "-"))
@@ -76,7 +76,7 @@ def list_(obj, reveal, fmt):
     env = obj.env()
     reveal = env.reveal(reveal)
     rows = [customers.public(c, reveal) for c in env.records.customers()]
-    emit(rows, fmt, tables.CUSTOMERS, env.language, empty=obj.say("no customers on file"))
+    emit(rows, fmt, tables.CUSTOMERS, obj.reader_language(), empty=obj.say("no customers on file"))
 
 
 @customer.command(help="Find customers by unit, name, or a phone number or its last four digits (all given criteria must match)." + examples(
@@ -99,7 +99,7 @@ def find(obj, text, unit, name, phone, reveal, fmt):
     env = obj.env()
     reveal = env.reveal(reveal)
     rows = [customers.public(c, reveal) for c in customers.find(env, unit=unit, name=name, phone=phone, text=text)]
-    emit(rows, fmt, tables.CUSTOMERS, env.language, empty=obj.say("no matching customer"))
+    emit(rows, fmt, tables.CUSTOMERS, obj.reader_language(), empty=obj.say("no matching customer"))
 
 
 @customer.command(help="Change a customer file." + examples(

@@ -8,7 +8,7 @@ import click
 
 from .common import examples, format_option, pass_obj
 from ..store.sheet_limits import MAX_ROWS
-from .render import to_json
+from ..present.output import to_json
 
 ENCODING_HELP = "Encoding of a .csv file (default: UTF-8 with or without BOM, else GBK, detected)."
 MAP_HELP = ("FIELD=HEADER names the column of a field (unit=房屋编号); FIELD:VALUE=TARGET translates a "

@@ -12,7 +12,7 @@ from ..core.errors import SvcError, from_os_error
 from ..present.i18n import LANGUAGES
 from . import complete
 from .common import Obj
-from .render import ShownStream, one_line
+from ..present.escapes import ShownStream, one_line
 
 
 def _undecodable(args) -> str | None:

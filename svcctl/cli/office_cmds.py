@@ -7,8 +7,8 @@ import click
 
 from ..core.message import term
 from . import complete
-from .common import examples, format_option, pass_obj
-from .render import emit, to_json
+from .common import emit, examples, format_option, pass_obj
+from ..present.output import to_json
 
 
 def register(cli: click.Group) -> None:
@@ -115,7 +115,7 @@ def staff_list(obj, fmt):
     from ..present import tables
 
     env = obj.env()
-    emit(office.staff_rows(env), fmt, tables.STAFF, env.language)
+    emit(office.staff_rows(env), fmt, tables.STAFF, obj.reader_language())
 
 
 @click.command(help="Print the deadline policy in force: every deadline, its length as people say it, what "
@@ -137,7 +137,7 @@ def policy(obj, fmt):
     if fmt == "table":
         click.echo(obj.say("complaint scheme: {scheme}    time zone: {tz}", scheme=term("scheme", office.policy.scheme),
                            tz=office.tz))
-    emit(rows, fmt, tables.POLICY, env.language)
+    emit(rows, fmt, tables.POLICY, obj.reader_language())
     if fmt == "table":
         for year in (env.now.year, env.now.year + 1):
             if not office.calendar.schedule_published(year):

@@ -34,8 +34,10 @@ def print_():
 @pass_obj
 def workorder(obj, ticket_id, reveal, fmt):
     from ..operations import tickets
+    from ..present import filled
 
-    click.echo(tickets.work_order(obj.env(), ticket_id, reveal, fmt))
+    view, customer, reveal = tickets.work_order(obj.env(), ticket_id, reveal)
+    click.echo(filled.work_order(obj.desk(), view, customer, reveal, fmt))
 
 
 @print_.command("callbacks", help="The callbacks (回访) to make, each with the script of questions: service "
@@ -48,8 +50,10 @@ def workorder(obj, ticket_id, reveal, fmt):
 @pass_obj
 def callbacks(obj, due_only, now, reveal, fmt):
     from ..operations import reading
+    from ..present import filled
 
-    click.echo(reading.callback_list(obj.env(), now, due_only, reveal, fmt))
+    pairs, customers, reveal = reading.callback_list(obj.env(), now, due_only, reveal)
+    click.echo(filled.callback_list(obj.desk(now), pairs, customers, reveal, fmt))
 
 
 @print_.command("digest", help="The overdue digest for mail: a subject line, then what is overdue (and with "
@@ -61,9 +65,9 @@ def callbacks(obj, due_only, now, reveal, fmt):
 @pass_obj
 def digest(obj, now, within):
     from ..operations import reading
+    from ..present import filled
 
-    env = obj.env()
-    pairs = reading.overdue(env, now, within)
+    pairs = reading.overdue(obj.env(), now, within)
     if pairs:
-        click.echo(reading.digest(env, pairs, now))
+        click.echo(filled.digest(obj.desk(now), pairs))
     sys.exit(1 if any(d.overdue for _, d in pairs) else 0)

@@ -54,57 +54,24 @@ def _run(obj, kind: str, fmt: str, output: str | None, as_of: str | None, **chos
     env = obj.env()
     period = reports.period(env, kind, **chosen)
     figures = reports.run(env, kind, period, env.time(as_of) if as_of else None)
-    _emit(env, figures, fmt, output)
+    _emit(env, obj.reader_language(), figures, fmt, output)
 
 
 _ENDINGS = {".html": "html", ".htm": "html", ".csv": "csv", ".json": "json", ".md": "markdown"}
 
 
-def _emit(env, figures, fmt: str | None, output: str | None) -> None:
+def _emit(env, lang: str, figures, fmt: str | None, output: str | None) -> None:
     from pathlib import Path
 
     from ..core.errors import UsageError
-    from ..present import i18n
-    from .render import to_json
+    from ..present.report_formats import report_text
 
     if output and not Path(output).expanduser().parent.is_dir():
         raise UsageError(msg("-o {output}: the folder {folder} does not exist", output=output,
                              folder=str(Path(output).expanduser().parent)))
     fmt = fmt or (_ENDINGS.get(Path(output).suffix.lower()) if output else None) or "table"
-    _ = i18n.words(env.language)
-    office = env.office
-    if fmt == "json":
-        from ..present.report_data import data
-
-        text = to_json(data(figures, office.name)) + "\n"
-    elif fmt == "csv":
-        import csv
-        import io
-
-        from ..present.report_data import csv_rows
-        from ..store.sheet_text import inert
-
-        rows = csv_rows(figures, _)
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: inert(v) for k, v in row.items()} for row in rows)
-        text = buffer.getvalue()
-    else:
-        from ..present import report as document
-
-        doc = document.build(figures, _, office.tz, office.roster, office.name)
-        if fmt == "html":
-            from ..present.report_html import html
-
-            text = html(doc, _, env.language, env.records.root)
-        else:
-            from ..present import report_text
-
-            text = report_text.markdown(doc) if fmt == "markdown" else report_text.text(doc)
+    text = report_text(figures, fmt, lang, env.office, env.records.root)
     if output:
-        from pathlib import Path
-
         from ..core.errors import SvcError
         from ..store.txn import atomic_write
 
@@ -163,7 +130,7 @@ def handover(obj, shift_hours, record_it, to, note, fmt):
     from ..operations import handover as ops
     from ..present import handover as view
     from ..present import i18n
-    from .render import to_json
+    from ..present.output import to_json
 
     env = obj.env()
     if not record_it and (to or note):
@@ -176,4 +143,4 @@ def handover(obj, shift_hours, record_it, to, note, fmt):
         click.echo(to_json(view.data(board, recorded)))
     else:
         office = env.office
-        click.echo(view.text(board, i18n.words(env.language), office.tz, office.roster, recorded), nl=False)
+        click.echo(view.text(board, i18n.words(obj.reader_language()), office.tz, office.roster, recorded), nl=False)

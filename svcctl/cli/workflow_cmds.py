@@ -8,7 +8,7 @@ from ..core.events import commands
 from ..core.message import term
 from . import complete
 from .common import Amount, at_option, examples, format_option, pass_obj
-from .render import to_json
+from ..present.output import to_json
 
 
 def register(cli: click.Group) -> None:

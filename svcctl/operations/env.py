@@ -22,7 +22,6 @@ class Env:
     records_dir: str | None = None
     user: str | None = None
     now_text: str | None = field(default_factory=lambda: os.environ.get("SVCCTL_NOW"))
-    lang: str | None = None  # --lang; else SVCCTL_LANG, else the office's language:, else Chinese
 
     @cached_property
     def records(self) -> Records:
@@ -53,18 +52,6 @@ class Env:
             except UsageError as exc:
                 raise UsageError(msg('SVCCTL_NOW: {message}', message=exc.message)) from None
         return datetime.now(tz).replace(microsecond=0)
-
-    @cached_property
-    def language(self) -> str:
-        """The reader's language: --lang, SVCCTL_LANG, svcctl.yaml's language:, else Chinese."""
-        from ..present.i18n import normalise_language
-
-        for value in (self.lang, os.environ.get("SVCCTL_LANG")):
-            if value:
-                if normalise_language(value) is None:
-                    raise UsageError(msg('unknown language {value!r}: use zh (中文) or en (English)', value=value))
-                return normalise_language(value)
-        return self.office.language  # checked to be one of LANGUAGES when svcctl.yaml was read
 
     def reveal(self, requested: bool) -> bool:
         """Whether to show customers' names and phones in full: asked for, and the acting

@@ -1,5 +1,5 @@
-"""Reading across all tickets: what is overdue, which callbacks to make, and the documents
-made from them (the overdue digest, the printed callback list)."""
+"""Reading across all tickets: what is overdue, which callbacks to make (the overdue digest
+and the printed callback list are made from them in present.filled)."""
 from __future__ import annotations
 
 from .env import Env
@@ -34,25 +34,11 @@ def callbacks(env: Env, now: str | None = None, due_only: bool = False):
     return callback_pairs(views(env, when, in_play=True, statuses={"closed"}), end)
 
 
-def digest(env: Env, pairs, now: str | None = None) -> str:
-    """The mail a cron job sends: subject line first, deadlines grouped by who must act."""
-    from ..present import documents, papers
-
-    office = env.office
-    data = papers.digest(pairs, office.roster, office.tz, _when(env, now), office.name, env.language)
-    return documents.render("digest.txt", data, env.language, env.records.root)
-
-
-def callback_list(env: Env, now: str | None = None, due_only: bool = False, reveal: bool = False,
-                  fmt: str = "text") -> str:
-    """The callbacks to make, each with the questions to ask (000 3.1.4), for printing."""
-    from ..present import documents, papers
-
+def callback_list(env: Env, now: str | None = None, due_only: bool = False, reveal: bool = False):
+    """``(pairs, customers, reveal)``: the callbacks to make, the customer file of each
+    customer called, and whether names and phones may be shown in full."""
     reveal = env.reveal(reveal)
     pairs = callbacks(env, now, due_only)
     records = env.records
     customers = {cid: records.customer(cid) for cid in {v.customer for v, _ in pairs} if cid}
-    office = env.office
-    data = papers.callbacks(pairs, customers, office.roster, office.tz, _when(env, now), office.name,
-                            env.language, reveal)
-    return documents.render(f"callbacks.{'html' if fmt == 'html' else 'txt'}", data, env.language, records.root)
+    return pairs, customers, reveal

@@ -24,3 +24,16 @@ def shown(text: str) -> str:
 def one_line(text: str) -> str:
     """A message as one line: its line breaks written as \\n."""
     return shown(str(text).replace("\r\n", "\n").replace("\n", "\\n").replace("\r", "\\r"))
+
+
+class ShownStream:
+    """A text stream that writes everything through ``shown``."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        return self._stream.write(shown(text) if isinstance(text, str) else text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)

@@ -59,7 +59,7 @@ def data(board, recorded: str | None = None) -> dict:
 
 
 def text(board, _, tz, roster, recorded: str | None = None) -> str:
-    from ..cli.render import table
+    from .output import table
 
     when = lambda t: t.astimezone(tz).strftime("%Y-%m-%d %H:%M") if t else ""  # noqa: E731
     out = [_("Shift handover {now}: the next {hours} hours, to {end}").format(

@@ -23,7 +23,7 @@ from ..core.errors import SvcError, UsageError
 from ..core.message import msg
 from . import sheet_limits
 from .sheet_limits import Limits
-from .sheet_text import inert, restored, starts_formula, writable
+from ..core.sheet_text import inert, restored, starts_formula, writable
 
 SUFFIXES = (".xlsx", ".csv")
 
