@@ -9,9 +9,8 @@ MARKERS = ("msg", "say", "_say")
 
 
 def msgids() -> dict[tuple[str | None, str], str]:
-    """``(context, msgid) -> where`` for every message in the source and every label."""
-    from svcctl.present.labels import LABELS
-
+    """``(context, msgid) -> where`` for every message in the source (labels are the
+    glossary's, not the catalog's)."""
     found: dict[tuple[str | None, str], str] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -23,7 +22,4 @@ def msgids() -> dict[tuple[str | None, str], str]:
             first = node.args[0]
             if name in MARKERS and isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value.strip():
                 found.setdefault((None, first.value), f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
-    for kind, names in LABELS.items():
-        for english in names.values():
-            found.setdefault((kind, english), f"svcctl/present/labels.py ({kind})")
     return found

@@ -47,7 +47,7 @@ def test_repair_work_order_has_the_place_and_what_the_technician_fills_in(office
     tid = dispatched_repair(office)
     out = office.run("workorder", tid).stdout
     for part in ("维修工作单", tid, "报修 渗漏水", "维修部", "周师傅 (zhou)", "3-2-1502", "138****8000", "卫生间渗水",
-                 "2026-11-21 10:00", "使用材料", "用时", "维修人签字", "客户签字"):
+                 "2026-11-21 10:00", "使用材料", "用时", "维修人员签字", "客户签字"):
         assert part in out, part
     assert "陈先生" not in out and "13800138000" not in out
     english = office.run("workorder", tid, "--lang", "en").stdout

@@ -23,7 +23,7 @@ def test_init_creates_a_working_office_with_one_commit(tmp_path):
     assert first == "王主任|init CY: 翠苑物业管理处"
     config = yaml.safe_load((root / "svcctl.yaml").read_text())
     assert config["timezone"] == "Asia/Shanghai"
-    assert config["departments"] == ["维修部", "保洁部", "安护部", "绿化", "工程部"]
+    assert config["departments"] == ["维修部", "保洁部", "安护部", "绿化部", "工程部"]
     assert config["staff"][0] == {"id": "wang", "name": "王主任", "role": "director"}
     assert git(root, "config", "--get", "svcctl.station").strip() == "A"
     assert "merge-driver" in git(root, "config", "--get", "merge.svcctl.driver")
@@ -254,10 +254,10 @@ def test_show_formats(office):
     tid = office.intake("--type", "repair", "--customer", "C-A002", "--summary", "灯坏了")
     text = office.run("show", tid).stdout
     assert text.splitlines()[0] == f"{tid}  repair other  [open]"
-    assert "work order" in text and "timeline:" in text
+    assert "dispatch  due" in text and "timeline:" in text
     chinese = office.run("show", tid, "--lang", "zh").stdout
     assert chinese.splitlines()[0] == f"{tid}  报修 其他  [待处理]"
-    assert "派工" in chinese and "处理记录：" in chinese
+    assert "派单" in chinese and "派工" not in chinese and "处理记录：" in chinese
     assert yaml.safe_load(office.run("show", tid, "--format", "yaml").stdout)["id"] == tid
     assert office.fails("show", "202611-A099").stderr.strip() == "svcctl: no ticket 202611-A099: see 'svcctl list'"
     assert "not a ticket id" in office.fails("show", "nonsense").stderr

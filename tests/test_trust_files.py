@@ -104,7 +104,7 @@ def test_formulas_are_quoted_in_every_csv_the_program_writes(hostile, tmp_path):
 
 def test_a_formula_in_the_office_file_is_quoted_in_the_report_csv(office, tmp_path):
     department = '=HYPERLINK("http://evil.example/","维修部")'
-    edit(office.root / "svcctl.yaml", "  - 绿化\n", f"  - 绿化\n  - '{department}'\n")
+    edit(office.root / "svcctl.yaml", "  - 绿化部\n", f"  - 绿化部\n  - '{department}'\n")
     office.run("commit", "-m", "a department", user="wang")
     tid = office.intake("--type", "repair", "--unit", "3-2-1502", "--summary", "漏水")
     office.run("dispatch", tid, "--to", department)

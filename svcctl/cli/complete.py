@@ -9,7 +9,6 @@ from pathlib import Path
 
 from click.shell_completion import CompletionItem
 
-from ..core import model
 
 
 def items(keys, incomplete: str, helps: dict | None = None) -> list[CompletionItem]:
@@ -39,16 +38,19 @@ def _config(ctx) -> dict:
 
 
 def vocabulary(kind: str):
-    table = {"type": model.TYPES, "grade": model.ALL_GRADES, "category": model.REPAIR_CATEGORIES,
-             "channel": model.CHANNELS, "role": model.ROLES, "method": model.CALLBACK_METHODS}[kind]
+    from ..present import labels
+
+    keys = labels.keys(kind)
 
     def complete(ctx, param, incomplete):
-        return items(table, incomplete, table)
+        return items(keys, incomplete, {k: labels.label(kind, k, "zh") for k in keys})
     return complete
 
 
 def departments(ctx, param, incomplete):
-    names = _config(ctx).get("departments") or model.DEFAULT_DEPARTMENTS
+    from ..present.labels import default_departments
+
+    names = _config(ctx).get("departments") or default_departments()
     return items([d for d in names if isinstance(d, str)], incomplete)
 
 

@@ -98,6 +98,7 @@ class Maps:
 
     headers: dict = field(default_factory=dict)  # field -> header as written in the file
     values: dict = field(default_factory=dict)  # (field, value) -> value svcctl knows
+    words: dict = field(default_factory=dict)  # kind -> {word: key}: the glossary's words, which need no --map
 
 
 def parse_maps(items, fields: dict) -> Maps:
@@ -311,7 +312,7 @@ def choice(maps: Maps, name: str, value, kind: str | None = None) -> str | None:
         return None
     target = mapped(maps, name, raw)
     try:
-        return normalise(kind or name, target)
+        return normalise(kind or name, target, maps.words.get(kind or name))
     except UsageError:
         raise UsageError(msg("unknown {name} {raw!r}: map it, e.g. --map '{name}:{raw}=...' ({values})", name=name, raw=raw, values=', '.join(VOCABULARY[kind or name]))) from None
 
@@ -381,7 +382,7 @@ def ledger_row(number: int, cells: list, columns: dict, maps: Maps, tz: tzinfo, 
     detail = text(get("detail")) or None
     if len(lines) > 1:  # a summary is one line; a longer account belongs in the detail
         detail = "\n".join(filter(None, [summary_text, detail]))
-    ticket_type = choice(maps, "type", get("type")) or (normalise("type", default_type) if default_type else None)
+    ticket_type = choice(maps, "type", get("type")) or (normalise("type", default_type, maps.words.get("type")) if default_type else None)
     if ticket_type is None:
         raise UsageError(msg('no type: fill the type column, or give --type for a ledger of one kind'))
     return LedgerRow(

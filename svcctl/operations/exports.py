@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..core import ledger
 from ..core.errors import Refusal
-from ..core.model import label
+from ..present.labels import namer
 from ..core.ticket import fold
 from ..core.units import mask_phones_in
 from ..core.workflow import senior_names
@@ -18,6 +18,9 @@ from . import customers as customer_ops
 from . import tickets as ticket_ops
 from .env import Env
 from ..core.message import msg
+
+# An exported ledger names types and grades in Chinese, as the paper ledgers it replaces do.
+label = namer("zh")
 
 LIST_JOIN = "、"
 CUSTOMER_COLUMNS = ("id", "name", "phone", "unit", "notes")

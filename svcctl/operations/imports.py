@@ -15,7 +15,7 @@ from pathlib import Path
 from ..core import commit_text, ledger, validate, workflow
 from ..core.errors import Refusal, SvcError, UsageError
 from ..core.intake import ANSWERABLE_AT_ONCE, new_ticket
-from ..core.model import label
+from ..present.labels import input_words, label
 from ..core.ticket import Event, Ticket, fold
 from ..core.units import mask_phone
 from ..store import sheet_limits, sheets, txn
@@ -253,6 +253,7 @@ def _added(before: dict, after: dict) -> str:
 def import_tickets(env: Env, path, *, encoding=None, maps=(), sheet=None, skip_bad=False, dry_run=False,
                    default_type=None, max_rows=None, progress=quiet) -> Outcome:
     mapping = ledger.parse_maps(maps, ledger.TICKET_FIELDS)
+    mapping.words = {kind: input_words(kind) for kind in ledger.VOCABULARY}
     table, columns, rows = _table(path, encoding, sheet, ledger.TICKET_FIELDS, mapping, ledger.TICKET_REQUIRED,
                                   _limits(env, max_rows))
     if not {"unit", "customer"} & set(columns) and "room" not in columns:
@@ -326,7 +327,7 @@ def _ticket(env: Env, ctx: workflow.Context, index: customer_ops.Index, row: led
                                                       appointment_at=appointment, emergency=row.emergency))
     if row.closed or row.result:
         if row.closed is None and row.type not in ANSWERABLE_AT_ONCE and f"{row.type}.{row.grade}" not in ANSWERABLE_AT_ONCE:
-            raise UsageError(msg('a result but no close time: a {value} is closed when the work was done', value=label('type', row.type)))
+            raise UsageError(msg('a result but no close time: a {value} is closed when the work was done', value=label('type', row.type, 'zh')))
         if row.result is None:
             raise UsageError(msg('a close time but no result: say what was done'))
         at = _at(row.closed, ticket) if row.closed else ticket.received_at

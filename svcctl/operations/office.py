@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .. import merge_driver, vcs
 from ..core import model, validate
+from ..present import labels
 from ..core.errors import Refusal, UsageError
 from ..core.workflow import Actor, senior_names
 from ..store import txn, yamlio
@@ -65,7 +66,7 @@ def init(folder: str, *, office_name: str, office_code: str, director_id: str, d
         "office": {"name": office_name.strip(), "code": office_code.strip()},
         "timezone": timezone,
         "language": language,
-        "departments": list(model.DEFAULT_DEPARTMENTS),
+        "departments": labels.default_departments(),
         "staff": [{"id": director_id, "name": director_name.strip() or director_id, "role": "director"}],
         "stations": {station: "first PC"},
         "policy": {"complaint_scheme": "standard", "deadlines": {}},
@@ -143,7 +144,7 @@ def _update_config(env: Env, actor, message: str, mutate) -> dict:
 def staff_add(env: Env, staff_id: str, name: str, role: str, department: str | None = None,
               email: str | None = None) -> dict:
     check_staff_id(staff_id)
-    role = model.normalise("role", role)
+    role = labels.parse("role", role)
     actor = env.actor()
     office = env.office
     # The committed roster decides, as for a new station: a role typed into svcctl.yaml by
@@ -153,7 +154,7 @@ def staff_add(env: Env, staff_id: str, name: str, role: str, department: str | N
     if staff_id in office.roster:
         raise Refusal(msg('staff id {staff_id!r} is already on the roster ({name})', staff_id=staff_id, name=office.roster[staff_id].name))
     if department is not None:
-        department = model.department(department, office.departments)
+        department = labels.office_department(department, office.departments)
     if not (name or "").strip():
         raise UsageError(msg("give the staff member's --name"))
     problem = validate.author_problem(name.strip(), email)
@@ -164,14 +165,14 @@ def staff_add(env: Env, staff_id: str, name: str, role: str, department: str | N
         member["department"] = department
     if email:
         member["email"] = email
-    _update_config(env, actor, f"staff add {staff_id} ({model.label('role', role)})",
+    _update_config(env, actor, f"staff add {staff_id} ({labels.label('role', role, 'zh')})",
                    lambda c: c.setdefault("staff", []).append(member))
     return member
 
 
 def staff_rows(env: Env) -> list[dict]:
     return [
-        {"id": s["id"], "name": s["name"], "role": s["role"], "role_zh": model.label("role", s["role"]),
+        {"id": s["id"], "name": s["name"], "role": s["role"], "role_zh": labels.label("role", s["role"], "zh"),
          "department": s.get("department") or ""}
         for s in env.office.config.get("staff") or ()
     ]

@@ -4,14 +4,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from .. import vcs
-from ..core import model, workflow
-from ..core.errors import NotFound, Refusal, UsageError
+from ..core import workflow
+from ..present import labels
+from ..core.errors import BrokenTemplate, NotFound, Refusal, UsageError
 from ..core.events import KINDS, commands
 from ..core.intake import new_ticket
 from ..core.ticket import STATUS_GROUPS, Ticket
-from ..core.view import TicketView, brief, live
+from ..core.view import brief, live
 from ..core.timeutil import short
-from ..core.units import canonical_unit, find_unit, mask_phones_in, same_unit
+from ..core.units import canonical_unit, find_unit, same_unit
 from ..store import txn
 from ..store.records import canonical_customer_id, ticket_rel
 from . import customers as customer_ops
@@ -22,14 +23,13 @@ from ..core.message import msg, term
 def record_intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=None, at=None,
                   customer_id=None, unit=None, new_name=None, new_phones=(), grade=None, category=None,
                   emergency=False, appointment=None, due=None, answer=None, force=False) -> Ticket:
-    """File a request as a new ticket, one commit. Its confirmation is filled in by the
-    caller afterwards (``present.filled.confirmation``), outside the office lock: an office's
-    template is untrusted and may take its whole time limit, while every other command on
-    this PC waits."""
-    ticket_type = model.normalise("type", ticket_type)
-    channel = model.normalise("channel", channel)
-    grade = model.normalise("grade", grade) if grade else None
-    category = model.normalise("category", category) if category else None
+    """File a request as a new ticket, one commit. Its confirmation is filled in afterwards
+    (``spoken_confirmation``), outside the office lock: an office's template is untrusted
+    and may take its whole time limit, while every other command on this PC waits."""
+    ticket_type = labels.parse("type", ticket_type)
+    channel = labels.parse("channel", channel)
+    grade = labels.parse("grade", grade) if grade else None
+    category = labels.parse("category", category) if category else None
     unit = canonical_unit(unit) if unit else None
     received = env.time(at)
     appointment_at = env.time(appointment) if appointment else None
@@ -83,10 +83,16 @@ def record_intake(env: Env, *, ticket_type: str, channel: str, summary: str, det
         if requested_by is not None and not any(
                 r.customer_date for r in env.office.policy.rules_for(ticket_type, grade, category, emergency)):
             raise UsageError(msg('--due replaces the resolve deadline, and a {ticket_type} has none here', ticket_type=term('type', ticket_type)))
-        change.message = f"intake {ticket_id} {model.label('type', ticket_type)} {unit}: {_one_line(ticket.h('summary'))}"
+        change.message = f"intake {ticket_id} {labels.label('type', ticket_type, 'zh')} {unit}: {_one_line(ticket.h('summary'))}"
         change.write(ticket_rel(ticket_id), records.checked_text("ticket", ticket.to_record(), ticket_id))
         records.commit(change, env.author(actor), {"Svcctl-Ticket": ticket_id, "Svcctl-Op": "intake"})
     return ticket
+
+
+def intake(env: Env, **request) -> tuple[Ticket, str]:
+    """Record the request (``record_intake``) and say the confirmation for it."""
+    ticket = record_intake(env, **request)
+    return ticket, spoken_confirmation(env, ticket)[0]
 
 
 DUPLICATE_WINDOW = timedelta(hours=1)
@@ -111,6 +117,20 @@ def _likely_repeat(env: Env, customer_id: str, kind: tuple, summary: str, receiv
     return None
 
 
+def spoken_confirmation(env: Env, ticket: Ticket) -> tuple[str, BrokenTemplate | None]:
+    """The standard sentence read to the customer after intake (rules §11), one for each
+    kind of intake, from the office's template in the reader's language; svcctl's own
+    sentence when the office's template fails, with why it failed: the ticket is already
+    recorded, and the clerk must still have something to read out."""
+    from ..present import documents, papers
+
+    data = papers.confirmation(env.view(ticket), env.office.tz, env.now, env.office.name, env.language)
+    try:
+        return documents.render("confirmation.txt", data, env.language, env.records.root), None
+    except BrokenTemplate as refused:
+        return documents.render("confirmation.txt", data, env.language), refused
+
+
 def _end_of_day_if_date(env: Env, text: str) -> datetime:
     """"By the 25th" means by the end of the 25th, not its first minute."""
     when = env.time(text)
@@ -124,6 +144,11 @@ def act(env: Env, verb: str, ticket_id: str, at: str | None = None, **options) -
     kind of event (core.events) whose command this is."""
     if verb not in commands():
         raise UsageError(msg('unknown workflow step {verb!r}', verb=verb))
+    # core knows departments and callback methods by their keys; a person may type a name
+    if options.get("department"):
+        options["department"] = labels.office_department(options["department"], env.office.departments)
+    if options.get("method"):
+        options["method"] = labels.parse("method", options["method"])
     actor = env.actor()
     records = env.records
     with records.lock():
@@ -139,25 +164,31 @@ def act(env: Env, verb: str, ticket_id: str, at: str | None = None, **options) -
 
 def _describe(verb: str, ticket: Ticket, event) -> str:
     detail = KINDS[event.kind].subject(event)
-    head = f"{verb} {ticket.id} {model.label('type', ticket.type)} {ticket.h('unit')}"
+    head = f"{verb} {ticket.id} {labels.label('type', ticket.type, 'zh')} {ticket.h('unit')}"
     return f"{head}: {_one_line(detail)}" if detail else head
 
 
 def _one_line(text, limit: int = 60) -> str:
     """Free text fit for a commit subject: one line, short, and phone numbers masked, since
     ``git log`` is read by more people than the customer file is."""
-    text = mask_phones_in(" ".join(str(text).split()))
+    from ..present import privacy
+
+    text = privacy.text(" ".join(str(text).split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def work_order(env: Env, ticket_id: str, reveal: bool = False) -> tuple[TicketView, dict | None, bool]:
-    """What the 维修工作单 of a dispatched ticket is made from: its view, its customer, and
-    whether names and phones may be shown in full."""
+def work_order(env: Env, ticket_id: str, reveal: bool = False, fmt: str = "text") -> str:
+    """The 维修工作单 for the technician, through the privacy step (a complainant is never named)."""
+    from ..present import documents, papers
+
     reveal = env.reveal(reveal)
     view = env.view(env.records.ticket(ticket_id))
     if view.state.department is None:
         raise Refusal(msg("{id} has not been dispatched: 'svcctl dispatch {id} --to DEPT' first", id=view.id))
-    return view, env.records.customer(view.customer), reveal
+    office = env.office
+    data = papers.work_order(view, env.records.customer(view.customer), office.roster, office.tz, env.now,
+                             office.name, env.language, reveal)
+    return documents.render(f"workorder.{'html' if fmt == 'html' else 'txt'}", data, env.language, env.records.root)
 
 
 def views(env: Env, when: datetime | None = None, *, in_play: bool = False, statuses=None, due_by=None) -> list:
@@ -175,7 +206,7 @@ def views(env: Env, when: datetime | None = None, *, in_play: bool = False, stat
 def select(env: Env, *, status=None, ticket_type=None, unit=None, customer=None, staff=None,
            since=None, until=None) -> list:
     """Views of the tickets that pass every filter given."""
-    types = {model.normalise("type", t) for t in ticket_type} if ticket_type else None
+    types = {labels.parse("type", t) for t in ticket_type} if ticket_type else None
     unit_q = canonical_unit(unit) if unit else None
     customer_q = canonical_customer_id(customer) if customer else None
     since_t = env.time(since) if since else None

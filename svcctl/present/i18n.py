@@ -97,11 +97,21 @@ def translator(lang: str) -> Catalog:
     return Catalog(parse_po(catalog_text(lang)))
 
 
+class Words:
+    """The ``_`` of a language: ``_('Due')`` is '到期' in Chinese, 'Due' in English. It knows
+    its language, so that the reports name keys from the glossary in the same one."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self._translate = translator(lang).gettext
+
+    def __call__(self, text):
+        return self._translate(text) if text else text
+
+
 @lru_cache(maxsize=None)
-def words(lang: str):
-    """The ``_`` of a language: ``_('Due')`` is '到期' in Chinese, 'Due' in English."""
-    translate = translator(lang).gettext
-    return lambda text: translate(text) if text else text
+def words(lang: str) -> Words:
+    return Words(lang)
 
 
 def localise(text, lang: str):

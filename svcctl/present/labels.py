@@ -1,13 +1,10 @@
 """Names of the stable keys (a status, a deadline, a request type) in the reader's language.
 
-Two forms live here: ``label(kind, key, lang)`` for listings, documents and messages (the
-kind is the gettext context), and the functions at the end, which take a ``_`` and serve
-the reports and the shift handover.
-
-Records, JSON and CSV keep the keys; tables, documents and messages name them. The English
-name is the msgid, the kind is its gettext context (``closed`` is a status here and would be
-a different word as an event), and the Chinese name comes from the catalog. The same names,
-in either language, are accepted as input (``--status 待回访``).
+Every name comes from the glossary (glossary.py): ``label(kind, key, lang)`` for listings,
+documents and messages, and the functions at the end, which take a ``_`` and serve the
+reports and the shift handover. Records, JSON and CSV keep the keys; tables, documents and
+messages name them. The same names, in either language, and the glossary's other words for
+a key are accepted as input (``--status 待回访``, ``--type 报修单``).
 """
 from __future__ import annotations
 
@@ -16,48 +13,13 @@ from typing import TYPE_CHECKING
 
 from ..core.errors import UsageError
 from ..core.message import msg, term
+from .glossary import GLOSSARY
 
 if TYPE_CHECKING:  # named in annotations only: decimal is loaded where fees are read
     from decimal import Decimal
 
-LABELS: dict[str, dict[str, str]] = {
-    "type": {"consultation": "consultation", "query": "query", "complaint": "complaint", "repair": "repair",
-             "suggestion": "suggestion", "appointment": "appointment", "paid": "paid service"},
-    "grade": {"simple": "simple", "general": "general", "complex": "complex",
-              "minor": "minor", "important": "important", "major": "major"},
-    "category": {"safety": "safety facility", "leak": "leak", "other": "other"},
-    "channel": {"phone": "phone call", "visit": "visit", "letter": "letter", "online": "online"},
-    "role": {"agent": "agent", "supervisor": "supervisor", "director": "director"},
-    "method": {"phone": "by phone", "visit": "home visit"},
-    "status": {"open": "open", "dispatched": "dispatched", "paused": "paused", "closed": "awaiting callback",
-               "done": "done", "cancelled": "cancelled", "active": "active"},
-    "state": {"met": "met", "late": "late", "pending": "pending", "warned": "target passed",
-              "missed": "missed", "paused": "paused"},
-    "level": {"target": "target", "limit": "limit"},
-    "deadline": {"reply": "reply", "first_reply": "first reply", "answer": "clear answer", "dispatch": "work order",
-                 "arrival": "on site", "escalate": "escalation", "forward": "forward to director",
-                 "appointment": "appointment", "resolve": "resolution", "resolve_limit": "resolution limit",
-                 "rework": "rework", "callback": "callback"},
-    "event": {"intake": "intake", "dispatch": "dispatch", "arrive": "arrival", "reply": "reply",
-              "escalate": "escalation", "pause": "pause", "resume": "resume", "close": "close",
-              "callback": "callback", "reopen": "reopen", "cancel": "cancel", "note": "note"},
-    "verb": {"intake": "taken in again", "dispatch": "dispatched", "arrive": "marked arrived", "reply": "replied to",
-             "escalate": "escalated", "pause": "paused", "resume": "resumed", "close": "closed",
-             "callback": "called back", "reopen": "reopened", "cancel": "cancelled", "note": "noted"},
-    "start": {"intake": "intake", "close": "close", "leak_test": "leak test", "reopen": "reopen",
-              "appointment": "appointment time", "emergency": "emergency"},
-    "scheme": {"standard": "standard (simple/general/complex)", "alternative": "alternative (minor/important/major)"},
-    "format": {"table": "table", "json": "json", "csv": "csv", "text": "text", "yaml": "yaml", "html": "html",
-               "markdown": "markdown"},
-    "option": {"type": "type", "grade": "grade", "category": "category", "channel": "channel", "role": "role",
-               "method": "method", "status": "status", "format": "format", "department": "department"},
-    "field": {"summary": "summary", "detail": "detail", "note": "note", "result": "result", "reason": "reason",
-              "to": "to", "assignee": "technician", "appointment_at": "visit", "emergency": "emergency",
-              "fee": "fee", "receipt": "receipt", "signed": "signed", "leak_test_at": "leak test",
-              "temporary": "temporary measure", "method": "method", "satisfaction": "satisfaction",
-              "unresolved": "unresolved", "within": "within", "answer": "answer", "due": "due",
-              "requested_by": "asked for"},
-}
+# The word for a missing value (no grade, no department): a name, never a choice.
+NONE = "none"
 
 
 def label(kind: str, key, lang: str) -> str:
@@ -69,12 +31,10 @@ def label(kind: str, key, lang: str) -> str:
 
 @lru_cache(maxsize=4096)  # a listing names the same few keys on every row
 def _label(kind: str, key: str, lang: str) -> str:
-    from .i18n import translator
-
-    english = LABELS.get(kind, {}).get(key)
-    if english is None:
+    entry = GLOSSARY.get(kind, {}).get(key)
+    if entry is None:
         return key
-    return translator(lang).pgettext(kind, english)
+    return entry.get(lang) or entry["en"]
 
 
 def namer(lang: str):
@@ -82,82 +42,105 @@ def namer(lang: str):
     return lambda kind, key: label(kind, key, lang)
 
 
-def choices(kind: str, keys=None) -> str:
+def keys(kind: str) -> tuple:
+    """The keys of a kind a person may choose (not the name of a missing value)."""
+    return tuple(k for k in GLOSSARY[kind] if k != NONE)
+
+
+def choices(kind: str, keys_=None) -> str:
     """``open (待处理), closed (待回访), …``: the keys with their Chinese names, for messages."""
-    named = {k: label(kind, k, "zh") for k in (keys or LABELS[kind])}
+    named = {k: label(kind, k, "zh") for k in (keys_ or keys(kind))}
     return ", ".join(f"{k} ({zh})" if zh != k else k for k, zh in named.items())
 
 
-def parse(kind: str, value: str, keys=None) -> str:
-    """The key a person meant: the key itself, or its name in either language."""
-    keys = tuple(keys or LABELS[kind])
+@lru_cache(maxsize=None)
+def input_words(kind: str) -> dict[str, str]:
+    """Every word accepted for a key of ``kind`` (its names in either language and its
+    ``also`` words) -> the key."""
+    words: dict[str, str] = {}
+    for key in keys(kind):
+        entry = GLOSSARY[kind][key]
+        for word in (key, entry["en"], entry["zh"], *entry.get("also", ())):
+            words.setdefault(word, key)
+            words.setdefault(word.lower(), key)
+    return words
+
+
+def parse(kind: str, value: str, keys_=None) -> str:
+    """The key a person meant: the key itself, its name in either language, or another word
+    the glossary accepts for it."""
+    allowed = tuple(keys_ or keys(kind))
     text = (value or "").strip()
-    for key in keys:
-        names = {key, label(kind, key, "en"), label(kind, key, "zh")}
-        if text in names or text.lower() in names:
-            return key
+    key = input_words(kind).get(text, input_words(kind).get(text.lower()))
+    if key in allowed:
+        return key
     raise UsageError(msg("unknown {kind} {value!r}: use one of {allowed}", kind=term("option", kind), value=value,
-                         allowed=choices(kind, keys)))
+                         allowed=choices(kind, allowed)))
+
+
+def default_departments() -> list[str]:
+    """The departments a new office starts with (rules §4), by their Chinese names."""
+    return [label("department", key, "zh") for key in keys("department")]
+
+
+def office_department(value: str, departments) -> str:
+    """The office department a person meant: its name as configured, or the English name or
+    another name (保安部) of one of the usual departments."""
+    text = (value or "").strip()
+    if text in departments:
+        return text
+    key = input_words("department").get(text, input_words("department").get(text.lower()))
+    if key is not None:
+        entry = GLOSSARY["department"][key]
+        for name in (entry["zh"], *entry.get("also", ())):
+            if name in departments:
+                return name
+    english = {}
+    for key in keys("department"):
+        entry = GLOSSARY["department"][key]
+        for name in (entry["zh"], *entry.get("also", ())):
+            english.setdefault(name, key)
+    allowed = ", ".join(f"{d} ({english[d]})" if d in english else d for d in departments)
+    raise UsageError(msg('unknown department {department!r}: use one of {departments}', department=value,
+                         departments=allowed))
 
 
 # -- the names reports and the shift handover use (each function takes the ``_`` of i18n.words)
 
-# Written out as literals so that the catalog's msgids can be found in the source.
-DEADLINES = {
-    "reply": "reply", "first_reply": "first reply", "dispatch": "dispatch", "arrival": "arrival",
-    "escalate": "escalate", "forward": "forward", "answer": "answer", "appointment": "appointment",
-    "resolve": "resolve", "resolve_limit": "resolve limit", "rework": "rework", "callback": "callback",
-}
-TYPES = {
-    "consultation": "consultation", "query": "query", "complaint": "complaint", "repair": "repair",
-    "suggestion": "suggestion", "appointment": "appointment booking", "paid": "paid service",
-}
-GRADES = {
-    "simple": "simple complaint", "general": "general complaint", "complex": "complex complaint",
-    "minor": "minor complaint", "important": "important complaint", "major": "major complaint",
-}
-CATEGORIES = {"safety": "safety facility", "leak": "leak", "other": "other repair"}
-CHANNELS = {"phone": "phone", "visit": "visit", "letter": "letter", "online": "online"}
-STATUSES = {
-    "open": "open", "dispatched": "dispatched", "paused": "paused", "closed": "awaiting callback",
-    "done": "done", "cancelled": "cancelled",
-}
-STATES = {"met": "met", "late": "late", "pending": "pending", "warned": "warned", "missed": "missed",
-          "paused": "paused"}
-NO_DEPARTMENT = "service centre"
-NONE_RECORDED = "not recorded"
+def _lang(_) -> str:
+    return getattr(_, "lang", "en")
 
 
 def deadline(_, key: str) -> str:
-    return _(DEADLINES.get(key, key))
+    return label("deadline", key, _lang(_))
 
 
 def ticket_type(_, key: str) -> str:
-    return _(TYPES.get(key, key))
+    return label("type", key, _lang(_))
 
 
 def grade(_, key: str | None) -> str:
-    return _(GRADES.get(key, key)) if key else _(NONE_RECORDED)
+    return label("grade", key or NONE, _lang(_))
 
 
 def category(_, key: str | None) -> str:
-    return _(CATEGORIES.get(key, key)) if key else _(NONE_RECORDED)
+    return label("category", key or NONE, _lang(_))
 
 
 def channel(_, key: str) -> str:
-    return _(CHANNELS.get(key, key))
+    return label("channel", key, _lang(_))
 
 
 def status(_, key: str) -> str:
-    return _(STATUSES.get(key, key))
+    return label("status", key, _lang(_))
 
 
 def state(_, key: str) -> str:
-    return _(STATES.get(key, key))
+    return label("state", key, _lang(_))
 
 
 def department(_, name: str | None) -> str:
-    return name if name else _(NO_DEPARTMENT)
+    return name if name else label("department", NONE, _lang(_))
 
 
 def staff(roster: dict, staff_id: str | None) -> str:

@@ -5,7 +5,7 @@ the contract carries (``late_by``, ``left``, ``action``) are rendered here from 
 """
 from __future__ import annotations
 
-from ..core import model
+from .labels import label
 from ..core.deadlines import Deadline
 from ..core.timeutil import iso
 from ..core.view import TicketView
@@ -27,7 +27,7 @@ def ticket(view: TicketView, reveal: bool = False) -> dict:
     record = privacy.record(record, reveal)
     return {
         **{k: record.get(k) for k in ("id", "type", "grade", "category")},
-        "type_zh": model.label("type", view.type),
+        "type_zh": label("type", view.type, "zh"),
         "emergency": view.emergency,
         **{k: record.get(k) for k in ("channel", "customer", "unit", "summary", "detail", "received_at",
                                       "first_responder", "appointment_at", "requested_by")},
@@ -44,7 +44,7 @@ def listing(view: TicketView) -> dict:
     """One line of ``svcctl list``: no names or phones (rules §7)."""
     nxt = view.next_deadline
     return {
-        "id": view.id, "type": view.type, "type_zh": model.label("type", view.type),
+        "id": view.id, "type": view.type, "type_zh": label("type", view.type, "zh"),
         "grade": view.grade, "status": view.status, "unit": view.unit,
         "customer": view.customer, "summary": privacy.text(view.summary),
         "received_at": iso(view.received_at), "owner": view.state.owner, "department": view.state.department,
@@ -56,7 +56,7 @@ def listing(view: TicketView) -> dict:
 def due(view: TicketView, d: Deadline) -> dict:
     """One deadline of one ticket, as ``overdue`` and ``callbacks`` list it."""
     return {
-        "ticket": view.id, "type": view.type, "type_zh": model.label("type", view.type),
+        "ticket": view.id, "type": view.type, "type_zh": label("type", view.type, "zh"),
         "grade": view.grade, "unit": view.unit, "summary": privacy.text(view.summary),
         "deadline": d.name, "level": d.level, "state": d.state, "due": iso(d.due),
         "late_by": words.minutes(d.minutes_late) if d.overdue else "", "minutes_late": d.minutes_late,
