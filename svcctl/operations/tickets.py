@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 from .. import vcs
 from ..core import workflow
 from ..present import labels
-from ..core.errors import BrokenTemplate, NotFound, Refusal, UsageError
+from ..core.errors import NotFound, Refusal, UsageError
 from ..core.events import KINDS, commands
 from ..core.intake import new_ticket
 from ..core.ticket import STATUS_GROUPS, Ticket
-from ..core.view import brief, live
+from ..core.view import TicketView, brief, live
 from ..core.timeutil import short
-from ..core.units import canonical_unit, find_unit, same_unit
+from ..core.units import canonical_unit, find_unit, mask_phones_in, same_unit
 from ..store import txn
 from ..store.records import canonical_customer_id, ticket_rel
 from . import customers as customer_ops
@@ -23,9 +23,10 @@ from ..core.message import msg, term
 def record_intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=None, at=None,
                   customer_id=None, unit=None, new_name=None, new_phones=(), grade=None, category=None,
                   emergency=False, appointment=None, due=None, answer=None, force=False) -> Ticket:
-    """File a request as a new ticket, one commit. Its confirmation is filled in afterwards
-    (``spoken_confirmation``), outside the office lock: an office's template is untrusted
-    and may take its whole time limit, while every other command on this PC waits."""
+    """File a request as a new ticket, one commit. Its confirmation is filled in by the
+    caller afterwards (``present.filled.confirmation``), outside the office lock: an office's
+    template is untrusted and may take its whole time limit, while every other command on
+    this PC waits."""
     ticket_type = labels.parse("type", ticket_type)
     channel = labels.parse("channel", channel)
     grade = labels.parse("grade", grade) if grade else None
@@ -89,12 +90,6 @@ def record_intake(env: Env, *, ticket_type: str, channel: str, summary: str, det
     return ticket
 
 
-def intake(env: Env, **request) -> tuple[Ticket, str]:
-    """Record the request (``record_intake``) and say the confirmation for it."""
-    ticket = record_intake(env, **request)
-    return ticket, spoken_confirmation(env, ticket)[0]
-
-
 DUPLICATE_WINDOW = timedelta(hours=1)
 
 
@@ -115,20 +110,6 @@ def _likely_repeat(env: Env, customer_id: str, kind: tuple, summary: str, receiv
                 and abs(ticket.received_at - received) <= DUPLICATE_WINDOW):
             return ticket
     return None
-
-
-def spoken_confirmation(env: Env, ticket: Ticket) -> tuple[str, BrokenTemplate | None]:
-    """The standard sentence read to the customer after intake (rules §11), one for each
-    kind of intake, from the office's template in the reader's language; svcctl's own
-    sentence when the office's template fails, with why it failed: the ticket is already
-    recorded, and the clerk must still have something to read out."""
-    from ..present import documents, papers
-
-    data = papers.confirmation(env.view(ticket), env.office.tz, env.now, env.office.name, env.language)
-    try:
-        return documents.render("confirmation.txt", data, env.language, env.records.root), None
-    except BrokenTemplate as refused:
-        return documents.render("confirmation.txt", data, env.language), refused
 
 
 def _end_of_day_if_date(env: Env, text: str) -> datetime:
@@ -171,24 +152,18 @@ def _describe(verb: str, ticket: Ticket, event) -> str:
 def _one_line(text, limit: int = 60) -> str:
     """Free text fit for a commit subject: one line, short, and phone numbers masked, since
     ``git log`` is read by more people than the customer file is."""
-    from ..present import privacy
-
-    text = privacy.text(" ".join(str(text).split()))
+    text = mask_phones_in(" ".join(str(text).split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def work_order(env: Env, ticket_id: str, reveal: bool = False, fmt: str = "text") -> str:
-    """The 维修工作单 for the technician, through the privacy step (a complainant is never named)."""
-    from ..present import documents, papers
-
+def work_order(env: Env, ticket_id: str, reveal: bool = False) -> tuple[TicketView, dict | None, bool]:
+    """What the 维修工作单 of a dispatched ticket is made from: its view, its customer, and
+    whether names and phones may be shown in full."""
     reveal = env.reveal(reveal)
     view = env.view(env.records.ticket(ticket_id))
     if view.state.department is None:
         raise Refusal(msg("{id} has not been dispatched: 'svcctl dispatch {id} --to DEPT' first", id=view.id))
-    office = env.office
-    data = papers.work_order(view, env.records.customer(view.customer), office.roster, office.tz, env.now,
-                             office.name, env.language, reveal)
-    return documents.render(f"workorder.{'html' if fmt == 'html' else 'txt'}", data, env.language, env.records.root)
+    return view, env.records.customer(view.customer), reveal
 
 
 def views(env: Env, when: datetime | None = None, *, in_play: bool = False, statuses=None, due_by=None) -> list:
