@@ -17,7 +17,7 @@ OFFICE_LANG = None  # the office's own language: Chinese
 # core/ modules that still read Chinese input text: spreadsheet headers (ledger), written
 # units and durations, dates, and the rulebook citations of the default policy. They hold no
 # name svcctl shows. The event kinds (events/) are being restructured and quote a Chinese
-# term in a few messages. Each must still have some, so that the list shrinks as they go.
+# term in a few messages. Anything else in core/ is keys and English only.
 STILL_READING_CHINESE = {"ledger.py", "units.py", "policy.py", "timeutil.py", "calendar.py", "intake.py",
                          "ticket.py", "events"}
 
