@@ -7,9 +7,8 @@ import click
 
 from ..core.ticket import STATUS_GROUPS, STATUSES
 from . import complete
-from .common import Named, at_option, echo, emit, examples, format_option, names, pass_obj, reveal_option
-from ..present.escapes import one_line
-from ..present.output import rendered, to_json
+from .common import Named, at_option, examples, format_option, names, pass_obj, reveal_option
+from .render import echo, emit, one_line, rendered, to_json
 
 STATUS_CHOICES = STATUSES + tuple(STATUS_GROUPS)
 
@@ -24,12 +23,13 @@ def register(cli: click.Group) -> None:
 
 
 @click.command(help="Record a request of any type. Prints the new id on the first line, then the "
-               "confirmation sentence to read to the customer (rules §11). The customer is named by "
+               "confirmation sentence to read to the customer (rules §11); --format id prints the id alone, "
+               "for a script. The customer is named by "
                "--customer, found by --unit, or created from --name/--phone/--unit." + examples(
                    "svcctl intake --type complaint --grade general --unit 3-2-1502 --summary 电梯噪音",
                    "svcctl intake --type repair --category leak --customer C-A001 --summary 卫生间渗水",
                    "svcctl intake --type consultation --unit 3-2-1502 --summary 物业费标准 --answer 已告知",
-                   "svcctl intake --type appointment --unit 3-2-1502 --appointment '2026-11-25 14:00' --summary 上门量房",
+                   "svcctl intake --type appointment --unit 3-2-1502 --appointment '2026-11-25 14:00' --summary 上门量房 --at '2026-11-20 09:30'",
                    "svcctl intake --type query --name 陈先生 --phone 13800138000 --unit 5-1-301 --summary 查询水费 --at '2026-11-20 09:30'"))
 @click.option("--type", "ticket_type", required=True, shell_complete=complete.vocabulary("type"),
               help="consultation 咨询, query 查询, complaint 投诉, repair 报修, suggestion 建议, appointment 预约, paid 有偿服务.")
@@ -52,12 +52,12 @@ def register(cli: click.Group) -> None:
 @click.option("--force", is_flag=True, help="File it even if it repeats a ticket of the same customer, type and "
               "summary from the last hour (asked on a terminal), or the new customer's phone or unit is on file.")
 @at_option
-@format_option(choices=("text", "json"), default="text")
+@format_option(choices=("text", "json", "id"), default="text")
 @pass_obj
 def intake(obj, fmt, at, **options):
     from ..core.message import msg
     from ..operations import tickets
-    from ..present import filled, rows
+    from ..present import rows
 
     env = obj.env()
     try:
@@ -67,13 +67,15 @@ def intake(obj, fmt, at, **options):
                                                        err=True):
             raise
         ticket = tickets.record_intake(env, at=at, **{**options, "force": True})
-    sentence, refused = filled.confirmation(obj.desk(), env.view(ticket))
+    sentence, refused = tickets.spoken_confirmation(env, ticket)
     if refused is not None:  # the ticket is recorded: the clerk reads svcctl's own sentence instead
         click.echo("svcctl: " + one_line(obj.localise(msg(
             "warning: {refusal}; {id} is recorded and svcctl's own confirmation is shown",
             refusal=refused.message, id=ticket.id))), err=True)
     if fmt == "json":
         click.echo(to_json({**rows.ticket(env.view(ticket)), "confirmation": sentence}))
+    elif fmt == "id":
+        click.echo(ticket.id)
     else:
         click.echo(ticket.id)
         click.echo(sentence)
@@ -97,7 +99,7 @@ def show(obj, ticket_id, now, reveal, fmt):
         click.echo(yamlio.dump(ticket.to_record()), nl=False)
         return
     data = rows.ticket(env.view(ticket, env.time(now) if now else None), reveal)
-    click.echo(to_json(data) if fmt == "json" else ticket_text.render(data, obj.reader_language()))
+    click.echo(to_json(data) if fmt == "json" else ticket_text.render(data, env.language))
 
 
 @click.command("list", help="List tickets, newest first, filtered by status, type, unit, customer, "
@@ -125,7 +127,7 @@ def list_(obj, status, ticket_type, unit, customer, staff, since, until, fmt):
         found = tickets.select(env, status=status, ticket_type=ticket_type, unit=unit, customer=customer,
                                staff=staff, since=since, until=until)
         listed = sorted((rows.listing(v) for v in found), key=lambda r: r["received_at"], reverse=True)
-        return rendered(listed, fmt, tables.LIST, obj.reader_language(), empty=obj.say("no tickets match"))
+        return rendered(listed, fmt, tables.LIST, env.language, empty=obj.say("no tickets match"))
 
     echo(env.records.read_ahead(listing))
 
@@ -140,7 +142,7 @@ def log(obj, ticket_id, fmt):
     from ..present import tables
 
     env = obj.env()
-    emit(tickets.history(env, ticket_id), fmt, tables.LOG, obj.reader_language())
+    emit(tickets.history(env, ticket_id), fmt, tables.LOG, env.language)
 
 
 @click.command(help="Print the work order (维修工作单) of a dispatched ticket for the technician; the same as "
@@ -152,10 +154,8 @@ def log(obj, ticket_id, fmt):
 @pass_obj
 def workorder(obj, ticket_id, reveal, fmt):
     from ..operations import tickets
-    from ..present import filled
 
-    view, customer, reveal = tickets.work_order(obj.env(), ticket_id, reveal)
-    click.echo(filled.work_order(obj.desk(), view, customer, reveal, fmt))
+    click.echo(tickets.work_order(obj.env(), ticket_id, reveal, fmt))
 
 
 @click.command(help="List missed deadlines and passed targets across all tickets (and with --within, "
@@ -174,16 +174,16 @@ def overdue(obj, now, within, digest, fmt):
     env = obj.env()
     env.records.start_index()  # its file walk runs while the rest is loaded
     from ..operations import reading
-    from ..present import filled, tables
     from ..present import rows as present
+    from ..present import tables
 
     def listing():
         pairs = reading.overdue(env, now, within)
         late = any(d.overdue for _, d in pairs)
         if digest:
-            return (filled.digest(obj.desk(now), pairs) + "\n" if pairs else None), late
+            return (reading.digest(env, pairs, now) + "\n" if pairs else None), late
         found = [present.due(v, d) for v, d in pairs]
-        return (rendered(found, fmt, tables.OVERDUE, obj.reader_language()) if found or fmt == "json" else None), late
+        return (rendered(found, fmt, tables.OVERDUE, env.language) if found or fmt == "json" else None), late
 
     text, late = env.records.read_ahead(listing)
     echo(text)
@@ -207,6 +207,6 @@ def callbacks(obj, due_only, now, fmt):
 
     def listing():
         found = [present.callback(v, d) for v, d in reading.callbacks(env, now, due_only)]
-        return rendered(found, fmt, tables.CALLBACKS, obj.reader_language(), empty=obj.say("no callbacks to make"))
+        return rendered(found, fmt, tables.CALLBACKS, env.language, empty=obj.say("no callbacks to make"))
 
     echo(env.records.read_ahead(listing))

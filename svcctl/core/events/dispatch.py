@@ -26,7 +26,7 @@ class Dispatch(Kind):
     command = Command(
         "Open the work order (维修工作单) for a department; dispatching again to another department is "
         "recorded as a re-dispatch.",
-        ("svcctl dispatch 202611-A007 --to 维修部 --assignee zhou --appointment '2026-11-21 10:00'",),
+        ("svcctl dispatch 202611-A007 --to 维修部 --assignee zhou --appointment '2026-11-21 10:00' --at '2026-11-20 10:00'",),
         (Option("--to", "department", required=True, complete="departments",
                 help="Department, e.g. 维修部 (or its English name: maintenance, cleaning, security, landscaping, "
                      "engineering)."),
