@@ -7,8 +7,9 @@ import click
 
 from ..core.ticket import STATUS_GROUPS, STATUSES
 from . import complete
-from .common import Named, at_option, examples, format_option, names, pass_obj, reveal_option
-from .render import echo, emit, one_line, rendered, to_json
+from .common import Named, at_option, echo, emit, examples, format_option, names, pass_obj, reveal_option
+from ..present.escapes import one_line
+from ..present.output import rendered, to_json
 
 STATUS_CHOICES = STATUSES + tuple(STATUS_GROUPS)
 
@@ -57,7 +58,7 @@ def register(cli: click.Group) -> None:
 def intake(obj, fmt, at, **options):
     from ..core.message import msg
     from ..operations import tickets
-    from ..present import rows
+    from ..present import filled, rows
 
     env = obj.env()
     try:
@@ -67,7 +68,7 @@ def intake(obj, fmt, at, **options):
                                                        err=True):
             raise
         ticket = tickets.record_intake(env, at=at, **{**options, "force": True})
-    sentence, refused = tickets.spoken_confirmation(env, ticket)
+    sentence, refused = filled.confirmation(obj.desk(), env.view(ticket))
     if refused is not None:  # the ticket is recorded: the clerk reads svcctl's own sentence instead
         click.echo("svcctl: " + one_line(obj.localise(msg(
             "warning: {refusal}; {id} is recorded and svcctl's own confirmation is shown",
@@ -99,7 +100,7 @@ def show(obj, ticket_id, now, reveal, fmt):
         click.echo(yamlio.dump(ticket.to_record()), nl=False)
         return
     data = rows.ticket(env.view(ticket, env.time(now) if now else None), reveal)
-    click.echo(to_json(data) if fmt == "json" else ticket_text.render(data, env.language))
+    click.echo(to_json(data) if fmt == "json" else ticket_text.render(data, obj.reader_language()))
 
 
 @click.command("list", help="List tickets, newest first, filtered by status, type, unit, customer, "
@@ -127,7 +128,7 @@ def list_(obj, status, ticket_type, unit, customer, staff, since, until, fmt):
         found = tickets.select(env, status=status, ticket_type=ticket_type, unit=unit, customer=customer,
                                staff=staff, since=since, until=until)
         listed = sorted((rows.listing(v) for v in found), key=lambda r: r["received_at"], reverse=True)
-        return rendered(listed, fmt, tables.LIST, env.language, empty=obj.say("no tickets match"))
+        return rendered(listed, fmt, tables.LIST, obj.reader_language(), empty=obj.say("no tickets match"))
 
     echo(env.records.read_ahead(listing))
 
@@ -142,7 +143,7 @@ def log(obj, ticket_id, fmt):
     from ..present import tables
 
     env = obj.env()
-    emit(tickets.history(env, ticket_id), fmt, tables.LOG, env.language)
+    emit(tickets.history(env, ticket_id), fmt, tables.LOG, obj.reader_language())
 
 
 @click.command(help="Print the work order (维修工作单) of a dispatched ticket for the technician; the same as "
@@ -154,8 +155,10 @@ def log(obj, ticket_id, fmt):
 @pass_obj
 def workorder(obj, ticket_id, reveal, fmt):
     from ..operations import tickets
+    from ..present import filled
 
-    click.echo(tickets.work_order(obj.env(), ticket_id, reveal, fmt))
+    view, customer, reveal = tickets.work_order(obj.env(), ticket_id, reveal)
+    click.echo(filled.work_order(obj.desk(), view, customer, reveal, fmt))
 
 
 @click.command(help="List missed deadlines and passed targets across all tickets (and with --within, "
@@ -174,16 +177,16 @@ def overdue(obj, now, within, digest, fmt):
     env = obj.env()
     env.records.start_index()  # its file walk runs while the rest is loaded
     from ..operations import reading
+    from ..present import filled, tables
     from ..present import rows as present
-    from ..present import tables
 
     def listing():
         pairs = reading.overdue(env, now, within)
         late = any(d.overdue for _, d in pairs)
         if digest:
-            return (reading.digest(env, pairs, now) + "\n" if pairs else None), late
+            return (filled.digest(obj.desk(now), pairs) + "\n" if pairs else None), late
         found = [present.due(v, d) for v, d in pairs]
-        return (rendered(found, fmt, tables.OVERDUE, env.language) if found or fmt == "json" else None), late
+        return (rendered(found, fmt, tables.OVERDUE, obj.reader_language()) if found or fmt == "json" else None), late
 
     text, late = env.records.read_ahead(listing)
     echo(text)
@@ -207,6 +210,6 @@ def callbacks(obj, due_only, now, fmt):
 
     def listing():
         found = [present.callback(v, d) for v, d in reading.callbacks(env, now, due_only)]
-        return rendered(found, fmt, tables.CALLBACKS, env.language, empty=obj.say("no callbacks to make"))
+        return rendered(found, fmt, tables.CALLBACKS, obj.reader_language(), empty=obj.say("no callbacks to make"))
 
     echo(env.records.read_ahead(listing))
