@@ -29,9 +29,9 @@ Problems = list
 
 CUSTOMER_KEYS = ("id", "name", "phones", "units", "notes")
 CONFIG_KEYS = ("office", "timezone", "language", "departments", "staff", "stations", "policy", "calendar",
-               "households", "reports")
+               "households", "reports", "alerts")
 OFFICE_KEYS = ("name", "code")
-STAFF_KEYS = ("id", "name", "role", "department", "email")
+STAFF_KEYS = ("id", "name", "role", "department", "email", "mention")
 POLICY_KEYS = ("complaint_scheme", "deadlines")
 RULE_KEYS = ("within", "from", "until", "level", "pausable", "source", "customer_date")
 CALENDAR_KEYS = ("holidays", "workdays", "schedule_years")
@@ -222,6 +222,9 @@ def config(record) -> Problems:
     _policy(record.get("policy"), problems)
     _calendar(record.get("calendar"), problems)
     _reports(record, problems)
+    from .alerts import problems as alert_problems
+
+    problems.extend(alert_problems(record.get("alerts")))
     return problems
 
 
@@ -276,6 +279,11 @@ def _staff(record, departments, problems) -> None:
         if dept and departments is not None and dept not in departments:
             problems.append((path + ("department",), msg("department {dept!r} is not in 'departments'", dept=dept)))
         _text(member, "email", problems, required=False, path=path)
+        # The mobile number or platform user id a group alert @mentions them by.
+        mention = _text(member, "mention", problems, required=False, path=path)
+        if mention and (len(mention) > 64 or any(ch.isspace() for ch in mention)):
+            problems.append((path + ("mention",), msg("mention {value!r} must be one mobile number or platform user "
+                                                      "id, without spaces", value=mention)))
 
 
 def _stations(record, problems) -> None:

@@ -25,7 +25,8 @@ from ..core.model import LANGUAGES
 from .i18n import localise
 from .labels import label
 
-TEMPLATES = ("confirmation.txt", "workorder.txt", "workorder.html", "callbacks.txt", "callbacks.html", "digest.txt")
+TEMPLATES = ("confirmation.txt", "workorder.txt", "workorder.html", "callbacks.txt", "callbacks.html", "digest.txt",
+             "alert.md")
 # The report page (checked where it is rendered, present/report_html.py) and the style sheet
 # every printed document includes.
 OTHER_TEMPLATES = ("report.html", "document.css")
@@ -354,6 +355,10 @@ SAMPLES = {
     "callbacks": {"office": "翠苑物业管理处", "printed_at": "2026-11-20 10:00", "calls": [_CALL]},
     "digest": {"office": "翠苑物业管理处", "now": "2026-11-20 10:00", "overdue": 1, "soon": 0,
                "groups": [{"who": "李娜 (li)", "tickets": [_ITEM]}]},
+    "alert": {"office": "翠苑物业管理处", "stage": "breach", "title": "已超时：202611-A007 派工", "now": "2026-11-20 10:00",
+              "items": [{**{k: _ITEM[k] for k in ("id", "type", "place", "deadline", "state", "overdue", "due",
+                                                   "late_by", "left", "action")},
+                         "owner": "李娜 (li)", "emergency": False}]},
 }
 
 
