@@ -21,9 +21,10 @@ class Obj:
 
     def env(self):
         from ..operations.env import Env
+        from ..present.documents import check
 
         if self._env is None:
-            self._env = Env(self.records_dir, self.user)
+            self._env = Env(self.records_dir, self.user, template_check=check)
         return self._env
 
     def reader_language(self) -> str:

@@ -212,13 +212,15 @@ def edit(env: Env, customer_id: str, *, name=None, add_phones=(), remove_phones=
 
 
 def public(cust: dict, reveal: bool = False) -> dict:
-    """A customer as shown in listings: phones masked, in the notes too, unless ``reveal``."""
-    from ..present import privacy
+    """A customer as shown in listings and exports: phones masked, in the notes too, unless
+    ``reveal`` (the rule present.privacy applies to documents)."""
+    from ..core.units import mask_phone, mask_phones_in
 
+    notes = cust.get("notes") or ""
     return {
         "id": cust["id"],
         "name": cust.get("name", ""),
-        "phones": privacy.phones(cust.get("phones"), reveal),
+        "phones": [p if reveal else mask_phone(p) for p in cust.get("phones") or ()],
         "units": cust.get("units") or [],
-        "notes": privacy.text(cust.get("notes") or "", reveal),
+        "notes": notes if reveal else mask_phones_in(notes),
     }

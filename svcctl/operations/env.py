@@ -1,11 +1,13 @@
-"""What every operation needs: the records folder, the clock, who is acting."""
+"""What every operation needs: the records folder, the clock, who is acting, and how the
+office's templates are checked."""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from .. import vcs
 from ..core.errors import Refusal, UsageError
@@ -22,6 +24,11 @@ class Env:
     records_dir: str | None = None
     user: str | None = None
     now_text: str | None = field(default_factory=lambda: os.environ.get("SVCCTL_NOW"))
+    # ``(path, line, message, severity)`` for each problem of the office's templates in a
+    # records folder (present.documents.check, which fills each in with sample data): given
+    # by the caller, since documents are present/'s and operations return data. None: the
+    # templates are not checked.
+    template_check: Callable[[Path], list[tuple]] | None = None
 
     @cached_property
     def records(self) -> Records:

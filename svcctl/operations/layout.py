@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from ..core.message import Message, msg
-from ..present.documents import OTHER_TEMPLATES, TEMPLATES
+from ..core.template_names import OTHER_TEMPLATES, TEMPLATES
 from ..store.walk import CONFIG
 from ..store.yamlio import MAX_BYTES
 from .office import GITATTRIBUTES

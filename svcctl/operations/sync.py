@@ -196,7 +196,7 @@ def _require_clean(records: Records) -> None:
 def _require_valid(env: Env) -> None:
     """Every record passes ``svcctl check`` (a merge a person settled, or a first push)."""
     records = env.records
-    fresh = Env(str(records.root), env.user, env.now_text)  # svcctl.yaml may have changed in the merge
+    fresh = Env(str(records.root), env.user, env.now_text, env.template_check)  # svcctl.yaml may have changed in the merge
     errors = [p for p in check_ops.run(fresh) if p.severity == "error"]
     if errors:
         raise SvcError(msg("records fail 'svcctl check' after the merge ({errors}); nothing was pushed", errors=errors[0]))

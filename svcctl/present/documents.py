@@ -21,18 +21,11 @@ from pathlib import Path
 
 from ..core.errors import BrokenTemplate
 from ..core.message import msg
-from ..core.model import LANGUAGES
+from ..core.template_names import KNOWN, OTHER_TEMPLATES, TEMPLATES
 from .i18n import localise
 from .labels import label
 
-TEMPLATES = ("confirmation.txt", "workorder.txt", "workorder.html", "callbacks.txt", "callbacks.html", "digest.txt",
-             "alert.md")
-# The report page (checked where it is rendered, present/report_html.py) and the style sheet
-# every printed document includes.
-OTHER_TEMPLATES = ("report.html", "document.css")
 OFFICE_FOLDER = "templates"
-# Every name a template is known by: all a document, an include, import or extends can reach.
-KNOWN = frozenset({f"{lang}/{name}" for lang in LANGUAGES for name in TEMPLATES} | set(OTHER_TEMPLATES))
 # The only names svcctl's own templates include (a test holds them to it): a document whose
 # template and these the office does not override is svcctl's alone, and trusted.
 SHIPPED_INCLUDES = ("document.css",)
