@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from .model import LANGUAGES
 
-TEMPLATES = ("confirmation.txt", "workorder.txt", "workorder.html", "callbacks.txt", "callbacks.html", "digest.txt")
+TEMPLATES = ("confirmation.txt", "workorder.txt", "workorder.html", "callbacks.txt", "callbacks.html", "digest.txt",
+             "alert.md")
 # The report page (checked where it is rendered, present/report_html.py) and the style sheet
 # every printed document includes.
 OTHER_TEMPLATES = ("report.html", "document.css")
