@@ -46,8 +46,6 @@ EXCEPTIONS = {
 # Crossings known today, each being removed this round by the work that owns its module.
 # An entry that no longer crosses fails test_known_crossings_are_still_there: take it out.
 KNOWN_CROSSINGS = {
-    # store must not read the reports' figures: what the cache needs moves to core or is passed in.
-    ("svcctl.store.report_cache", "svcctl.reports.figures"),
     # An alert's text is made inside `notify run`, next to its sending; to be filled in
     # through present/ from data the operation returns, as the printed documents are.
     ("svcctl.operations.notify", "svcctl.present.alert_text"),

@@ -107,10 +107,11 @@ def test_every_command_closes_the_index_and_report_cache_it_opened(desk):
 
 
 def test_records_used_with_with_close_their_files(desk):
+    from svcctl.reports.figures import reach
     from svcctl.store.records import Records
 
     with Records(desk.root) as records:
-        assert records.index() is not None and records.report_store() is not None
+        assert records.index() is not None and records.report_store(reach) is not None
         assert len(held_index_files(desk.root)) >= 2
     assert held_index_files(desk.root) == []
 

@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from ..core.ticket import STATUS_GROUPS, STATUSES
+from ..core.statuses import STATUS_GROUPS, STATUSES
 from . import complete
 from .common import Named, at_option, echo, emit, examples, format_option, names, pass_obj, reveal_option
 from ..present.escapes import one_line
@@ -96,7 +96,7 @@ def show(obj, ticket_id, now, reveal, fmt):
     env = obj.env()
     reveal = env.reveal(reveal)
     ticket = env.records.ticket(ticket_id)
-    if fmt == "yaml":  # the record exactly as filed
+    if fmt == "yaml":  # the record as svcctl writes it (a hand edit's comments and layout are not kept)
         click.echo(yamlio.dump(ticket.to_record()), nl=False)
         return
     data = rows.ticket(env.view(ticket, env.time(now) if now else None), reveal)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .events import KINDS, MONEY, TIME, Fold, Kind, derived, money
+from .statuses import OPEN_STATUSES
 from .timeutil import from_iso, iso
 
 HEADER_KEYS = (
@@ -100,11 +101,6 @@ class Ticket:
         return cls(header, tuple(Event.from_record(e) for e in raw.get("events") or ()))
 
 
-STATUSES = ("open", "dispatched", "paused", "closed", "done", "cancelled")
-# Names a listing may filter by besides the statuses themselves.
-STATUS_GROUPS = {"active": ("open", "dispatched", "paused", "closed")}
-
-
 @dataclass(frozen=True)
 class State:
     status: str  # open, dispatched, paused, closed (callback due), done, cancelled
@@ -126,7 +122,7 @@ class State:
 
     @property
     def is_open(self) -> bool:
-        return self.status in ("open", "dispatched", "paused")
+        return self.status in OPEN_STATUSES
 
 
 def folding(ticket: Ticket) -> Fold:

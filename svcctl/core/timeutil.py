@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 
 from .errors import UsageError
 from .message import msg
@@ -57,35 +57,63 @@ def parse_time(text: str, tz: tzinfo, *, now: datetime | None = None) -> datetim
     return value.astimezone(tz)
 
 
+# A time in svcctl's files, the one pattern every reader of them uses (the YAML reader's
+# fast path, validation, loading, the index and caches). A record holds only what ``iso``
+# writes: to the second, with a numeric offset. A fraction of a second and ``Z`` are part
+# of the pattern so that a record holding one is refused by name (``from_iso``): loading
+# it would drop or respell it, and the next event recorded on the ticket would then rewrite
+# that past event's bytes in a commit about something else.
+TIME_PATTERN = r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})"
+_TIME = re.compile(TIME_PATTERN)
+
+
+class NotRecordTime(ValueError):
+    """A time that is not in the form svcctl writes; the message says what differs."""
+
+
 def iso(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value is not None else None
 
 
 def from_iso(value) -> datetime:
+    """A time of a record, exactly as ``iso`` writes it; ``NotRecordTime`` for anything else."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            raise ValueError("time without an offset")
+            raise NotRecordTime("time without an offset")
         return value
-    dt = datetime.fromisoformat(str(value))
-    if dt.tzinfo is None:
-        raise ValueError("time without an offset")
-    return dt
+    text = value if isinstance(value, str) else str(value)
+    match = _TIME.fullmatch(text)
+    if match is not None and match.group(7):
+        raise NotRecordTime(msg("a fraction of a second: svcctl records times to the second, as in {example}",
+                                example=_example(match)))
+    if match is not None and match.group(8) == "Z":
+        raise NotRecordTime(msg("'Z' for the offset: svcctl writes it as a number, as in {example}",
+                                example=_example(match)))
+    return read_time(text)
 
 
-def human_span(delta: timedelta) -> str:
-    """Short, readable span: ``2d 3h``, ``45m``, ``0m``."""
-    seconds = int(abs(delta.total_seconds()))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    parts = []
-    if days:
-        parts.append(f"{days}d")
-    if hours:
-        parts.append(f"{hours}h")
-    if minutes or not parts:
-        parts.append(f"{minutes}m")
-    return " ".join(parts[:2])
+def read_time(text: str) -> datetime:
+    """A time in the pattern above, a fraction or ``Z`` included (what svcctl's own derived
+    files hold: the ticket index, the report cache); ``ValueError`` for anything else."""
+    match = _TIME.fullmatch(text)
+    if match is None:
+        raise NotRecordTime("not an ISO 8601 time with offset")
+    y, mo, d, h, mi, s, fraction, offset = match.groups()
+    micro = int((fraction[1:] + "000000")[:6]) if fraction else 0
+    if offset == "Z":
+        zone = timezone.utc
+    else:
+        hours, minutes = int(offset[1:3]), int(offset[4:6])
+        if hours > 23 or minutes > 59:
+            raise NotRecordTime("no such offset")
+        span = timedelta(hours=hours, minutes=minutes)
+        zone = timezone(span if offset[0] == "+" else -span)
+    return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), micro, tzinfo=zone)
+
+
+def _example(match: re.Match) -> str:
+    offset = match.group(8)
+    return f"{match.string[:19]}{'+00:00' if offset == 'Z' else offset}"
 
 
 def short(value: datetime | None, tz: tzinfo) -> str:

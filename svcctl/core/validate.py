@@ -16,9 +16,9 @@ from .errors import Refusal, SvcError
 from .policy import DEFAULT_DEADLINES, LENGTH_FORMS, START_POINTS, build_policy, parse_within
 from . import events as ev
 from .ticket import HEADER_KEYS, Ticket, folding, step
-from .timeutil import from_iso
+from .timeutil import NotRecordTime, from_iso
 from .units import canonical_phone, is_canonical_unit
-from .message import msg, term
+from .message import Message, msg, term
 
 TICKET_ID = re.compile(r"^(\d{4})(\d{2})-([A-Z]{1,3})(\d{3,})$")
 CUSTOMER_ID = re.compile(r"^C-([A-Z]{1,3})(\d{3,})$")
@@ -92,6 +92,14 @@ def _time(record, key, problems, required=True, path=()):
         return None
     try:
         when = from_iso(value)
+    except NotRecordTime as exc:
+        reason = exc.args[0]
+        if isinstance(reason, Message):  # a time svcctl would write otherwise: say how
+            problems.append((path + (key,), msg("'{key}' {value!r} is not a time as svcctl writes it: {reason}",
+                                                key=key, value=value, reason=reason)))
+        else:
+            problems.append((path + (key,), msg("'{key}' is not an ISO 8601 time with offset: {value!r}", key=key, value=value)))
+        return None
     except (TypeError, ValueError):
         problems.append((path + (key,), msg("'{key}' is not an ISO 8601 time with offset: {value!r}", key=key, value=value)))
         return None
@@ -428,7 +436,6 @@ def customer(record, expected_id: str | None = None) -> Problems:
 # ---------------------------------------------------------------------------- handovers
 
 HANDOVER_KEYS = ("at", "by", "to", "station", "shift_hours", "note", "urgent", "normal", "waiting")
-HANDOVER_NAME = re.compile(r"^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-([A-Z]{1,3})$")
 
 
 def handover_name(at, station: str) -> str:

@@ -14,6 +14,8 @@ from decimal import Decimal
 from .calendar import OfficeCalendar
 from .deadlines import Deadline, clock, evaluate
 from .policy import Policy
+from .statuses import OPEN_STATUSES, STATUS_GROUPS
+from .timeutil import read_time
 from .ticket import HEADER_TIMES, Event, State, Ticket, fold
 
 HEADER_FIELDS = ("id", "type", "grade", "category", "channel", "customer", "unit", "summary", "detail",
@@ -43,7 +45,7 @@ class _Reading:
 
     @property
     def is_open(self) -> bool:
-        return self.state.status in ("open", "dispatched", "paused")
+        return self.state.status in OPEN_STATUSES
 
     @property
     def open_deadlines(self) -> tuple[Deadline, ...]:
@@ -124,7 +126,7 @@ class BriefState:
 
     @property
     def is_open(self) -> bool:
-        return self.status in ("open", "dispatched", "paused")
+        return self.status in OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -202,12 +204,12 @@ def _get(text: str | None) -> datetime | None:
         from zoneinfo import ZoneInfo
 
         text, key = text[:-1].split("[")
-        return datetime.fromisoformat(text).astimezone(ZoneInfo(key))
-    return datetime.fromisoformat(text)  # written by _put: always with its offset
+        return read_time(text).astimezone(ZoneInfo(key))
+    return read_time(text)  # written by _put: always with its offset
 
 
 def live(view: TicketView) -> bool:
     """Whether the ticket can show up in today's work whatever the time: still open, waiting
     for its callback, or with a deadline whose clock still runs. Everything else is settled
     for good until a new event arrives, which changes the file."""
-    return view.state.status in ("open", "dispatched", "paused", "closed") or bool(view.open_deadlines)
+    return view.state.status in STATUS_GROUPS["active"] or bool(view.open_deadlines)

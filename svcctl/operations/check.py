@@ -13,7 +13,9 @@ from .. import merge_driver
 from ..core import validate
 from ..core.office import Office
 from ..store.parallel import chunks
-from ..store.records import CONFIG, Records, file_stem
+from ..store.ids import file_stem
+from ..store.names import CONFIG
+from ..store.records import Records
 from .env import Env
 from ..core.message import Message, msg
 

@@ -19,7 +19,7 @@ from ..present.labels import input_words, label
 from ..core.ticket import Event, Ticket, fold
 from ..core.units import mask_phone
 from ..store import sheet_limits, sheets, txn
-from ..store.records import ticket_rel
+from ..store.ids import ticket_rel
 from . import customers as customer_ops
 from .env import Env
 from ..core.message import msg

@@ -13,45 +13,22 @@ import os
 from pathlib import Path
 
 from ..core.message import Message, msg
-from ..core.template_names import OTHER_TEMPLATES, TEMPLATES
-from ..store.walk import CONFIG
+from ..core.model import LANGUAGES
+from ..core.template_names import KNOWN
+from ..store import names
+from ..store.names import RECORDS, TEMPLATE_FOLDER, temporary
 from ..store.yamlio import MAX_BYTES
 from .office import GITATTRIBUTES
 
-ATTRIBUTES = ".gitattributes"
-PLACEHOLDERS = ("customers/.gitkeep", "tickets/.gitkeep")
-LANGUAGES = ("zh", "en")
 PLAIN = ("100644", "100755")
 LINK, SUBMODULE = "120000", "160000"
-# Folders below which a file of the layout may lie; any other folder is reported whole.
-_RECORD_FOLDERS = ("customers", "tickets", "handovers")
 
 
 def kind(inner: str) -> str | None:
-    """What the file at ``inner`` (relative to the records folder) is in svcctl's layout:
-    config, customer, ticket, handover (records), attributes, placeholder or template;
-    None when the layout has no such file."""
-    parts = inner.split("/")
-    if inner == CONFIG:
-        return "config"
-    if inner == ATTRIBUTES:
-        return "attributes"
-    if inner in PLACEHOLDERS:
-        return "placeholder"
-    if len(parts) == 2 and parts[0] == "customers" and inner.endswith(".yaml"):
-        return "customer"
-    if len(parts) == 4 and parts[0] == "tickets" and inner.endswith(".yaml"):
-        return "ticket"
-    if len(parts) == 4 and parts[0] == "handovers" and inner.endswith(".yaml"):
-        return "handover"
-    if parts[0] == "templates" and (
-            (len(parts) == 2 and parts[1] in OTHER_TEMPLATES)
-            or (len(parts) == 3 and parts[1] in LANGUAGES and parts[2] in TEMPLATES)):
-        return "template"
-    return None
-
-
-RECORDS = ("config", "customer", "ticket", "handover")
+    """What the file at ``inner`` (relative to the records folder) is in svcctl's layout
+    (``store.names.kind``, the office's templates by their known names); None when the
+    layout has no such file."""
+    return names.kind(inner, KNOWN)
 
 
 def problem(inner: str, mode: str, size: int | None = None, content: bytes | None = None) -> Message | None:
@@ -118,7 +95,7 @@ def _scan_folder(folder: str, inner: str, found: list) -> None:
         path = f"{inner}/{name}" if inner else name
         if not inner and name == ".git":
             continue  # git's own, when the records folder is the repository's top
-        if _temporary(name):
+        if temporary(name):
             continue  # an atomic write of a command running meanwhile (store.txn)
         try:
             if entry.is_symlink():
@@ -155,10 +132,6 @@ def _scan_file(entry: os.DirEntry, path: str, found: list) -> None:
 
 def _may_hold(inner: str) -> bool:
     parts = inner.split("/")
-    if parts[0] in _RECORD_FOLDERS:
-        return len(parts) <= (1 if parts[0] == "customers" else 3)
-    return parts[0] == "templates" and (len(parts) == 1 or (len(parts) == 2 and parts[1] in LANGUAGES))
-
-
-def _temporary(name: str) -> bool:
-    return name.startswith(".") and name.endswith(".tmp") and name.count(".") >= 3
+    if names.record_folder(inner):
+        return True
+    return parts[0] == TEMPLATE_FOLDER and (len(parts) == 1 or (len(parts) == 2 and parts[1] in LANGUAGES))

@@ -10,7 +10,9 @@ from ..present import labels
 from ..core.errors import Refusal, UsageError
 from ..core.workflow import Actor, senior_names
 from ..store import txn, yamlio
-from ..store.records import CONFIG, Records, configured_station
+from ..store.changes import configured_station
+from ..store.names import CONFIG
+from ..store.records import Records
 from .env import Env, author_for
 from ..core.message import msg
 

@@ -1,7 +1,7 @@
 """The supervisor's reports: the office's figures for a week, a month or any span of days.
 
 With the ticket index, a report reads only the tickets that can count in its period
-(``figures.can_count``), and each earlier trend period's headline is kept in the report
+(see ``figures.reach``), and each earlier trend period's headline is kept in the report
 cache (``store.report_cache``) under a digest of the tickets that can count in it as they
 stood at its end: a period that has ended is read again only when one of them changed.
 """
@@ -17,7 +17,7 @@ from decimal import Decimal
 from ..core.errors import UsageError
 from ..core.message import msg
 from ..core.ticket import Ticket
-from ..core.timeutil import from_iso
+from ..core.timeutil import from_iso, read_time
 from ..reports import figures, periods
 from ..store.report_cache import prefix_digest, utc, whole_digest
 from .env import Env
@@ -59,7 +59,7 @@ def run(env: Env, kind: str, chosen: periods.Period, as_of: datetime | None = No
         raise UsageError(msg("--as-of {when} is in the future: a report reads what has happened", when=f"{when:%Y-%m-%d %H:%M}"))
     if chosen.start >= when:
         raise UsageError(msg("the period {period} has not begun by {when}", period=chosen.key, when=f"{when:%Y-%m-%d %H:%M}"))
-    store = env.records.report_store()
+    store = env.records.report_store(figures.reach)
     if store is None:  # no index (outside git, a read-only clone): read every ticket
         return figures.report(kind, env.records.tickets(), basis(env), chosen, when)
     try:
@@ -90,7 +90,7 @@ class _Narrowed:
         window = self.basis.settings.recurring_window
         types = RECURRING_TYPES.get(self.kind, ("repair", "complaint"))
         # A ticket left out has no event since the start, so it stood at the end as it stands now.
-        filed = [figures.Filed(tid, kind, unit, category, datetime.fromisoformat(received), status)
+        filed = [figures.Filed(tid, kind, unit, category, read_time(received), status)
                  for path, tid, kind, unit, category, received, status in self.store.filed(chosen.start - window, end, types)
                  if path not in counted]
         return figures.report(self.kind, tickets, self.basis, chosen, self.when, past=self.past, filed=filed)

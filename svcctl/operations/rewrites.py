@@ -11,7 +11,8 @@ from .. import vcs
 from ..core.append_only import successor_problems
 from ..core.message import Message
 from ..store import yamlio
-from ..store.records import Records, read_file
+from ..store.reading import read_file
+from ..store.records import Records
 
 
 def problems(records: Records, office=None, customers=None) -> list[tuple[str, Message]]:

@@ -10,7 +10,9 @@ from .. import vcs
 from ..core.errors import ConflictError, Refusal, SvcError, UsageError
 from ..core.merge import MergeConflict
 from ..store import txn, yamlio
-from ..store.records import CONFIG, Records, configured_station
+from ..store.changes import configured_station
+from ..store.names import CONFIG
+from ..store.records import Records
 from . import check as check_ops
 from . import office as office_ops
 from . import pull

@@ -9,12 +9,13 @@ from ..present import labels
 from ..core.errors import NotFound, Refusal, UsageError
 from ..core.events import KINDS, commands
 from ..core.intake import new_ticket
-from ..core.ticket import STATUS_GROUPS, Ticket
+from ..core.statuses import STATUS_GROUPS
+from ..core.ticket import Ticket
 from ..core.view import TicketView, brief, live
 from ..core.timeutil import short
 from ..core.units import canonical_unit, find_unit, mask_phones_in, same_unit
 from ..store import txn
-from ..store.records import canonical_customer_id, ticket_rel
+from ..store.ids import canonical_customer_id, ticket_rel
 from . import customers as customer_ops
 from .env import Env
 from ..core.message import msg, term

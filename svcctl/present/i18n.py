@@ -11,6 +11,7 @@ output, and two branches that both add messages merge as text.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,7 +31,8 @@ def catalog_text(lang: str) -> str:
 
 def parse_po(text: str) -> dict[tuple[str | None, str], str]:
     """``(msgctxt, msgid) -> msgstr`` of a .po file; fuzzy and untranslated entries are left
-    out, as msgfmt leaves them out."""
+    out, as msgfmt leaves them out. A plural entry (``msgid_plural``, ``msgstr[N]``) gives
+    its first form: Chinese has one, and svcctl's messages are never plural."""
     entries: dict[tuple[str | None, str], str] = {}
     entry: dict[str, str] = {}
     fuzzy = False
@@ -38,6 +40,7 @@ def parse_po(text: str) -> dict[tuple[str | None, str], str]:
 
     def finish():
         nonlocal entry, fuzzy
+        entry.setdefault("msgstr", entry.get("msgstr[0]", ""))
         if "msgid" in entry and entry.get("msgstr") and not fuzzy:
             entries[(entry.get("msgctxt"), entry["msgid"])] = entry["msgstr"]
         entry, fuzzy = {}, False
@@ -53,8 +56,8 @@ def parse_po(text: str) -> dict[tuple[str | None, str], str]:
                 fuzzy = True
             continue
         keyword, _, rest = line.partition(" ")
-        if keyword in ("msgctxt", "msgid", "msgstr"):
-            if keyword in ("msgctxt", "msgid") and "msgstr" in entry:
+        if keyword in ("msgctxt", "msgid", "msgstr", "msgid_plural") or _PLURAL_FORM.fullmatch(keyword):
+            if keyword in ("msgctxt", "msgid") and any(k.startswith("msgstr") for k in entry):
                 finish()
             field = keyword
             line = rest
@@ -63,6 +66,9 @@ def parse_po(text: str) -> dict[tuple[str | None, str], str]:
         entry[field] = entry.get(field, "") + _unquote(line)
     finish()
     return entries
+
+
+_PLURAL_FORM = re.compile(r"msgstr\[[0-9]+\]")
 
 
 def _unquote(quoted: str) -> str:

@@ -10,7 +10,7 @@ Every figure is defined so that two careful people get the same number (README, 
 
 The functions take an iterable of tickets, so a caller (the index) may feed only the
 tickets that can count: those received before the end and still in play or reaching into
-the period (see ``reach`` and ``can_count``).
+the period (see ``reach``).
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ class Basis:
     households: int  # the figure to use: svcctl.yaml's, else units on file
     settings: Settings = field(default_factory=Settings)
     # When the office's first ticket was received, for a caller that feeds only the tickets
-    # that can count (``can_count``); None: the earliest of the tickets given.
+    # that can count (see ``reach``); None: the earliest of the tickets given.
     first_received: datetime | None = None
 
 
@@ -244,18 +244,14 @@ class Reader:
 def reach(ticket: Ticket, policy: Policy, calendar: OfficeCalendar) -> datetime:
     """The last instant at which a settled ticket can still count in a period: its last
     event, or the due time of a deadline it met early (a callback made the day before it
-    was due counts in the period where it fell due). A ticket whose reach is before a
-    period's start counts in it only while it is still in play (``can_count``)."""
+    was due counts in the period where it fell due). A ticket can count in a figure of
+    ``[start, end)`` read at ``end`` or later (besides the recurring problems, which read
+    only headers) when it was received before ``end`` and is still in play or reaches
+    ``start``: what the report cache chooses tickets by (``ReportStore.counting``)."""
     last = ticket.events[-1].at if ticket.events else ticket.received_at
     seen = as_of(ticket, policy, calendar, last + timedelta(microseconds=1))
     dues = [o.due for o in seen.outcomes if o.due is not None] if seen is not None else []
     return max([last, *dues])
-
-
-def can_count(received: datetime, in_play: bool, reach_at: datetime, start: datetime, end: datetime) -> bool:
-    """Whether a ticket can count in any figure of ``[start, end)`` read at ``end`` or later,
-    besides the recurring problems (which read only headers, see ``Recurring``)."""
-    return received < end and (in_play or reach_at >= start)
 
 
 def span(period: Period, settings: Settings = Settings()) -> tuple[datetime, datetime]:
@@ -555,7 +551,7 @@ def settled(period: Period, as_of_time: datetime, settings: Settings) -> bool:
 def trend_headline(tickets: Iterable[Ticket], basis: Basis, period: Period, as_of_time: datetime,
                    kind: str) -> Headline:
     """The headline of a trend period that ended before the report's period began, from the
-    tickets that can count in it (``can_count``)."""
+    tickets that can count in it (see ``reach``)."""
     return headline(Reader(tickets, basis), period, period.end, as_of_time, kind)
 
 
@@ -565,7 +561,7 @@ def report(kind: str, tickets: Iterable[Ticket], basis: Basis, period: Period, a
     ``as_of_time`` (the figures of an ended period depend on it only while the first-time
     fix rate is provisional).
 
-    A caller that feeds only the tickets that can count in ``period`` (``can_count``) gives
+    A caller that feeds only the tickets that can count in ``period`` (see ``reach``) gives
     ``past``, the headline of each earlier trend period, and ``filed``: the repairs and
     complaints that ``tickets`` leaves out, received within the recurrence window before
     the start, as they stood at the end (``Filed``)."""

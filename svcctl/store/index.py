@@ -7,8 +7,8 @@ only the tickets still in play (open, awaiting a callback, or with a running clo
 never parse a settled ticket's YAML again. It is never committed, safe to delete, and
 never trusted blindly:
 
-* The whole index is thrown away and built again (both cores, a progress bar on a
-  terminal, silent in cron) when it is missing, unreadable, of another format, or was
+* The whole index is thrown away and built again (on up to four cores, a progress
+  bar on a terminal, silent in cron) when it is missing, unreadable, of another format, or was
   built against another ``svcctl.yaml`` (policy, calendar overrides, roster), another
   ``holidays`` release or another svcctl version: deadlines depend on all of them.
 * Before every reading it is brought in step with the files. Every file or folder whose
@@ -37,10 +37,11 @@ from pathlib import Path
 
 from ..core.ticket import settle
 from ..core.view import build, live, summarise
-from . import database, walk
+from . import database, names
 from .parallel import chunks
-from .records import Records, read_stat
+from .reading import check_bytes, read_stat
 from .schedules import release
+from .walk import Walk, adopt
 
 FORMAT = 4
 # A file changed this close to a sweep may share its timestamp tick with the sweep: the
@@ -106,8 +107,6 @@ class RowMaker:
 
     def __init__(self, root: Path, office):
         self.root = root
-        self.records = Records(root)
-        self.records.__dict__["office"] = office  # checked against the office the caller already read
         self.office = office
         self.policy, self.calendar = office.policy, office.calendar
         self.encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -124,8 +123,7 @@ class RowMaker:
             raw = _bytes(path)
         else:
             replayed: list = []
-            data, _, problems = self.records.check_bytes("ticket", inner, raw, office=self.office,
-                                                         replayed=replayed)
+            data, _, problems = check_bytes("ticket", inner, raw, office=self.office, replayed=replayed)
         base = (inner, inner.rpartition("/")[0], info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
                 hashlib.sha1(raw).hexdigest())
         if problems:
@@ -198,7 +196,7 @@ class TicketIndex:
 
     def _begin_walk(self) -> None:
         if self._walk is None:
-            self._walk = walk.adopt(self.file, self._since) or walk.Walk(self.root, self._since)
+            self._walk = adopt(self.file, self._since) or Walk(self.root, self._since)
             self._started = self._walk.started_ns
 
     @property
@@ -307,7 +305,7 @@ class TicketIndex:
 
     def _folders(self) -> dict[str, list[str]]:
         """tickets/YYYY/MM -> the ticket file names in it, as the folder holds them now."""
-        return {folder: _yaml_names(self.root / folder) for folder in self._month_folders()}
+        return {folder: names.records_in(os.path.join(self.root, folder)) for folder in names.month_folders(self.root)}
 
     def _folder_stamp(self, folder: str) -> tuple:
         info = os.stat(self.root / folder)
@@ -328,14 +326,14 @@ class TicketIndex:
         db = self.db
         known = {f: (ino, m, c) for f, ino, m, c in db.execute("SELECT * FROM folders")}
         if changed is None or "tickets" in changed or any(p.count("/") == 1 for p in changed):
-            folders = self._month_folders()
+            folders = names.month_folders(self.root)
         else:
             folders = list(known)
         rescan = set(folders) ^ set(known)
         rescan |= {f for f in folders if changed is None or f in changed}
         rows, candidates = self._listed(rescan)
         for path in changed or ():
-            if path.endswith(".yaml") and path.count("/") == 3 and path not in candidates:
+            if path not in candidates and names.kind(path) == "ticket":
                 candidates.add(path)
                 row = db.execute("SELECT ino, size, mtime_ns, ctime_ns, sha FROM tickets WHERE path = ?",
                                  (path,)).fetchone()
@@ -355,7 +353,7 @@ class TicketIndex:
             for path, *stamp, sha in self.db.execute(
                     "SELECT path, ino, size, mtime_ns, ctime_ns, sha FROM tickets WHERE folder = ?", (folder,)):
                 rows[path] = (Stamp(*stamp), sha)
-            candidates.update(f"{folder}/{name}" for name in _yaml_names(self.root / folder))
+            candidates.update(f"{folder}/{name}" for name in names.records_in(os.path.join(self.root, folder)))
         return rows, candidates
 
     def _recheck(self, rows: dict[str, tuple], candidates: set[str], since: int) -> bool:
@@ -388,9 +386,6 @@ class TicketIndex:
         db.executemany("DELETE FROM tickets WHERE path = ?",
                        [(p,) for p in redo if not os.path.lexists(self.root / p)])
         return bool(gone or redo)
-
-    def _month_folders(self) -> list[str]:
-        return walk.month_folders(self.root)
 
     # -- reading -------------------------------------------------------------------------
     def first_problem(self, folders: list[str] | None = None) -> str | None:
@@ -457,14 +452,6 @@ class TicketIndex:
         if self.db is not None:
             self.db.close()
             self.db = None
-
-
-def _yaml_names(folder: Path) -> list[str]:
-    try:
-        with os.scandir(folder) as entries:
-            return sorted(e.name for e in entries if e.name.endswith(".yaml") and not e.name.startswith("."))
-    except OSError:
-        return []
 
 
 def _rows(root: Path, office, inners: list[str]):

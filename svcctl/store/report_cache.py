@@ -2,7 +2,7 @@
 ticket index. Never committed, safe to delete, and never trusted blindly.
 
 * ``filed``: per valid ticket file, what a report chooses tickets by (when it was received,
-  its last event, its reach: ``figures.reach``) and what the recurring problems read (type,
+  its last event, its reach: ``reports.figures.reach``, passed in) and what the recurring problems read (type,
   status, unit, category). It follows the ticket index: rows the index made from files whose
   status-change time (ctime, which no program sets back) is after the last look are read
   again; a rebuilt index, a clock that went back, or a count that differs from the index's
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..core.ticket import Ticket
-from ..core.timeutil import from_iso
+from ..core.timeutil import from_iso, read_time
 from . import database
 from .index import SETTLE_NS
 
@@ -121,21 +121,22 @@ class ReportStore:
             self.db = None
 
     # -- following the ticket index --------------------------------------------------------
-    def follow(self, index, office) -> None:
-        """Bring ``filed`` in step with ``index`` (itself in step with the files)."""
+    def follow(self, index, office, reach) -> None:
+        """Bring ``filed`` in step with ``index`` (itself in step with the files); ``reach``
+        is how far a settled ticket can count (``reports.figures.reach``)."""
         db = self.db
         started = time.time_ns()
         identity = index.identity()
         with database.writing(db):
             looked = self._meta(db, "looked")
             whole = (self._meta(db, "index") != identity or looked is None or int(looked) > started)
-            self._take(index, office, None if whole else int(looked) - SETTLE_NS, whole)
+            self._take(index, office, reach, None if whole else int(looked) - SETTLE_NS, whole)
             if db.execute("SELECT count(*) FROM filed").fetchone()[0] != index.valid_count():
-                self._take(index, office, None, True)  # a file was removed: read every row again
+                self._take(index, office, reach, None, True)  # a file was removed: read every row again
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                            [("index", identity), ("looked", str(started))])
 
-    def _take(self, index, office, since: int | None, whole: bool) -> None:
+    def _take(self, index, office, reach, since: int | None, whole: bool) -> None:
         if whole:
             self.db.execute("DELETE FROM filed")
         rows = index.rows_changed_since(since)
@@ -143,11 +144,9 @@ class ReportStore:
             batch = rows.fetchmany(BATCH)  # a whole office at once would hold every summary in memory
             if not batch:
                 break
-            self._put(index, office, batch)
+            self._put(index, office, reach, batch)
 
-    def _put(self, index, office, batch: list[tuple]) -> None:
-        from ..reports.figures import reach
-
+    def _put(self, index, office, reach, batch: list[tuple]) -> None:
         rows, gone, folded = [], [], []
         for path, sha, received, last_at, live, kind, status, problem, summary in batch:
             if problem:
@@ -161,7 +160,7 @@ class ReportStore:
                 far = None  # outcomes decided before a reopen or a cancel: read from the events
                 folded.append(path)
             else:  # every deadline of a settled ticket is in its summary, each stopped
-                dues = [datetime.fromisoformat(d[2].split("[")[0]) for d in brief["deadlines"] if d[2]]
+                dues = [read_time(d[2].split("[")[0]) for d in brief["deadlines"] if d[2]]
                 far = max([last_at, *(utc(d) for d in dues)])
             rows.append([path, sha, header["id"], kind, status, received, header["received_at"], last_at, far,
                          live, header.get("unit"), header.get("category")])
@@ -176,7 +175,8 @@ class ReportStore:
     # -- choosing tickets ----------------------------------------------------------------
     def counting(self, start: datetime, end: datetime) -> list[Counting]:
         """The tickets that can count in a period within ``[start, end)``
-        (``figures.can_count``), in path order."""
+        (received before ``end``, and in play or reaching ``start``: see ``reports.figures.reach``),
+        in path order."""
         before = utc(end)
         rows = map(Counting._make, self.db.execute(  # two reads along two indexes: an OR of both would read the whole table
             "SELECT path, sha, type, last_at, live, received, reach FROM filed WHERE live = 1 AND received < ? "
@@ -194,7 +194,7 @@ class ReportStore:
 
     def first_received(self) -> datetime | None:
         (first,) = self.db.execute("SELECT min(received) FROM filed").fetchone()
-        return datetime.fromisoformat(first) if first else None
+        return read_time(first) if first else None
 
     # -- kept figures ----------------------------------------------------------------------
     def figure(self, key: str):

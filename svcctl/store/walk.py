@@ -18,7 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-CONFIG = "svcctl.yaml"  # what makes a folder a records folder
+from .names import CONFIG, month_folders
+
 PARTS = 2  # find processes: the walk is the kernel's stat work, which spreads over cores
 
 
@@ -90,20 +91,6 @@ class Walk:
                 proc.kill()
             proc.wait()  # reaped: nothing is left running
         self.procs = []
-
-
-def month_folders(root: Path) -> list[str]:
-    """``tickets/YYYY/MM`` for every month folder of the records folder ``root``."""
-    base = root / "tickets"
-    return [f"tickets/{year}/{month}" for year in _folders(base) for month in _folders(base / year)]
-
-
-def _folders(folder: Path) -> list[str]:
-    try:
-        with os.scandir(folder) as entries:
-            return sorted(e.name for e in entries if e.is_dir(follow_symlinks=False) and not e.name.startswith("."))
-    except OSError:
-        return []
 
 
 # -- starting before the rest is loaded ------------------------------------------------

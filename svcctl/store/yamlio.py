@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 import yaml
+
 from ..core.message import msg
+from ..core.timeutil import TIME_PATTERN
 
 try:
     _BaseLoader = yaml.CSafeLoader
@@ -102,6 +104,9 @@ def _where(text: str, exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
     return line + 1, msg("YAML syntax: {problem}", problem=problem)
 
 
+_MERGE = "tag:yaml.org,2002:merge"
+
+
 def _check_shape(root) -> None:
     """Refuse what no record holds and what would make reading it explode: keys that are
     lists or mappings, nesting deeper than ``MAX_DEPTH``, aliases expanding past ``MAX_VALUES``."""
@@ -123,6 +128,10 @@ def _check_shape(root) -> None:
             if isinstance(node, yaml.MappingNode):
                 children = []
                 for key_node, value_node in node.value:
+                    if key_node.tag == _MERGE:
+                        raise YamlProblem(key_node.start_mark.line + 1, msg(
+                            "a YAML merge key (<<): svcctl records spell every value out where it applies, "
+                            "without merge keys or anchors"))
                     if not isinstance(key_node, yaml.ScalarNode):
                         raise YamlProblem(key_node.start_mark.line + 1,
                                           msg('a list or mapping is used as a key: keys are plain words'))
@@ -300,14 +309,15 @@ _ODD_BREAKS = _re.compile("[\r\x85\u2028\u2029\x0b\x0c\x1c-\x1e\ufeff]")
 _resolver = yaml.resolver.Resolver()
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _GIVE_UP = object()
-# What svcctl writes for a time: YAML resolves it as a timestamp, which this loader keeps as text.
-_WRITTEN_TIME = _re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?[+-][0-9]{2}:[0-9]{2}")
+# A time (core.timeutil's one pattern): YAML resolves it as a timestamp, which this loader
+# keeps as text, for validation to read.
+_WRITTEN_TIME = _re.compile(TIME_PATTERN)
 _RESOLVED_FIRST = frozenset(_resolver.yaml_implicit_resolvers)
 
 
 def _scalar(text: str):
     # A time is the commonest value and never repeats: matched here, not cached below.
-    if len(text) >= 25 and text[10] == "T" and _WRITTEN_TIME.fullmatch(text):
+    if len(text) >= 20 and text[10] == "T" and _WRITTEN_TIME.fullmatch(text):
         return text
     return _other_scalar(text)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..statuses import OPEN_STATUSES
+
 
 @dataclass
 class Fold:
@@ -27,4 +29,4 @@ class Fold:
 
     @property
     def is_open(self) -> bool:
-        return self.status in ("open", "dispatched", "paused")
+        return self.status in OPEN_STATUSES
