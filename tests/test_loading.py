@@ -116,3 +116,22 @@ def test_a_plural_entry_in_the_catalog_does_not_stop_chinese_commands(office, mo
     finally:
         i18n.translator.cache_clear()
         i18n.words.cache_clear()
+
+
+def test_a_month_folder_that_cannot_be_read_is_named_by_check(office, monkeypatch):
+    """Tests run as root here, whom no folder's mode keeps out: the system's refusal is
+    given for that one folder, as it is given to an office account."""
+    import os
+
+    _ticket(office)
+    month = str(office.root / "tickets" / "2026" / "11")
+    real = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path).rstrip("/") == month:
+            raise PermissionError(13, "Permission denied", month)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = office.fails("check", now=NOW)
+    assert "tickets/2026/11: cannot read the folder: Permission denied" in result.stdout
