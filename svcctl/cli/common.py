@@ -21,10 +21,9 @@ class Obj:
 
     def env(self):
         from ..operations.env import Env
-        from ..present.documents import check
 
         if self._env is None:
-            self._env = Env(self.records_dir, self.user, template_check=check)
+            self._env = Env(self.records_dir, self.user, template_check=_office_template_problems)
         return self._env
 
     def reader_language(self) -> str:
@@ -71,6 +70,13 @@ class Obj:
         from ..present.i18n import localise
 
         return localise(text, self.language())
+
+
+def _office_template_problems(records_root):
+    # Loaded by the few commands that check templates, not by every command that opens the records.
+    from ..present.documents import check
+
+    return check(records_root)
 
 
 pass_obj = click.make_pass_decorator(Obj)
