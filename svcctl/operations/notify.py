@@ -138,7 +138,7 @@ def status(env: Env) -> list[dict]:
 
 def run(env: Env, dry_run: bool = False) -> RunReport:
     from ..store.outbox import open_outbox
-    from ..store.records import configured_station
+    from ..store.changes import configured_station
 
     report = RunReport()
     office = env.office
