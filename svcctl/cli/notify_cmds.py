@@ -71,8 +71,9 @@ def list_(obj, fmt):
 @pass_obj
 def test(obj, name):
     from ..operations import notify as ops
+    from ..present import alert_text
 
-    answer = ops.test(obj.env(), name)
+    answer = ops.test(obj.env(), name, alert_text)
     if answer.sent:
         click.echo(obj.say("sent: the platform answered {said}", said=answer.said))
         return
@@ -89,10 +90,11 @@ def test(obj, name):
 @pass_obj
 def run(obj, dry_run):
     from ..operations import notify as ops
+    from ..present import alert_text
 
     env = obj.env()
     env.records.start_index()  # its file walk runs while the rest is loaded
-    report = ops.run(env, dry_run)
+    report = ops.run(env, alert_text, dry_run)
     if report.note:
         click.echo(obj.localise(report.note), err=True)
     for channel, title, body in report.planned:

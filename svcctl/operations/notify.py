@@ -4,6 +4,8 @@ which cron calls every few minutes.
 A run reads the deadlines as ``overdue`` does, asks core.alerts which alerts are due and
 where they go, queues in the outbox those it has not queued before, and sends what each
 channel has waiting, within the robot's pace: more than a few at once become one message.
+The messages are worded by the ``wording`` the caller gives (present.alert_text): words
+are present/'s, and an operation does not import them.
 """
 from __future__ import annotations
 
@@ -106,14 +108,13 @@ def listing(env: Env) -> list[dict]:
     return rows
 
 
-def test(env: Env, name: str):
-    """Send one test message on ``name``; the platform's answer."""
+def test(env: Env, name: str, wording):
+    """Send one test message on ``name``, worded by ``wording``; the platform's answer."""
     from .. import send
-    from ..present import alert_text
 
     channel = _channel(channel_store.load(env.records.gdir), name)
     office = env.office
-    title, body = alert_text.test_message(office.name, name, env.now, office.tz, office.language)
+    title, body = wording.test_message(office.name, name, env.now, office.tz, office.language)
     return send.send(channel.kind, channel.url, channel.secret, channel.to, send.Outgoing(title, body))
 
 
@@ -136,7 +137,9 @@ def status(env: Env) -> list[dict]:
 
 # --------------------------------------------------------------------------- the run
 
-def run(env: Env, dry_run: bool = False) -> RunReport:
+def run(env: Env, wording, dry_run: bool = False) -> RunReport:
+    """Queue the alerts due now and send what every channel has waiting; ``wording`` makes
+    each message (present.alert_text: ``render``, ``combined``, ``more``)."""
     from ..store.outbox import open_outbox
     from ..store.changes import configured_station
 
@@ -159,7 +162,7 @@ def run(env: Env, dry_run: bool = False) -> RunReport:
     ready, held = alerts.sendable(due, rules, now)
     report.held = len(held)
     with open_outbox(env.records) as outbox:
-        rows = _new_rows(env, outbox, ready, rules, tuple(known), now)
+        rows = _new_rows(env, wording, outbox, ready, rules, tuple(known), now)
         if dry_run:
             for row in rows:
                 report.planned.append((row.channel, row.title, row.body))
@@ -170,7 +173,7 @@ def run(env: Env, dry_run: bool = False) -> RunReport:
         if rows:
             outbox.queue(rows, moment)
         for channel in known.values():
-            _deliver(outbox, channel, moment, office.language, report)
+            _deliver(wording, outbox, channel, moment, office.language, report)
         outbox.forget_sends_before(moment - 3600)
     return report
 
@@ -207,9 +210,8 @@ def _recent_handover(env: Env, now):
                         staff=last.get("to"))
 
 
-def _new_rows(env: Env, outbox, ready, rules, channel_names, now) -> list:
+def _new_rows(env: Env, wording, outbox, ready, rules, channel_names, now) -> list:
     """Outbox rows for the alerts not queued before, each rendered once."""
-    from ..present import alert_text
     from ..store.outbox import Row
 
     office = env.office
@@ -220,17 +222,16 @@ def _new_rows(env: Env, outbox, ready, rules, channel_names, now) -> list:
         targets = [c for c in alerts.channels_for(alert, rules, channel_names) if (*alert.key, c) not in queued]
         if not targets:
             continue
-        title, body = alert_text.render(alert, office.name, office.roster, office.tz, now, office.language,
-                                        env.records.root)
+        title, body = wording.render(alert, office.name, office.roster, office.tz, now, office.language,
+                                     env.records.root)
         who = mentions.get(alert.staff) if alert.staff else None
         for name in targets:
             rows.append(Row(*alert.key, name, title, body, (who,) if who else (), alert.urgent))
     return rows
 
 
-def _deliver(outbox, channel, moment: float, lang: str, report: RunReport) -> None:
+def _deliver(wording, outbox, channel, moment: float, lang: str, report: RunReport) -> None:
     from .. import send
-    from ..present import alert_text
     from ..store.txn import _crash_point
 
     waiting = outbox.waiting(channel.name, moment)
@@ -246,10 +247,10 @@ def _deliver(outbox, channel, moment: float, lang: str, report: RunReport) -> No
         if len(batch) == 1:
             message = send.Outgoing(batch[0].title, batch[0].body, batch[0].mentions)
         else:
-            title, body = alert_text.combined([r.body for r in batch], lang)
+            title, body = wording.combined([r.body for r in batch], lang)
             mentions = tuple(dict.fromkeys(m for r in batch for m in r.mentions))
             message = send.Outgoing(title, body, mentions)
-        message = send.cut(channel.kind, message, lambda n: alert_text.more(n, lang))
+        message = send.cut(channel.kind, message, lambda n: wording.more(n, lang))
         outbox.sending(batch, moment)
         _crash_point("notify-sending")
         try:
