@@ -227,10 +227,11 @@ def _statuses(wanted) -> set:
 
 def history(env: Env, ticket_id: str) -> list[dict]:
     """One row per commit that changed the ticket: office time, short hash (full in ``commit``)."""
-    from ..core.timeutil import from_iso, iso
+    from ..core.timeutil import iso, read_time
 
     records = env.records
     ticket = records.ticket(ticket_id)
     rows = vcs.file_log(records.top, records.rel(ticket_rel(ticket.id)))
     tz = env.office.tz
-    return [{**r, "date": iso(from_iso(r["date"]).astimezone(tz)), "short": r["commit"][:7]} for r in rows]
+    # git's own date, not a record's time: a newer git writes UTC as 'Z'
+    return [{**r, "date": iso(read_time(r["date"]).astimezone(tz)), "short": r["commit"][:7]} for r in rows]
