@@ -2,6 +2,7 @@
 order and layout; a key svcctl does not know is reported, never ignored."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -145,12 +146,20 @@ def test_a_merge_of_svcctl_yaml_keeps_this_pcs_comments(tmp_path):
 
 
 def test_help_and_reading_commands_do_not_load_the_round_trip_library(office):
-    probe = ("import sys\nfrom svcctl.cli.main import main\nsys.argv = ['svcctl', *sys.argv[1:]]\n"
-             "try:\n    main()\nexcept SystemExit:\n    pass\n"
-             "print(any(m.startswith('ruamel') for m in sys.modules), file=sys.stderr)")
+    tid = office.intake("--type", "query", "--customer", "C-A001", "--summary", "查询水费")
+    probe = ("import sys\nfrom svcctl.cli.main import main\nsys.argv = ['svcctl', *sys.argv[1:]]\ncode = 0\n"
+             "try:\n    main()\nexcept SystemExit as exit:\n    code = exit.code or 0\n"
+             "print(code, any(m.startswith('ruamel') for m in sys.modules), file=sys.stderr)")
+    env = {**os.environ, "SVCCTL_LANG": "en", "SVCCTL_NOW": office.now}
+    shown = {}
     for args in (["--help"], ["--records", str(office.root), "list"]):
-        proc = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=60)
-        assert proc.stderr.strip().splitlines()[-1] == "False", (args, proc.stderr)
+        proc = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=60, env=env)
+        assert proc.stderr.strip().splitlines()[-1] == "0 False", (args, proc.stderr)
+        shown[args[-1]] = proc.stdout
+    assert "Usage: svcctl" in shown["--help"]
+    listed = shown["list"].splitlines()
+    assert listed[0].split()[:3] == ["ID", "Type", "Grade"] and len(listed) == 3
+    assert listed[2].split()[:2] == [tid, "query"] and "查询水费" in listed[2]
 
 
 def test_a_misspelt_deadline_name_is_reported_not_added_as_a_deadline(office):
