@@ -46,11 +46,22 @@ def registered(top: Path) -> str | None:
     return vcs.run(top, "config", "--get", "merge.svcctl.driver").stdout.rstrip("\n") or None
 
 
+def isolated(line: str | None) -> bool:
+    """Whether a driver line starts an isolated Python that exists on this PC: one that a
+    svcctl installed elsewhere on this PC registered is as safe as this one's."""
+    try:
+        words = shlex.split(line or "")
+    except ValueError:
+        return False
+    return len(words) >= 6 and words[1:4] == ["-I", "-c", _START] and os.path.isfile(words[0])
+
+
 def out_of_date(top: Path) -> bool:
-    """Whether the clone holds a driver line other than this svcctl's (one an older svcctl
-    registered, which lets the records folder shadow svcctl)."""
+    """Whether the clone holds a driver line that lets the records folder shadow svcctl (one
+    an older svcctl registered), or one whose Python is gone. Two installs of svcctl on one
+    PC (a venv for people, another for cron) leave each other's isolated line alone."""
     line = registered(top)
-    return line is not None and line != command()
+    return line is not None and line != command() and not isolated(line)
 
 
 def keep_current(top: Path) -> None:

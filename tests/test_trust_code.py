@@ -151,7 +151,7 @@ def test_the_driver_line_older_svcctl_registered_runs_what_another_pc_committed(
 def test_any_change_made_with_svcctl_replaces_an_old_driver_line(pair):
     git(pair.a.root, "config", "merge.svcctl.driver", OLD_DRIVER)
     pair.a.run("reply", T, "--note", "甲的第一条", now="2026-11-20 09:50")
-    assert git(pair.a.root, "config", "--get", "merge.svcctl.driver").strip() == merge_driver.command()
+    assert merge_driver.isolated(git(pair.a.root, "config", "--get", "merge.svcctl.driver").strip())
     merge_twice(pair, "package", "merge")
     assert pair.ran() == []
 
@@ -163,7 +163,7 @@ def test_a_plain_git_merge_replaces_an_old_driver_line_before_the_next_merge(pai
     git(pair.a.root, "config", "merge.svcctl.driver", OLD_DRIVER)
     pair.plant("package")
     assert merge_with_plain_git(pair.a, "pull").returncode == 0
-    assert git(pair.a.root, "config", "--get", "merge.svcctl.driver").strip() == merge_driver.command()
+    assert merge_driver.isolated(git(pair.a.root, "config", "--get", "merge.svcctl.driver").strip())
     pair.both_reply_again()
     assert merge_with_plain_git(pair.a, "pull").returncode == 0
     assert pair.ran() == []
@@ -194,7 +194,7 @@ def test_sync_runs_nothing_another_pc_committed_and_replaces_an_old_driver_line(
     # Whatever sync answers (it may refuse B's files), nothing it merges or checks runs.
     first = sync_at_top(pair.a)
     assert "Traceback" not in first.stderr
-    assert git(pair.a.root, "config", "--get", "merge.svcctl.driver").strip() == merge_driver.command()
+    assert merge_driver.isolated(git(pair.a.root, "config", "--get", "merge.svcctl.driver").strip())
     if first.returncode != 0:  # refused: B's files come by plain git, and the next sync meets them here
         assert merge_with_plain_git(pair.a, "pull").returncode == 0
     pair.both_reply_again()
@@ -257,3 +257,20 @@ def test_spawned_workers_import_nothing_from_the_records(office, tmp_path, comma
     assert list(markers.iterdir()) == []
     if command == "list":
         assert proc.returncode == 0 and proc.stdout.count("漏水") == 6
+
+
+def test_an_isolated_line_of_another_install_is_left_alone_and_a_gone_one_replaced(pair):
+    """Two installs of svcctl on one PC do not take turns rewriting .git/config, and a line
+    whose Python was removed (a deleted venv) is replaced by the next change."""
+    other = merge_driver.command().replace(shlex.quote(sys.executable), shlex.quote(str(Path(sys.executable).resolve())), 1)
+    if other == merge_driver.command():
+        pytest.skip("this Python is not reached through a link, so no second name for it is at hand")
+    git(pair.a.root, "config", "merge.svcctl.driver", other)
+    pair.a.run("reply", T, "--note", "甲回复", now="2026-11-20 10:00")
+    assert git(pair.a.root, "config", "--get", "merge.svcctl.driver").strip() == other
+    assert "merge.svcctl.driver" not in pair.a.run("check").stdout
+    gone = merge_driver.command().replace(shlex.quote(sys.executable), "/nonexistent/venv/bin/python", 1)
+    git(pair.a.root, "config", "merge.svcctl.driver", gone)
+    assert "merge.svcctl.driver" in pair.a.run("check").stdout
+    pair.a.run("reply", T, "--note", "甲再回复", now="2026-11-20 10:05")
+    assert git(pair.a.root, "config", "--get", "merge.svcctl.driver").strip() == merge_driver.command()
