@@ -16,7 +16,7 @@ from urllib.parse import quote_plus
 from . import Answer, Outgoing
 from .mentions import split
 from .urls import check_web
-from .webhook import Reply, body_bytes, by_status, one_line, post
+from .webhook import Reply, body_bytes, judged, post
 
 RATE_LIMITED = {130101: 600.0, 410100: 600.0, -1: 10.0}  # errcode: seconds before trying again
 # token missing or unknown, robot stopped or gone, group dissolved, security (keyword, IP,
@@ -59,16 +59,7 @@ def size(message: Outgoing) -> int:
 
 
 def read(reply: Reply) -> Answer:
-    data = reply.data
-    if data is None or "errcode" not in data:
-        return by_status(reply)
-    code = data.get("errcode")
-    said = one_line(f"errcode {code}: {data.get('errmsg', '')}")
-    if code == 0:
-        return Answer(True, None, False, said)
-    if code in RATE_LIMITED:
-        return Answer(False, RATE_LIMITED[code], False, said)
-    return Answer(False, None, code in PERMANENT, said)
+    return judged(reply, ("errcode",), ("errmsg",), RATE_LIMITED, PERMANENT)
 
 
 def send(url: str, secret: str | None, to: tuple[str, ...], message: Outgoing,

@@ -16,7 +16,7 @@ import time
 from . import Answer, Outgoing
 from .mentions import split
 from .urls import check_web
-from .webhook import Reply, body_bytes, by_status, one_line, post
+from .webhook import Reply, body_bytes, judged, post
 
 HOOK = "/open-apis/bot/v2/hook/"
 RATE_LIMITED = {11232: 60.0, 11233: 60.0}  # code: seconds before trying again
@@ -63,16 +63,9 @@ def size(message: Outgoing) -> int:
 
 
 def read(reply: Reply) -> Answer:
-    data = reply.data
-    if data is None or ("code" not in data and "StatusCode" not in data):
-        return by_status(reply)
-    code = data.get("code", data.get("StatusCode"))
-    said = one_line(f"code {code}: {data.get('msg', data.get('StatusMessage', ''))}")
-    if code == 0:
-        return Answer(True, None, False, said)
-    if code in RATE_LIMITED:
-        return Answer(False, RATE_LIMITED[code], False, said)
-    return Answer(False, None, code in PERMANENT, said)
+    # Feishu answers a refused signature or body as "code"/"msg", some gateway errors as
+    # "StatusCode"/"StatusMessage".
+    return judged(reply, ("code", "StatusCode"), ("msg", "StatusMessage"), RATE_LIMITED, PERMANENT)
 
 
 def send(url: str, secret: str | None, to: tuple[str, ...], message: Outgoing,

@@ -87,6 +87,25 @@ def by_status(reply: Reply) -> Answer:
     return Answer(False, None, True, said)
 
 
+def judged(reply: Reply, code_keys: tuple[str, ...], text_keys: tuple[str, ...], rate_limited: dict,
+           permanent: set) -> Answer:
+    """A robot's answer read from its JSON body: the code under the first of ``code_keys`` it
+    holds, 0 for sent; a code in ``rate_limited`` is tried again after its seconds, one in
+    ``permanent`` never; a body without a code is judged by the HTTP status."""
+    data = reply.data
+    key = next((k for k in code_keys if data is not None and k in data), None)
+    if key is None:
+        return by_status(reply)
+    code = data[key]
+    text = next((data[k] for k in text_keys if k in data), "")
+    said = one_line(f"{code_keys[0]} {code}: {text}")  # one name for the code, whichever key held it
+    if code == 0:
+        return Answer(True, None, False, said)
+    if code in rate_limited:
+        return Answer(False, rate_limited[code], False, said)
+    return Answer(False, None, code in permanent, said)
+
+
 def post(url: str, payload: dict, timeout: float, read: Callable[[Reply], Answer]) -> Answer:
     request = urllib.request.Request(url, data=body_bytes(payload), method="POST",
                                      headers={"Content-Type": "application/json; charset=utf-8"})

@@ -11,7 +11,7 @@ import re
 from . import Answer, Outgoing
 from .mentions import split
 from .urls import check_web
-from .webhook import Reply, by_status, one_line, post
+from .webhook import Reply, judged, post
 
 MARKDOWN_LIMIT = 4096
 TEXT_LIMIT = 2048
@@ -56,16 +56,7 @@ def size(message: Outgoing) -> int:
 
 
 def read(reply: Reply) -> Answer:
-    data = reply.data
-    if data is None or "errcode" not in data:
-        return by_status(reply)
-    code = data.get("errcode")
-    said = one_line(f"errcode {code}: {data.get('errmsg', '')}")
-    if code == 0:
-        return Answer(True, None, False, said)
-    if code in RATE_LIMITED:
-        return Answer(False, RATE_LIMITED[code], False, said)
-    return Answer(False, None, code in PERMANENT, said)
+    return judged(reply, ("errcode",), ("errmsg",), RATE_LIMITED, PERMANENT)
 
 
 def send(url: str, secret: str | None, to: tuple[str, ...], message: Outgoing,
