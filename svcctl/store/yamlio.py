@@ -353,8 +353,8 @@ def _key(text: str) -> bool:
 def fast_parse(text: str):
     """The data of a record in svcctl's own layout, exactly as ``parse`` gives it; None
     when the text is anything else (then call ``parse``). The layout: ``key: scalar`` lines,
-    and ``key:`` followed by a list of scalars (``  - scalar``) or of flat mappings
-    (``  - key: scalar`` then ``    key: scalar``)."""
+    ``key: []``, and ``key:`` followed by a list of scalars (``  - scalar``) or of flat
+    mappings (``  - key: scalar`` then ``    key: scalar``)."""
     if not text.endswith("\n") or _ODD_BREAKS.search(text) or text.count("\n") * 2 + 2 > MAX_VALUES:
         return None
     # Every file of an office passes through here when the index is built: each line is
@@ -402,6 +402,9 @@ def fast_parse(text: str):
             return None
         if not value:
             items = data[key] = []
+            continue
+        if value == " []":  # an empty list, as the emitter writes it (a handover with no urgent work)
+            data[key] = []
             continue
         if value[0] != " " or len(value) == 1:
             return None
