@@ -18,7 +18,11 @@ import textwrap
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from conftest import git, wait_for
+
+pytestmark = pytest.mark.slow
 
 TICKET = "202611-A001"
 

@@ -19,6 +19,8 @@ import pytest
 
 from conftest import Office, bare_machine, git, make_office, wait_for
 
+pytestmark = pytest.mark.slow
+
 TICKET = "202611-A001"
 NEW_TICKET = "202611-A002"
 NEW_CUSTOMER = "C-A003"

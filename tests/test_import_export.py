@@ -188,6 +188,7 @@ def test_unreadable_files_get_one_line(office, tmp_path):
     assert "no file" in office.fails("import", "customers", tmp_path / "missing.csv").stderr
 
 
+@pytest.mark.slow
 def test_an_import_killed_half_way_leaves_nothing(office, tmp_path):
     rows = [["姓名", "电话", "房号"]] + [[f"业主{n}", f"1310000{n:04d}", f"8-1-{n + 100}"] for n in range(60)]
     path = write_csv(tmp_path / "big.csv", rows)

@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from conftest import edit, git, make_office, wait_for
+from conftest import copy_of, edit, git, made_once, make_office, wait_for
 
 NOW = "2026-11-24 10:00"
 LISTINGS = [
@@ -58,10 +58,8 @@ def assert_never_wrong(office, tmp_path, now=NOW):
     return seen
 
 
-@pytest.fixture
-def busy(office):
+def fill_busy(o) -> dict:
     """Tickets in every state: open, dispatched, paused, awaiting callback, done, a reopen."""
-    o = office
     ids = {}
     ids["query"] = o.intake("--type", "query", "--unit", "3-2-1502", "--summary", "水费", "--at", "2026-11-20 09:00")
     ids["complaint"] = o.intake("--type", "complaint", "--grade", "general", "--unit", "5-1-301",
@@ -81,6 +79,22 @@ def busy(office):
     ids["old"] = o.intake("--type", "consultation", "--unit", "3-2-1502", "--summary", "停车",
                           "--answer", "已告知", "--at", "2026-10-08 09:00")
     return ids
+
+
+@pytest.fixture(scope="module")
+def busy_template(tmp_path_factory):
+    return made_once(tmp_path_factory, "busy", fill_busy)
+
+
+@pytest.fixture
+def office(busy_template, tmp_path):
+    """The sample office with the tickets of ``fill_busy``, a copy of the one made for this module."""
+    return copy_of(busy_template, tmp_path)[0]
+
+
+@pytest.fixture
+def busy(busy_template) -> dict:
+    return busy_template[1]
 
 
 def ticket_file(office, ticket_id):

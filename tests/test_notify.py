@@ -185,6 +185,7 @@ def test_a_burst_becomes_one_message_cut_to_the_platforms_limit(office, wecom_ro
     assert len(wecom_robot.posted) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("step", ["notify-sending", "notify-sent"])
 def test_a_run_killed_mid_send_loses_nothing_and_repeats_at_most_that_message(office, wecom_robot, step):
     with_alerts(office, "  digest_at: '18:00'\n")

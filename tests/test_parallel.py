@@ -141,6 +141,7 @@ def gone(pid: int) -> bool:
         return True
 
 
+@pytest.mark.slow
 def test_a_killed_worker_costs_time_not_the_answer(start):
     child, folder = start("die once")
     out, err = child.communicate(timeout=120)
@@ -149,6 +150,7 @@ def test_a_killed_worker_costs_time_not_the_answer(start):
     assert json.loads(out) == [n * n for n in range(40)]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads process states from /proc")
 def test_workers_end_with_a_command_killed_outright(start):
     child, folder = start("block")
@@ -158,6 +160,7 @@ def test_workers_end_with_a_command_killed_outright(start):
     wait_for(lambda: all(gone(pid) for pid in workers), "the workers to end with the command")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads process states from /proc")
 def test_ctrl_c_ends_the_command_and_its_workers_at_once(start):
     child, folder = start("block")

@@ -240,6 +240,7 @@ def test_limits_and_rates_are_the_platforms_documented_ones():
     assert count <= 5 and count * 60 / per <= 100  # 5 a second and 100 a minute
 
 
+@pytest.mark.slow
 def test_a_sender_killed_while_the_platform_holds_its_request_leaves_the_message_posted(tmp_path):
     """What a kill -9 mid-send leaves: the group shows the message, the sender never heard so."""
     with robot("wecom") as server:

@@ -356,6 +356,7 @@ def test_push_rejected_because_another_pc_pushed_first_is_retried(net):
         assert_healthy(office)
 
 
+@pytest.mark.slow
 def test_two_clones_syncing_at_the_same_moment_both_land(net):
     a, b = net.a, net.clone("B")
     sync(b)
@@ -393,6 +394,7 @@ def test_a_cron_sync_without_a_named_person_signs_merges_as_the_station(net):
     assert git(b.root, "log", "-1", "--merges", "--format=%an <%ae>").strip() == "svcctl sync (station B) <sync-b@cy.svcctl>"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("step,said", [
     ("sync-journal", "rolled back a sync that was cut off while merging"),
     ("sync-moved", "finished a sync that was cut off after its merge was recorded"),
