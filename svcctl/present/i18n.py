@@ -45,15 +45,21 @@ def parse_po(text: str) -> dict[tuple[str | None, str], str]:
             entries[(entry.get("msgctxt"), entry["msgid"])] = entry["msgstr"]
         entry, fuzzy = {}, False
 
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
+    # Lines end at \n only: text may hold U+2028 or U+0085 as it is, which splitlines() would cut at.
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip(" \t\r")
         if not line:
             finish()
             field = None
             continue
         if line.startswith("#"):
+            if any(k.startswith("msgstr") for k in entry):  # the comments of the next entry, with no blank line before
+                finish()
+                field = None
             if line.startswith("#,") and "fuzzy" in line:
                 fuzzy = True
+            elif line.startswith("#~"):  # an obsolete entry: the flags above were its own
+                fuzzy = False
             continue
         keyword, _, rest = line.partition(" ")
         if keyword in ("msgctxt", "msgid", "msgstr", "msgid_plural") or _PLURAL_FORM.fullmatch(keyword):

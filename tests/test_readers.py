@@ -1,0 +1,125 @@
+"""svcctl's hand-written readers and layouts agree with the libraries they stand in for, on
+generated input: the .po reader with a compiled .mo read by gettext, the listings' aligner
+with tabulate's "simple" format, the report cache with a report from every ticket."""
+from __future__ import annotations
+
+import gettext
+import io
+import shutil
+import subprocess
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from svcctl.present import i18n
+
+HEADER = ('msgid ""\nmsgstr ""\n"Language: zh_CN\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+          '"Plural-Forms: nplurals=1; plural=0;\\n"\n\n')
+
+
+def compiled(po_text: str) -> dict[str, gettext.GNUTranslations]:
+    """The catalog compiled to a .mo and loaded by the standard library: by Babel, and by GNU
+    msgfmt where it is installed."""
+    out = io.BytesIO()
+    write_mo(out, read_po(io.StringIO(po_text)))
+    found = {"babel": gettext.GNUTranslations(io.BytesIO(out.getvalue()))}
+    if shutil.which("msgfmt"):
+        proc = subprocess.run(["msgfmt", "-o", "-", "-"], input=po_text.encode("utf-8"), capture_output=True)
+        assert proc.returncode == 0, proc.stderr.decode()
+        found["msgfmt"] = gettext.GNUTranslations(io.BytesIO(proc.stdout))
+    return found
+
+
+def looked_up(translations, ctx: str | None, msgid: str, plural: str | None = None) -> str:
+    if plural is not None:  # Chinese has one form, the one svcctl's reader keeps
+        return translations.npgettext(ctx, msgid, plural, 1) if ctx is not None else \
+            translations.ngettext(msgid, plural, 1)
+    return translations.pgettext(ctx, msgid) if ctx is not None else translations.gettext(msgid)
+
+
+def test_the_offices_catalog_reads_as_gettext_reads_it_compiled():
+    text = i18n.catalog_text("zh")
+    ours = i18n.translator("zh")
+    entries = read_po(io.StringIO(text))
+    keys = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in entries if m.id}
+    assert len(keys) > 500 and set(i18n.parse_po(text)) - {(None, "")} <= keys
+    for name, theirs in compiled(text).items():
+        differ = [(ctx, msgid) for ctx, msgid in keys if looked_up(ours, ctx, msgid) != looked_up(theirs, ctx, msgid)]
+        assert not differ, (name, differ[:5])
+
+
+# Text a translator may type: Chinese and other wide characters, quotes, backslashes, tabs,
+# line breaks, the controls C escapes by name, and characters other programs read as line
+# breaks (U+2028, U+0085) written as they are.
+texts = st.text(st.one_of(st.characters(codec="utf-8", categories=["L", "M", "N", "P", "S", "Zs"]),
+                          st.sampled_from('"\\\n\t\r\a\b\f\v\u2028\u2029\x85\x1c #:~|,'),
+                          st.sampled_from("中文：，。、投诉报修")), max_size=12)
+ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v",
+           '"': '\\"', "\\": "\\\\"}
+
+
+@st.composite
+def quoted(draw, text: str) -> str:
+    """``text`` as a .po string: on one line or cut into several, a line after each \\n."""
+    cuts = sorted(draw(st.sets(st.integers(0, len(text)), max_size=3)) |
+                  {i + 1 for i, ch in enumerate(text) if ch == "\n"})
+    pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+    lines = ['"' + "".join(ESCAPES.get(ch, ch) for ch in piece) + '"' for piece in pieces if piece]
+    if draw(st.booleans()) or not lines:
+        lines.insert(0, '""')
+    return "\n".join(lines)
+
+
+def without_edge_breaks(text: str) -> str:
+    return text.strip("\n")  # msgfmt refuses a msgid and msgstr of which only one begins or ends with \n
+
+
+entry_fields = st.tuples(st.one_of(st.none(), texts.filter(bool)),  # Babel reads msgctxt "" as none
+                         texts.map(without_edge_breaks).filter(bool),
+                         st.one_of(st.none(), texts.map(without_edge_breaks).filter(bool)),
+                         texts.map(without_edge_breaks), st.booleans(), st.booleans(),
+                         st.lists(st.sampled_from(["# 译者注", "#. extracted", "#: svcctl/core/x.py:12",
+                                                   "#, python-format", "#"]), max_size=2))
+
+
+@st.composite
+def po_files(draw):
+    """A catalog with entries in every form a .po takes, and what each entry is."""
+    entries = draw(st.lists(entry_fields, max_size=6, unique_by=lambda e: (e[0], e[1])))
+    parts = [HEADER]
+    for ctx, msgid, plural, msgstr, fuzzy, obsolete, comments in entries:
+        lines = [*comments, *(["#, fuzzy"] if fuzzy else []),
+                 *(['#| msgid "older text"'] if not obsolete and draw(st.booleans()) else [])]
+        body = []
+        if ctx is not None:
+            body.append("msgctxt " + draw(quoted(ctx)))
+        body.append("msgid " + draw(quoted(msgid)))
+        if plural is not None:
+            body += ["msgid_plural " + draw(quoted(plural)), "msgstr[0] " + draw(quoted(msgstr))]
+        else:
+            body.append("msgstr " + draw(quoted(msgstr)))
+        body = "\n".join(body).split("\n")
+        lines += ["#~ " + line for line in body] if obsolete else body
+        parts.append("\n".join(lines) + draw(st.sampled_from(["\n", "\n\n", "\n\n\n"])))
+    return "".join(parts), entries
+
+
+@settings(max_examples=60, deadline=None)
+@given(po_files())
+def test_generated_catalogs_read_as_gettext_reads_them_compiled(po):
+    text, entries = po
+    ours = i18n.Catalog(i18n.parse_po(text))
+    for name, theirs in compiled(text).items():
+        for ctx, msgid, plural, *_ in entries:
+            assert looked_up(ours, ctx, msgid) == looked_up(theirs, ctx, msgid, plural), (name, ctx, msgid)
+
+
+def test_what_the_generated_catalogs_found():
+    """A fuzzy entry right after another (no blank line), the flags of an obsolete entry, and
+    a line separator typed in a translation, each read as msgfmt reads them."""
+    text = HEADER + ('msgid "A"\nmsgstr "甲"\n#, fuzzy\nmsgid "B"\nmsgstr "乙"\n\n#, fuzzy\n#~ msgid "C"\n'
+                     '#~ msgstr "丙"\nmsgid "D"\nmsgstr "丁\u2028\x85"\n')
+    assert {k: v for k, v in i18n.parse_po(text).items() if k[1]} == {(None, "A"): "甲", (None, "D"): "丁\u2028\x85"}
