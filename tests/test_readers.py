@@ -123,3 +123,29 @@ def test_what_the_generated_catalogs_found():
     text = HEADER + ('msgid "A"\nmsgstr "甲"\n#, fuzzy\nmsgid "B"\nmsgstr "乙"\n\n#, fuzzy\n#~ msgid "C"\n'
                      '#~ msgstr "丙"\nmsgid "D"\nmsgstr "丁\u2028\x85"\n')
     assert {k: v for k, v in i18n.parse_po(text).items() if k[1]} == {(None, "A"): "甲", (None, "D"): "丁\u2028\x85"}
+
+
+# -- the listings' aligner and tabulate ----------------------------------------------------
+cells = st.one_of(st.just(""), st.integers(-10**6, 10**9).map(str), st.sampled_from(["3.50", "1e3", "-0", " 12 "]),
+                  st.text(st.one_of(st.sampled_from("电梯噪音维修部ｶﾀ한글😀é\u0301 -:."),
+                                    st.characters(codec="utf-8", exclude_categories=["Cs"], exclude_characters="\t")), max_size=8),
+                  st.sampled_from(["漏水\n楼上", "铃\x07", "\x1b[31m红\x1b[0m", "\u202eevil", "末尾\r\n"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 4).flatmap(lambda n: st.tuples(st.lists(cells, min_size=n, max_size=n),
+                                                     st.lists(st.lists(cells, min_size=n, max_size=n), max_size=4))))
+def test_listings_are_laid_out_as_tabulates_simple_format(table):
+    """Byte for byte, given the cells as a terminal is shown them (stripped, control
+    characters escaped: present.escapes.one_line). Not tabs, which tabulate gives no width
+    and a terminal shows to the next tab stop."""
+    import tabulate
+
+    from svcctl.present.escapes import one_line
+    from svcctl.present.tables import aligned
+
+    titles, rows = table
+    tabulate.WIDE_CHARS_MODE = True
+    shown = [[one_line(text.strip()) for text in row] for row in (titles, *rows)]
+    expected = tabulate.tabulate(shown[1:], headers=shown[0], tablefmt="simple", disable_numparse=True)
+    assert aligned(titles, rows) == expected
