@@ -122,19 +122,19 @@ def test_each_kind_of_intake_gets_a_sentence_that_fits(office):
     assert answered == "您的咨询已当场为您答复，感谢您对我们工作的支持！"
     logged = office.run("intake", "--type", "complaint", "--grade", "general", "--customer", "C-A001",
                         "--summary", "电梯噪音", "--at", "2026-11-16 09:00").stdout.splitlines()[1]
-    assert logged.startswith("已补录11月16日09:00受理的投诉，答复期限为") and "答复期限已过" in logged
+    assert logged.startswith("已补录11月16日（星期一）09:00受理的投诉，答复期限为") and "答复期限已过" in logged
     promise = office.run("intake", "--type", "complaint", "--grade", "general", "--customer", "C-A001",
                          "--summary", "电梯噪音").stdout.splitlines()[1]
-    assert promise == "您的投诉内容我已详细记录，我们会尽快处理，在11月23日09:30前会将处理结果答复给您。"
+    assert promise == "您的投诉内容我已详细记录，我们会尽快处理，并在11月23日（星期一）09:30前将处理结果答复给您。"
     visit = office.run("intake", "--type", "appointment", "--customer", "C-A001", "--summary", "上门量房",
                        "--appointment", "2026-11-25 14:00").stdout.splitlines()[1]
-    assert visit == "您的预约我已详细记录，我们会在11月25日14:00按约定时间上门为您服务。"
+    assert visit == "您的预约我已详细记录，我们会在11月25日（星期三）14:00按约定时间上门为您服务。"
     repair = office.run("intake", "--type", "repair", "--customer", "C-A001", "--summary", "灯坏了").stdout.splitlines()[1]
     assert repair == "您的报修内容我已详细记录，我们会尽快处理，并将处理结果答复给您。"
     english = office.run("intake", "--type", "complaint", "--grade", "general", "--customer", "C-A001",
                          "--summary", "楼道灯不亮", "--lang", "en").stdout.splitlines()[1]
     assert english == ("Your complaint has been recorded in detail; we will handle it as soon as possible "
-                       "and give you the result by 23 Nov 09:30.")
+                       "and give you the result by Mon 23 Nov 09:30.")
 
 
 def test_office_template_override_is_used(office):
@@ -142,7 +142,7 @@ def test_office_template_override_is_used(office):
     folder.mkdir(parents=True)
     (folder / "confirmation.txt").write_text("您的{{ kind }}已登记，{{ date or '尽快' }}前答复。\n", encoding="utf-8")
     out = office.run("intake", "--type", "complaint", "--grade", "general", "--customer", "C-A001", "--summary", "噪音")
-    assert out.stdout.splitlines()[1] == "您的投诉已登记，11月23日09:30前答复。"
+    assert out.stdout.splitlines()[1] == "您的投诉已登记，11月23日（星期一）09:30前答复。"
     assert office.run("check").exit_code == 0
 
 

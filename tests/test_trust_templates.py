@@ -143,7 +143,7 @@ def test_intake_with_a_hostile_confirmation_records_the_ticket_and_reads_svcctls
     result = office.run("intake", "--type", "query", "--unit", "3-2-1502", "--summary", "水费")
     assert time.monotonic() - started < PROMPT
     tid, sentence = result.stdout.splitlines()
-    assert sentence == "您的查询内容我已详细记录，我们会尽快处理，在11月20日09:45前会将处理结果答复给您。"
+    assert sentence == "您的查询内容我已详细记录，我们会尽快处理，并在11月20日（星期五）09:45前将处理结果答复给您。"
     assert result.stderr.count("\n") == 1 and "templates/zh/confirmation.txt:2" in result.stderr
     assert tid in result.stderr
     assert office.commits() == commits + 1 and office.json("show", tid)["summary"] == "水费"

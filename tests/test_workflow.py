@@ -159,26 +159,26 @@ def test_general_complaint_confirmation_promises_the_target(office):
     out = office.run("intake", "--type", "complaint", "--grade", "general", "--unit", "3-2-1502",
                      "--summary", "电梯噪音", "--lang", "zh", now="2026-09-30 10:00").stdout.splitlines()
     assert out[0] == "202609-A001"
-    assert out[1] == "您的投诉内容我已详细记录，我们会尽快处理，在10月8日10:00前会将处理结果答复给您。"
+    assert out[1] == "您的投诉内容我已详细记录，我们会尽快处理，并在10月8日（星期四）10:00前将处理结果答复给您。"
 
 
 def test_confirmation_for_friday_complaint(office):
     # 一般投诉 received Fri 11-20 09:30: 1 workday -> Mon 11-23 09:30
     out = office.run("intake", "--type", "complaint", "--grade", "一般", "--unit", "3-2-1502",
                      "--summary", "噪音", "--at", "2026-11-20 09:30", "--lang", "zh", now="2026-11-20 09:31").stdout
-    assert "在11月23日09:30前会将处理结果答复给您" in out
+    assert "并在11月23日（星期一）09:30前将处理结果答复给您" in out
 
 
 def test_confirmation_for_appointment_and_customer_date(office):
     out = office.run("intake", "--type", "appointment", "--unit", "5-1-301", "--appointment", "2026-11-25 14:00",
                      "--summary", "上门量房", "--lang", "zh", now="2026-11-20 09:30").stdout.splitlines()
-    assert out[1] == "您的预约我已详细记录，我们会在11月25日14:00按约定时间上门为您服务。"
+    assert out[1] == "您的预约我已详细记录，我们会在11月25日（星期三）14:00按约定时间上门为您服务。"
     tid = out[0]
     assert dues(office, tid, "2026-11-20 09:30") == {"appointment": iso("2026-11-25 14:00")}
     # a complaint whose customer asked for a date is promised that date
     out = office.run("intake", "--type", "complaint", "--grade", "general", "--unit", "5-1-301",
                      "--summary", "绿化", "--due", "2026-11-21 12:00", "--lang", "zh", now="2026-11-20 09:30").stdout
-    assert "在11月21日12:00前" in out
+    assert "在11月21日（星期六）12:00前" in out
 
 
 def test_alternative_scheme_major_complaint(office):
@@ -610,7 +610,7 @@ def test_real_subprocess_overdue_after_national_day(office):
                              "--summary", "电梯噪音", "--lang", "zh", now="2026-09-30 10:00")
     assert proc.returncode == 0, proc.stderr
     tid, sentence = proc.stdout.splitlines()
-    assert "10月8日10:00" in sentence
+    assert "10月8日（星期四）10:00" in sentence
     proc = office.subprocess("reply", tid, "--note", "已联系", now="2026-09-30 10:30")
     assert proc.returncode == 0, proc.stderr
     quiet = office.subprocess("overdue", now="2026-10-07 23:59")
@@ -628,12 +628,12 @@ def test_real_subprocess_overdue_after_national_day(office):
 
 def test_due_date_given_as_a_bare_day_means_the_end_of_that_day(office):
     # the customer asks for it "by the 25th": the resolve deadline becomes 11-25 24:00 and
-    # the confirmation promises 11月25日, not the first minute of that day
+    # the confirmation promises the whole of 11月25日, neither its first minute nor "before" it
     out = office.run("intake", "--type", "complaint", "--grade", "general", "--unit", "3-2-1502",
                      "--summary", "绿化修剪", "--due", "2026-11-25", "--lang", "zh").stdout.splitlines()
     deadlines = {d["name"]: d["due"] for d in office.json("show", out[0])["deadlines"]}
     assert deadlines["resolve"] == "2026-11-26T00:00:00+08:00"
-    assert "在11月25日前" in out[1]
+    assert "最迟在11月25日（星期三）将处理结果答复给您" in out[1]
     refused = office.fails("intake", "--type", "query", "--unit", "3-2-1502", "--summary", "水费", "--due", "2026-11-25")
     assert "a query has none" in refused.stderr
 

@@ -110,9 +110,9 @@ DISPLAY_ORDER = (
     "reply", "first_reply", "dispatch", "arrival", "escalate", "forward", "answer",
     "appointment", "resolve", "resolve_limit", "rework", "callback",
 )
-# A repair's dispatch and arrival times are not a date for the result, so a repair (like a
-# paid service) is confirmed without one.
-PROMISE_ORDER = ("resolve", "answer", "appointment", "forward", "reply", "first_reply")
+# An emergency is promised the technician on site; a repair's dispatch is the office's own
+# step, and a suggestion's forward to the director is internal: neither is promised.
+PROMISE_ORDER = ("arrival", "resolve", "answer", "appointment", "reply", "first_reply")
 
 
 @dataclass(frozen=True)

@@ -342,8 +342,9 @@ _ITEM = {
     "overdue": True, "due": "2026-11-20 09:35", "late_by": "2小时", "left": "", "action": "立即派工",
 }
 SAMPLES = {
-    "confirmation": {"kind": "投诉", "case": "promise", "date": "11月23日09:30", "answer": "",
-                     "received": "11月20日09:30", "late": False, "office": "翠苑物业管理处"},
+    "confirmation": {"kind": "投诉", "case": "promise", "date": "11月23日（星期一）09:30", "whole_day": False,
+                     "within": "", "answer": "", "received": "11月20日（星期五）09:30", "late": False,
+                     "office": "翠苑物业管理处"},
     "workorder": {"order": _ORDER},
     "callbacks": {"office": "翠苑物业管理处", "printed_at": "2026-11-20 10:00", "calls": [_CALL]},
     "digest": {"office": "翠苑物业管理处", "now": "2026-11-20 10:00", "overdue": 1, "soon": 0,

@@ -36,12 +36,15 @@ def kind(view: TicketView, lang: str) -> str:
 
 
 def confirmation(view: TicketView, tz, now: datetime, office: str, lang: str) -> dict:
-    """The sentence that fits the intake: answered on the spot, copied from the paper log,
-    an appointment, a promised date, or no date."""
+    """What the sentence read to the caller after intake promises: the commitment the rules
+    make for that kind of request (an emergency's time on site, the date of the result, the
+    agreed visit, a fee agreed before a paid service, a suggestion put to the director),
+    or a note for the clerk when the intake was copied from the paper log."""
     promise = promised(view.deadlines)
     due = promise.due.astimezone(tz) if promise is not None else None
     received = view.received_at.astimezone(tz)
     logged = now - received > PAPER_LOG_AFTER
+    within = ""
     # Answered on the spot: the intake comes with its close (intake --answer).
     answer = next((e.get("result") for e in view.events if e.kind == "close"), None)
     if answer is not None:
@@ -50,15 +53,25 @@ def confirmation(view: TicketView, tz, now: datetime, office: str, lang: str) ->
         case = "logged"
     elif view.type == "appointment" and view.appointment_at is not None:
         case, due = "appointment", view.appointment_at.astimezone(tz)
+    elif promise is not None and promise.name == "arrival":
+        case = "emergency"
+        within = words.length(f"{round((promise.due - promise.start).total_seconds() / 60)} minutes", lang)
+    elif view.type == "suggestion":
+        case = "suggestion"
+    elif view.type == "paid":
+        case = "paid"
     elif due is not None:
         case = "promise"
     else:
         case = "plain"
+    # An appointment and a site visit are moments; only a deadline at midnight is a whole day.
+    whole = case in ("promise", "logged") and due is not None and words.whole_day(due)
     return {
         "kind": label("type", view.type, lang), "case": case, "office": office,
-        "date": words.spoken_date(due, lang) if due is not None else "",
+        "date": (words.spoken_due(due, lang) if whole else words.spoken_time(due, lang)) if due is not None else "",
+        "whole_day": whole, "within": within,
         "answer": privacy.text(answer or ""),
-        "received": words.spoken_date(received, lang),
+        "received": words.spoken_time(received, lang),
         "late": bool(due is not None and due < now),
     }
 

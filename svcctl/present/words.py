@@ -117,9 +117,30 @@ def source(text: str, lang: str = "en") -> str:
     return (f"{code}《{book}》 {rest}" if lang == "zh" else f"{code} ({book}) {rest}").strip()
 
 
-def spoken_date(due: datetime, lang: str = "zh") -> str:
-    """A due time as said on the phone: 11月23日09:30, or just 10月8日 for the end of that day."""
-    if (due.hour, due.minute) == (0, 0):
-        day = due - timedelta(days=1)
-        return f"{day.month}月{day.day}日" if lang == "zh" else f"{day:%d %b}".lstrip("0")
-    return f"{due.month}月{due.day}日{due:%H:%M}" if lang == "zh" else f"{due:%d %b %H:%M}".lstrip("0")
+WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+
+
+def spoken_day(day, lang: str = "zh") -> str:
+    """A day as said on the phone, with its weekday so that a caller cannot mistake it:
+    12月7日（星期一）, Mon 7 Dec."""
+    if lang == "zh":
+        return f"{day.month}月{day.day}日（{WEEKDAYS_ZH[day.weekday()]}）"
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def spoken_time(when: datetime, lang: str = "zh") -> str:
+    """A moment as said on the phone: 11月23日（星期一）09:30, Mon 23 Nov 09:30."""
+    return f"{spoken_day(when, lang)}{'' if lang == 'zh' else ' '}{when:%H:%M}"
+
+
+def whole_day(due: datetime) -> bool:
+    """A deadline at midnight ends the day before it: the customer is promised that whole day."""
+    return (due.hour, due.minute) == (0, 0)
+
+
+def spoken_due(due: datetime, lang: str = "zh") -> str:
+    """A due time as said on the phone: the moment, or only the day a midnight deadline ends
+    (due 12-08 00:00 is said 12月7日（星期一）, never "before the 8th" nor "before the 7th")."""
+    if whole_day(due):
+        return spoken_day(due - timedelta(days=1), lang)
+    return spoken_time(due, lang)
