@@ -226,7 +226,7 @@ def test_shell_completion_offers_values(office):
 
 def test_help_names_the_chinese_values(office):
     out = office.run("list", "--help").stdout
-    assert "closed 待回访" in out and "table 表格" in out
+    assert "closed (待回访)" in out and "table (表格)" in out
     assert "投诉" in office.run("intake", "--help").stdout
 
 

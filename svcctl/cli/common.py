@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import click
 
 from . import complete
+from .click_words import help_msg
 from ..present.output import FORMATS, rendered
 
 TIME_HELP = "When it happened (default: now), e.g. '2026-11-20 09:30'; office time unless an offset is given."
@@ -96,9 +97,25 @@ class Amount(click.ParamType):
         except (InvalidOperation, ArithmeticError):
             exact = False
         if not exact or amount < 0:
-            self.fail(f"{value!r}: give an amount of 0 or more with at most two decimals, e.g. 80 or 80.50",
-                      param, ctx)
+            from ..core.message import msg
+
+            self.fail(msg("{value!r}: give an amount of 0 or more with at most two decimals, e.g. 80 or 80.50",
+                          value=value), param, ctx)
         return amount
+
+
+class Whole(click.ParamType):
+    """A whole number as typed (a score, a count), refused in the reader's words."""
+
+    name = "integer"
+
+    def convert(self, value, param, ctx):
+        try:
+            return int(str(value).strip())
+        except ValueError:
+            from ..core.message import msg
+
+            self.fail(msg("{value!r} is not a whole number", value=value), param, ctx)
 
 
 class Named(click.ParamType):
@@ -117,7 +134,7 @@ class Named(click.ParamType):
         try:
             return parse(self.kind, value, self.keys)
         except UsageError as exc:
-            self.fail(str(exc.message), param, ctx)
+            self.fail(exc.message, param, ctx)  # a Message: worded in the reader's language when shown
 
     def get_metavar(self, param, ctx=None):
         return "[" + "|".join(self.keys) + "]"
@@ -126,17 +143,18 @@ class Named(click.ParamType):
         return complete.items(self.keys, incomplete)
 
 
-def names(kind: str, keys) -> str:
-    """``open 待处理, closed 待回访``: the keys of a choice and their Chinese names, for --help."""
-    from ..present.labels import label
+def names(kind: str, keys=None) -> str:
+    """``open (待处理), closed (待回访)``: the keys of a choice and the Chinese names also
+    accepted, for --help in either language."""
+    from ..present.labels import choices
 
-    zh = {k: label(kind, k, 'zh') for k in keys}
-    return ", ".join(f"{k} {zh[k]}" if zh[k] != k else k for k in keys)
+    return choices(kind, keys)
 
 
 def format_option(default: str = "table", choices=FORMATS):
     return click.option("--format", "fmt", type=Named("format", choices), default=default, show_default=True,
-                        help=f"Output format ({names('format', choices)}); JSON is the stable contract (see README).")
+                        help=help_msg("Output format: {choices}; JSON is the stable contract (see README).",
+                                      choices=names("format", choices)))
 
 
 def at_option(func):

@@ -9,10 +9,13 @@ import click
 
 from .. import __version__
 from ..core.errors import SvcError, from_os_error
+from ..core.message import msg
 from ..present.i18n import LANGUAGES
-from . import complete
-from .common import Obj
+from . import click_words, complete
+from .common import Obj, examples
 from ..present.escapes import ShownStream, one_line
+
+click_words.install()
 
 
 def _undecodable(args) -> str | None:
@@ -30,23 +33,16 @@ def _undecodable(args) -> str | None:
                     "set the terminal to UTF-8 and type it again")
     return None
 
-HELP = """svcctl: the service desk of a property-management office (物业管理处客户服务中心).
-
-Records live as YAML files in a git repository: one file per customer and per ticket,
-one commit per change. Deadlines follow the office rules and the Chinese working-day
-calendar (调休).
-
-\b
-Examples:
-  svcctl init office --name 翠苑物业管理处 --code CY --director wang --director-name 王主任
-  export SVCCTL_RECORDS=$PWD/office SVCCTL_USER=wang
-  svcctl intake --type complaint --grade general --unit 3-2-1502 --summary 电梯噪音
-  svcctl overdue
-
-Output is in the office's language (svcctl.yaml language:, Chinese for a new office);
---lang zh|en or SVCCTL_LANG override it. Choices accept the English key or the Chinese
-name (--type 投诉, --status 待回访, --format 表格).
-"""
+HELP = ("svcctl: the service desk of a property-management office.\n\n"
+        "Records live as YAML files in a git repository: one file per customer and per ticket, one commit per "
+        "change. Deadlines follow the office rules and the Chinese working-day calendar.\n\n"
+        "Output is in the office's language (svcctl.yaml language:, Chinese for a new office); --lang zh|en or "
+        "SVCCTL_LANG override it. Choices accept the English key or the Chinese name (--type 投诉, --status 待回访, "
+        "--format 表格).") + examples(
+    "svcctl init office --name 翠苑物业管理处 --code CY --director wang --director-name 王主任",
+    "export SVCCTL_RECORDS=$PWD/office SVCCTL_USER=wang",
+    "svcctl intake --type complaint --grade general --unit 3-2-1502 --summary 电梯噪音",
+    "svcctl overdue")
 
 
 # The module that declares each command. Only the one named on the command line is loaded
@@ -61,6 +57,7 @@ COMMAND_MODULES = {
     "report": "report_cmds", "handover": "report_cmds",
     "print": "print_cmds",
     "notify": "notify_cmds",
+    "audit": "audit_cmds",
 }
 # The workflow commands are the kinds of event that declare one (core.events); the kinds are
 # looked at only when a name not in the table above is asked for, or for --help.
@@ -79,8 +76,10 @@ _WITHOUT_GLOBALS = ("init", "merge-driver")
 
 
 class SvcGroup(click.Group):
-    """Turns every error a user can fix into one line on stderr and its exit code; loads a
-    command's module when the command is asked for."""
+    """Turns every error a user can fix into one line on stderr and its exit code, in the
+    reader's language as the help is; loads a command's module when the command is asked for."""
+
+    context_class = click_words.HelpContext
 
     def list_commands(self, ctx) -> list[str]:
         return sorted({*self.commands, *command_modules()})
@@ -98,6 +97,7 @@ class SvcGroup(click.Group):
         before = set(self.commands)
         importlib.import_module(f"{__package__}.{module_name}").register(self)
         for name in set(self.commands) - before:
+            _show_help_translated(self.commands[name])
             if name not in _WITHOUT_GLOBALS:
                 _accept_global_options_after(self.commands[name])
 
@@ -129,9 +129,7 @@ class SvcGroup(click.Group):
             click.echo(f"svcctl: {_say('aborted')}", err=True)
             result = 130
         except click.ClickException as exc:
-            hint = _say(" (see '{command} --help')", command=exc.ctx.command_path) \
-                if isinstance(exc, click.UsageError) and exc.ctx else ""
-            click.echo(f"svcctl: {one_line(exc.format_message())}{hint}", err=True)
+            click.echo(f"svcctl: {_worded(exc)}", err=True)
             result = exc.exit_code
         return result if isinstance(result, int) else 0
 
@@ -172,6 +170,28 @@ class SvcGroup(click.Group):
                 env.close()  # the next command in this process must not wait on the index's locks
 
 
+def _worded(exc: click.ClickException) -> str:
+    """A usage error in one line and the reader's language: Click's words from the catalog,
+    svcctl's own (a bad amount, an unknown status) localised."""
+    from ..present.i18n import localise
+
+    ctx = getattr(exc, "ctx", None)
+    lang = click_words.context_language(ctx)
+    with click_words.worded_in(lang):
+        exc.message = localise(exc.message, lang)
+        if isinstance(exc, click.exceptions.NoSuchOption):  # worded while parsing, maybe before the office was read
+            exc.message = click_words.click_word("No such option {name!r}.").format(name=exc.option_name)
+        hint = localise(msg(" (see '{command} --help')", command=ctx.command_path), lang) \
+            if isinstance(exc, click.UsageError) and ctx else ""
+        return one_line(exc.format_message()) + hint
+
+
+def _show_help_translated(command: click.Command) -> None:
+    command.context_class = click_words.HelpContext
+    for sub in getattr(command, "commands", {}).values():
+        _show_help_translated(sub)
+
+
 def _env(ctx: click.Context):
     """The command's Env, when it got as far as making one."""
     obj = ctx.find_object(Obj)
@@ -199,13 +219,9 @@ def _tell(ctx: click.Context, env) -> None:
 def _say(template: str, **args) -> str:
     """A line in the reader's language where no command has started (or none could):
     --lang as typed, else SVCCTL_LANG, else Chinese."""
-    from ..core.message import msg
-    from ..present.i18n import DEFAULT, localise, normalise_language
+    from ..present.i18n import localise
 
-    argv = sys.argv[1:]
-    typed = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--lang"), None)
-    lang = normalise_language(typed) or normalise_language(os.environ.get("SVCCTL_LANG")) or DEFAULT
-    return localise(msg(template, **args) if args else template, lang)
+    return localise(msg(template, **args) if args else template, click_words.typed_language())
 
 
 @click.group(cls=SvcGroup, help=HELP, invoke_without_command=True,
@@ -213,7 +229,7 @@ def _say(template: str, **args) -> str:
 @click.option("--records", "records_dir", metavar="DIR", help="Records folder (default: $SVCCTL_RECORDS, else found upwards from here).")
 @click.option("--as", "user", metavar="STAFF", shell_complete=complete.staff,
               help="Acting staff id (default: $SVCCTL_USER, else git user.name if on the roster).")
-@click.option("--lang", type=click.Choice(LANGUAGES), help="Language of what you read: zh 中文 or en English "
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Language of what you read: zh (Chinese) or en (English) "
               "(default: $SVCCTL_LANG, else svcctl.yaml's language:, else zh).")
 @click.version_option(__version__, prog_name="svcctl")
 @click.pass_context

@@ -7,6 +7,7 @@ import click
 
 from ..core.statuses import STATUS_GROUPS, STATUSES
 from . import complete
+from .click_words import help_msg
 from .common import Named, at_option, echo, emit, examples, format_option, names, pass_obj, reveal_option
 from ..present.escapes import one_line
 from ..present.output import rendered, to_json
@@ -33,19 +34,19 @@ def register(cli: click.Group) -> None:
                    "svcctl intake --type appointment --unit 3-2-1502 --appointment '2026-11-25 14:00' --summary 上门量房 --at '2026-11-20 09:30'",
                    "svcctl intake --type query --name 陈先生 --phone 13800138000 --unit 5-1-301 --summary 查询水费 --at '2026-11-20 09:30'"))
 @click.option("--type", "ticket_type", required=True, shell_complete=complete.vocabulary("type"),
-              help="consultation 咨询, query 查询, complaint 投诉, repair 报修, suggestion 建议, appointment 预约, paid 有偿服务.")
+              help=help_msg("Request type: {choices}.", choices=names("type")))
 @click.option("--summary", required=True, help="A few words: what the customer wants.")
 @click.option("--detail", help="Full detail as told.")
 @click.option("--channel", default="phone", show_default=True, shell_complete=complete.vocabulary("channel"),
-              help="phone 来电, visit 来访, letter 信函, online 网站/微信.")
+              help=help_msg("How it came in: {choices}.", choices=names("channel")))
 @click.option("--customer", "customer_id", help="Customer id (C-A001).")
 @click.option("--unit", help="Unit (3-2-1502); finds the customer when --customer is not given.")
 @click.option("--name", "new_name", help="New customer's name (creates the customer file).")
 @click.option("--phone", "new_phones", multiple=True, help="New customer's phone.")
 @click.option("--grade", shell_complete=complete.vocabulary("grade"),
-              help="Complaint grade: simple 简单, general 一般, complex 复杂 (or minor 轻微, important 重要, major 重大).")
+              help=help_msg("Complaint grade: {choices}.", choices=names("grade")))
 @click.option("--category", shell_complete=complete.vocabulary("category"),
-              help="Repair category: safety 安全设施, leak 渗漏水 or other 其他 (default other).")
+              help=help_msg("Repair category (default other): {choices}.", choices=names("category")))
 @click.option("--emergency", is_flag=True, help="Emergency repair: technician on site within 15 minutes.")
 @click.option("--appointment", metavar="TIME", help="Agreed time of an appointment (预约).")
 @click.option("--due", metavar="TIME", help="The date the customer asked for, when it replaces the resolve deadline.")
@@ -108,9 +109,10 @@ def show(obj, ticket_id, now, reveal, fmt):
                    "svcctl list --status active", "svcctl list --type complaint --since 2026-11-01 --format json",
                    "svcctl list --unit 3-2-1502 --format csv"))
 @click.option("--status", multiple=True, type=Named("status", STATUS_CHOICES),
-              help=f"Repeatable: {names('status', STATUS_CHOICES)}; 'active' = everything not done or cancelled.")
+              help=help_msg("Repeatable: {choices}; 'active' = everything not done or cancelled.",
+                            choices=names("status", STATUS_CHOICES)))
 @click.option("--type", "ticket_type", multiple=True, shell_complete=complete.vocabulary("type"),
-              help="Repeatable request type (complaint 投诉, repair 报修, …).")
+              help=help_msg("Repeatable request type: {choices}.", choices=names("type")))
 @click.option("--unit")
 @click.option("--customer")
 @click.option("--staff", shell_complete=complete.staff, help="First responder, owner or assignee.")

@@ -7,7 +7,7 @@ import click
 from ..core.events import commands
 from ..core.message import term
 from . import complete
-from .common import Amount, at_option, examples, format_option, pass_obj
+from .common import Amount, Whole, at_option, examples, format_option, pass_obj
 from ..present.output import to_json
 
 
@@ -47,7 +47,7 @@ def _settings(option) -> dict:
     elif option.value == "switch":
         settings["default"] = None  # neither --signed nor --unsigned: not stated
     elif option.value == "int":
-        settings["type"] = int
+        settings["type"] = Whole()
     elif option.value == "amount":
         settings["type"] = Amount()
     if option.complete:
