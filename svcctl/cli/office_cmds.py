@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from ..core.message import term
+from ..core.message import msg, term
 from . import complete
 from .common import emit, examples, format_option, pass_obj
 from ..present.output import to_json
@@ -85,19 +85,22 @@ def sync(obj, remote, attempts):
         click.echo(obj.localise(line))
 
 
-@click.group(help="The staff roster (客服专员 agent, 主管 supervisor, 主任 director).")
+@click.group(help="The staff roster (客服专员 agent, 维修人员 technician, 主管 supervisor, 主任 director).")
 def staff():
     """The roster commands."""
 
 
 @staff.command("add", help="Add a member of staff (needs a supervisor or director)." + examples(
     "svcctl --as wang staff add li --name 李娜 --role agent",
+    "svcctl --as wang staff add zhou --name 周师傅 --role technician --department 维修部",
     "svcctl --as wang staff add zhao --name 赵强 --role supervisor --department 维修部"))
 @click.argument("staff_id")
 @click.option("--name", required=True)
 @click.option("--role", required=True, shell_complete=complete.vocabulary("role"),
-              help="agent, supervisor or director (or 客服专员, 主管, 主任).")
-@click.option("--department", shell_complete=complete.departments, help="One of the office departments (维修部 or maintenance, …).")
+              help="agent, technician, supervisor or director (or 客服专员, 维修人员/维修工, 主管, 主任). A "
+              "technician works their department's work orders only.")
+@click.option("--department", shell_complete=complete.departments,
+              help="One of the office departments (维修部 or maintenance, …, or 客服中心); a technician's is required.")
 @click.option("--email", help="Email for git history (default: ID@OFFICE.svcctl).")
 @pass_obj
 def staff_add(obj, staff_id, name, role, department, email):
@@ -154,7 +157,11 @@ def policy(obj, fmt):
 def check(obj, fmt):
     from ..operations import check as check_ops
 
-    problems = check_ops.run(obj.env())
+    env = obj.env()
+    problems = check_ops.run(env)
+    # Advice goes to stderr: stdout stays the records' verdict, which scripts compare.
+    for advice in check_ops.suggestions(env):
+        click.echo(obj.localise(msg("warning: ")) + obj.localise(advice), err=True)
     if fmt == "json":
         click.echo(to_json([p.to_dict() for p in problems]))
     else:

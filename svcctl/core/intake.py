@@ -6,6 +6,7 @@ from datetime import datetime
 
 from .errors import UsageError
 from .model import grade_for_scheme
+from .roles import require
 from .ticket import Event, Ticket
 from .events.request import check_time
 from .workflow import Context
@@ -22,6 +23,7 @@ def new_ticket(
     category: str | None = None, emergency: bool = False, appointment_at: datetime | None = None,
     requested_by: datetime | None = None, answer: str | None = None,
 ) -> Ticket:
+    require(ctx.actor, ctx.roster, "intake")
     check_time(received_at, ctx.now, what=msg("intake"))
     if not (summary or "").strip():
         raise UsageError(msg('missing --summary: say in a few words what the customer wants'))

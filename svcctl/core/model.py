@@ -1,4 +1,4 @@
-"""Vocabulary of the office rules as stable keys: request types, grades, channels, roles.
+"""Vocabulary of the office rules as stable keys: request types, grades, channels (roles: core.roles).
 
 Only keys live here; their names in either language, and the other words people type for
 them, are the glossary's (svcctl/present/glossary.py).
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .errors import UsageError
 from .message import msg, term
+from .roles import KEYS as ROLE_KEYS
 
 TYPES = ("consultation", "query", "complaint", "repair", "suggestion", "appointment", "paid")
 GRADES_BY_SCHEME = {
@@ -20,8 +21,6 @@ ALL_GRADES = tuple(g for grades in GRADES_BY_SCHEME.values() for g in grades)
 TOP_GRADES = ("complex", "major")
 REPAIR_CATEGORIES = ("safety", "leak", "other")
 CHANNELS = ("phone", "visit", "letter", "online")
-ROLES = ("agent", "supervisor", "director")
-SENIOR_ROLES = ("supervisor", "director")
 CALLBACK_METHODS = ("phone", "visit")
 # What svcctl speaks (svcctl.yaml language:, --lang); an office is Chinese unless it says otherwise.
 LANGUAGES = ("zh", "en")
@@ -36,7 +35,7 @@ _CHOICES = {
     "grade": ALL_GRADES,
     "category": REPAIR_CATEGORIES,
     "channel": CHANNELS,
-    "role": ROLES,
+    "role": ROLE_KEYS,
     "method": CALLBACK_METHODS,
 }
 

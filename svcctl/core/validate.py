@@ -11,7 +11,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from . import controls, model
+from . import controls, model, roles
 from .errors import Refusal, SvcError
 from .policy import DEFAULT_DEADLINES, LENGTH_FORMS, START_POINTS, build_policy, parse_within
 from . import events as ev
@@ -282,10 +282,13 @@ def _staff(record, departments, problems) -> None:
         problem = author_problem(name, member.get("email")) if name else None
         if problem:
             problems.append((path + ("email" if problem.startswith("email") else "name",), problem))
-        _choice(member, "role", model.ROLES, problems, path=path)
+        _choice(member, "role", roles.KEYS, problems, path=path)
         dept = _text(member, "department", problems, required=False, path=path)
         if dept and departments is not None and dept not in departments:
             problems.append((path + ("department",), msg("department {dept!r} is not in 'departments'", dept=dept)))
+        problem = roles.roster_problems(member)
+        if problem:
+            problems.append((path + ("department",), problem))
         _text(member, "email", problems, required=False, path=path)
         # The mobile number or platform user id a group alert @mentions them by.
         mention = _text(member, "mention", problems, required=False, path=path)
@@ -548,11 +551,11 @@ def _replay(record, roster, departments, problems, replayed=None) -> None:
     refused, so no command ever shows a state that cannot be. Authority is judged where
     ``roster`` maps staff ids to their roles."""
     ticket = Ticket.from_record(record)
-    roles = roster if isinstance(roster, dict) else {}
+    members = roster if isinstance(roster, dict) else {}
     acc = folding(ticket)
     for i, event in enumerate(ticket.events):
-        member = roles.get(event.by)
-        guard = ev.Guard(event.by, member.role if member is not None else None, roles, departments)
+        member = members.get(event.by)
+        guard = ev.Guard(event.by, member.role if member is not None else None, members, departments, live=False)
         try:
             ev.KINDS[event.kind].check(ticket, acc, event, guard)
         except Refusal as exc:

@@ -13,7 +13,7 @@ from .errors import UsageError
 from .events import KINDS, Guard, senior_names  # noqa: F401 - senior_names is used by operations
 from .events.request import check_time
 from .message import msg
-from .model import SENIOR_ROLES
+from .roles import SENIOR_ROLES
 from .ticket import Event, Ticket, folding, step
 
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from .. import merge_driver
-from ..core import validate
+from ..core import roles, validate
 from ..core.office import Office
 from ..store.parallel import chunks
 from ..store.ids import file_stem
@@ -97,6 +97,18 @@ def run(env: Env, only: set[str] | None = None, templates: bool = True) -> list[
     if only is None and records.toplevel is not None and merge_driver.out_of_date(records.top):
         problems.append(Problem(".git/config", None, msg("merge.svcctl.driver is not the line this svcctl registers: one an older svcctl registered lets files committed into the records run as you when git merges; run 'svcctl sync', or any command that records a change, to replace it"), "warning"))
     return problems
+
+
+def suggestions(env: Env) -> list[Message]:
+    """Advice on a valid roster, not a problem with the records: a role an older svcctl had
+    no word for (core.roles.suggestion). None while svcctl.yaml itself is a problem."""
+    from ..core.errors import SvcError
+
+    try:
+        config = env.office.config
+    except SvcError:
+        return []
+    return [said for said in map(roles.suggestion, config.get("staff") or ()) if said]
 
 
 def template_problems(env: Env) -> list[Problem]:

@@ -6,6 +6,7 @@ import re
 
 from ..core.errors import Refusal, UsageError
 from ..core.units import canonical_phone, canonical_unit, find_unit, mask_phone, same_unit
+from ..core import roles
 from ..store import txn
 from .env import Env
 from ..core.message import msg
@@ -161,6 +162,7 @@ def stage(records, change: txn.Change, cust: dict) -> None:
 def add(env: Env, *, name: str, phones: list[str], units: list[str], notes: str | None, force: bool) -> dict:
     data = build(name, phones, units, notes)
     actor = env.actor()
+    roles.require(actor, env.office.roster, "customer add")
     records = env.records
     with records.lock():
         change = txn.Change("")
@@ -173,6 +175,7 @@ def add(env: Env, *, name: str, phones: list[str], units: list[str], notes: str 
 def edit(env: Env, customer_id: str, *, name=None, add_phones=(), remove_phones=(), add_units=(),
          remove_units=(), notes=None, force=False) -> dict:
     actor = env.actor()
+    roles.require(actor, env.office.roster, "customer edit")
     records = env.records
     with records.lock():
         original = records.customer(customer_id)

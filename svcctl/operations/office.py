@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from .. import merge_driver, vcs
-from ..core import model, validate
+from ..core import roles, validate
 from ..present import labels
 from ..core.errors import Refusal, UsageError
 from ..core.workflow import Actor, senior_names
@@ -151,12 +151,22 @@ def staff_add(env: Env, staff_id: str, name: str, role: str, department: str | N
     office = env.office
     # The committed roster decides, as for a new station: a role typed into svcctl.yaml by
     # hand makes nobody senior.
-    if not actor.senior or not _senior_on_record(env.records, actor.id):
+    if not roles.permits(actor, "staff add") or not _senior_on_record(env.records, actor.id):
         raise Refusal(msg('adding staff needs a supervisor or director: {roster}', roster=senior_names(office.roster)))
     if staff_id in office.roster:
         raise Refusal(msg('staff id {staff_id!r} is already on the roster ({name})', staff_id=staff_id, name=office.roster[staff_id].name))
-    if department is not None:
+    service_centre = labels.label("department", labels.NONE, "zh")
+    joins_service_centre = department is not None and department.strip() in (
+        service_centre, labels.label("department", labels.NONE, "en")) and service_centre not in office.departments
+    if joins_service_centre:
+        # The service centre is a department like the others: an office set up without it
+        # in its list gains it with its first member.
+        department = service_centre
+    elif department is not None:
         department = labels.office_department(department, office.departments)
+    problem = roles.roster_problems({"role": role, "department": department})
+    if problem:
+        raise UsageError(problem)
     if not (name or "").strip():
         raise UsageError(msg("give the staff member's --name"))
     problem = validate.author_problem(name.strip(), email)
@@ -167,8 +177,12 @@ def staff_add(env: Env, staff_id: str, name: str, role: str, department: str | N
         member["department"] = department
     if email:
         member["email"] = email
-    _update_config(env, actor, f"staff add {staff_id} ({labels.label('role', role, 'zh')})",
-                   lambda c: c.setdefault("staff", []).append(member))
+    def add(config):
+        if joins_service_centre:
+            config.setdefault("departments", []).append(service_centre)
+        config.setdefault("staff", []).append(member)
+
+    _update_config(env, actor, f"staff add {staff_id} ({labels.label('role', role, 'zh')})", add)
     return member
 
 
@@ -260,5 +274,5 @@ def _senior_on_record(records: Records, staff_id: str) -> bool:
         if data is None or problems:
             continue
         staff = data.get("staff") or []
-        return any(s.get("id") == staff_id and s.get("role") in model.SENIOR_ROLES for s in staff)
+        return any(s.get("id") == staff_id and s.get("role") in roles.SENIOR_ROLES for s in staff)
     return False

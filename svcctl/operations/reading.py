@@ -37,6 +37,9 @@ def callbacks(env: Env, now: str | None = None, due_only: bool = False):
 def callback_list(env: Env, now: str | None = None, due_only: bool = False, reveal: bool = False):
     """``(pairs, customers, reveal)``: the callbacks to make, the customer file of each
     customer called, and whether names and phones may be shown in full."""
+    from ..core import roles
+
+    roles.require(env.actor(), env.office.roster, "print callbacks")
     reveal = env.reveal(reveal)
     pairs = callbacks(env, now, due_only)
     records = env.records

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from .. import vcs
-from ..core import workflow
+from ..core import roles, workflow
 from ..present import labels
 from ..core.errors import NotFound, Refusal, UsageError
 from ..core.events import KINDS, commands
@@ -164,6 +164,7 @@ def work_order(env: Env, ticket_id: str, reveal: bool = False) -> tuple[TicketVi
     view = env.view(env.records.ticket(ticket_id))
     if view.state.department is None:
         raise Refusal(msg("{id} has not been dispatched: 'svcctl dispatch {id} --to DEPT' first", id=view.id))
+    roles.require(env.actor(), env.office.roster, "print workorder", view.state.department, view.id)
     return view, env.records.customer(view.customer), reveal
 
 

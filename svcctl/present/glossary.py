@@ -43,6 +43,9 @@ GLOSSARY: dict[str, dict[str, dict]] = {
     },
     "role": {
         "agent": {"en": "agent", "zh": "客服专员"},
+        # The rulebooks' word (维修人员, as the work order names the assignee); 维修工 is
+        # theirs too, and 技术员, which they never use, is still understood when typed.
+        "technician": {"en": "technician", "zh": "维修人员", "also": ["维修工", "技术员"]},
         "supervisor": {"en": "supervisor", "zh": "主管"},
         "director": {"en": "director", "zh": "主任"},
     },

@@ -26,7 +26,7 @@ class Cancel(Kind):
         return dict(reason=need(reason, "--reason"))
 
     def allowed(self, ticket, state, event, guard):
-        if guard.actor_role is not None and not guard.senior:
+        if not guard.may("cancel"):
             raise Refusal(msg('cancelling a ticket needs a supervisor or director: {guard}', guard=guard.senior_names()))
         if state.status in ("closed", "done"):
             raise Refusal(msg('{id} is {status}: a handled ticket is not cancelled', id=ticket.id, status=term('status', state.status)))

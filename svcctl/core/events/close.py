@@ -69,8 +69,7 @@ class Close(Kind):
             if d.fee is not None or d.leak_test_at is not None:
                 raise Refusal(msg('a temporary measure takes no fee or leak test: give those at the real close'))
             return
-        if ticket.type == "complaint" and ticket.h("grade") in TOP_GRADES and guard.actor_role is not None \
-                and not guard.senior:
+        if ticket.type == "complaint" and ticket.h("grade") in TOP_GRADES and not guard.may("close top grade"):
             raise Refusal(msg('closing a {grade} complaint needs a supervisor or director: {guard}', grade=term('grade', ticket.h('grade')), guard=guard.senior_names()))
         if ticket.type == "paid" and (d.fee is None or not d.receipt):
             raise Refusal(msg('a paid service is closed with the agreed fee and its receipt: add --fee AMOUNT --receipt NO'))

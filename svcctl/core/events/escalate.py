@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from ..errors import Refusal
 from ..message import msg
-from ..model import SENIOR_ROLES
+from ..roles import SENIOR_ROLES
 from .kind import STAFF, TEXT, Command, Kind, Option, typed
 from .request import need, on_roster
 
@@ -41,8 +41,8 @@ class Escalate(Kind):
         if to == state.escalated_to:
             raise Refusal(msg('{id} is already escalated to {to}', id=ticket.id, to=to))
 
-    def subject(self, event):
-        return f"→ {self.of(event).to}"
+    def facts(self, event):
+        return {"To": self.of(event).to}
 
     def apply(self, state, event):
         state.escalated_to = state.owner = self.of(event).to

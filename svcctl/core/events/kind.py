@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from ..errors import Refusal
 from ..message import msg, term
-from ..model import SENIOR_ROLES
+from .. import roles
+from ..roles import SENIOR_ROLES
 from .fold import Fold
 
 # Field types; ``validate`` knows how to check each, ``Event`` how to store it.
@@ -71,12 +72,29 @@ class Guard:
 
     actor_id: str
     actor_role: str | None  # None: not on today's roster (an old history), authority not judged
-    roster: dict  # staff id -> object with .role and .name
+    roster: dict  # staff id -> object with .role, .name and .department
     departments: tuple | None = None
+    # A command appending events, not ``svcctl check`` replaying a history: a member's past
+    # events were recorded under the role they held then, which today's roster does not
+    # tell (an agent made a technician keeps their intakes), so the roles' table judges
+    # only what is appended now; what is reserved to seniors is judged on replay too.
+    live: bool = True
 
     @property
     def senior(self) -> bool:
         return self.actor_role in SENIOR_ROLES
+
+    def may(self, action: str, department: str | None = None) -> bool:
+        """Whether the acting member's role allows ``action`` (core.roles); authority is not
+        judged for someone off today's roster."""
+        member = self.roster.get(self.actor_id)
+        return self.actor_role is None or member is None or roles.permits(member, action, department)
+
+    def refusal(self, action: str, department: str | None = None, ticket_id: str | None = None):
+        """The refusal of ``action`` by the acting member now, or None."""
+        if not self.live or self.may(action, department):
+            return None
+        return roles.refusal(self.roster[self.actor_id], self.roster, action, department, ticket_id)
 
     def senior_names(self) -> str:
         return senior_names(self.roster)
@@ -128,12 +146,13 @@ class Kind:
         """The key the shift handover lists this event under (new, closed, ...), if any."""
         return self.change
 
-    def subject(self, event) -> str:
-        """What the commit subject says after the ticket (``git log --oneline``)."""
+    def facts(self, event) -> dict:
+        """The facts of this step its commit's trailers carry (``core.subjects``): by default
+        the words the person typed, never svcctl's own."""
         for name in ("result", "reason", "note"):
             if event.get(name):
-                return event.get(name)
-        return ""
+                return {"Text": event.get(name)}
+        return {}
 
     def request(self, ticket, ctx, at: datetime, **options) -> dict:
         """The fields of the event the command records, from its options as typed; a
@@ -155,6 +174,9 @@ class Kind:
         if self.needs_open and not state.is_open:
             raise Refusal(msg('{id} is {status}: it cannot be {verb} (reopen it first: svcctl reopen)', id=ticket.id, status=term('status', state.status), verb=term('verb', self.name, self.verb)))
         self.allowed(ticket, state, event, guard)
+        refused = guard.refusal(self.name, state.department, ticket.id) if self.command is not None else None
+        if refused is not None:
+            raise Refusal(refused)
 
 
 def money(value) -> Decimal:
