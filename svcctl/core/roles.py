@@ -19,7 +19,7 @@ from .message import msg, term
 ANY = "any"  # every ticket
 DEPARTMENT = "department"  # a ticket whose work order is with the member's own department
 
-# The desk's work (首问负责制: whoever takes a request sees it through, rules §3, §8).
+# The desk's work (the first responder sees a request through, rules §3, §8).
 DESK = ("intake", "customer add", "customer edit", "dispatch", "reply", "escalate", "reopen", "callback",
         "print callbacks")
 # The work on site, recorded on the work order (000 3.3).
