@@ -118,6 +118,36 @@ class Whole(click.ParamType):
             self.fail(msg("{value!r} is not a whole number", value=value), param, ctx)
 
 
+class Score(click.ParamType):
+    """A callback's satisfaction: 1 to 5, or the word people say (满意 is 4)."""
+
+    name = "score"
+
+    def convert(self, value, param, ctx):
+        from ..core.chinese_input import satisfaction
+        from ..core.errors import UsageError
+
+        if isinstance(value, int):
+            return value
+        try:
+            return satisfaction(value)
+        except UsageError as exc:
+            self.fail(exc.message, param, ctx)  # a Message: worded in the reader's language when shown
+
+
+def ticket_argument(func):
+    """The TICKET_ID argument: a full id, or this month's by its serial (``A001``)."""
+    return click.argument("ticket_id", shell_complete=complete.tickets, callback=_this_months)(func)
+
+
+def _this_months(ctx: click.Context, param, value):
+    from ..store.ids import in_month, is_serial
+
+    if value is None or not is_serial(value):
+        return value  # a full id needs no clock, and the records are opened only when a serial does
+    return in_month(value, ctx.find_object(Obj).env().now)
+
+
 class Named(click.ParamType):
     """A choice of stable keys typed as the key or its name in either language
     (``--status closed`` or ``--status 待回访``); passed on as the key."""

@@ -5,8 +5,7 @@ import sys
 
 import click
 
-from . import complete
-from .common import examples, format_option, pass_obj, reveal_option
+from .common import examples, format_option, pass_obj, reveal_option, ticket_argument
 
 DOCUMENT_FORMATS = ("text", "html")
 
@@ -28,7 +27,7 @@ def print_():
                 "problem, agreed visit, materials and time used, fee for paid work, signature lines. "
                 "A complainant is never named." + examples("svcctl print workorder 202611-A007",
                                                          "svcctl print workorder 202611-A007 --format html > wo.html"))
-@click.argument("ticket_id", shell_complete=complete.tickets)
+@ticket_argument
 @reveal_option("Include the customer's name and full phone (supervisors and directors only; never a complainant's).")
 @format_option(choices=DOCUMENT_FORMATS, default="text")
 @pass_obj

@@ -8,15 +8,12 @@ import click
 from ..core.statuses import STATUS_GROUPS, STATUSES
 from . import complete
 from .click_words import help_msg
-from .common import Named, at_option, echo, emit, examples, format_option, names, pass_obj, reveal_option
+from .common import (Named, at_option, echo, emit, examples, format_option, names, pass_obj, reveal_option,
+                     ticket_argument)
 from ..present.escapes import one_line
 from ..present.output import rendered, to_json
 
 STATUS_CHOICES = STATUSES + tuple(STATUS_GROUPS)
-
-
-def ticket_argument(func):
-    return click.argument("ticket_id", shell_complete=complete.tickets)(func)
 
 
 def register(cli: click.Group) -> None:

@@ -7,7 +7,7 @@ import click
 from ..core.events import commands
 from ..core.message import term
 from . import complete
-from .common import Amount, Whole, at_option, examples, format_option, pass_obj
+from .common import Amount, Score, Whole, at_option, examples, format_option, pass_obj, ticket_argument
 from ..present.output import to_json
 
 
@@ -19,16 +19,17 @@ def register(cli: click.Group) -> None:
 def build(name: str, command) -> click.Command:
     """``svcctl NAME TICKET_ID``, --at, --format and the options the kind's command declares."""
     times = {o.parameter for o in command.options if o.value == "time"}
+    staff = {o.parameter for o in command.options if o.complete == "staff"}
 
     def run(obj, ticket_id, at, fmt, **options):
-        _run(obj, name, ticket_id, at, fmt, times, **options)
+        _run(obj, name, ticket_id, at, fmt, times, staff, **options)
 
     func = pass_obj(run)
     for option in reversed(command.options):
         func = click.option(*_declaration(option), **_settings(option))(func)
     func = format_option(choices=("text", "json"), default="text")(func)
     func = at_option(func)
-    func = click.argument("ticket_id", shell_complete=complete.tickets)(func)
+    func = ticket_argument(func)
     return click.command(name, help=command.help + (examples(*command.examples) if command.examples else ""))(func)
 
 
@@ -48,6 +49,8 @@ def _settings(option) -> dict:
         settings["default"] = None  # neither --signed nor --unsigned: not stated
     elif option.value == "int":
         settings["type"] = Whole()
+    elif option.value == "score":
+        settings["type"] = Score()
     elif option.value == "amount":
         settings["type"] = Amount()
     if option.complete:
@@ -58,13 +61,14 @@ def _settings(option) -> dict:
 _COMPLETIONS = {"departments": complete.departments, "staff": complete.staff}
 
 
-def _run(obj, verb: str, ticket_id: str, at, fmt: str, times, **options) -> None:
+def _run(obj, verb: str, ticket_id: str, at, fmt: str, times, staff, **options) -> None:
     from ..operations import tickets
     from ..present import rows
 
     env = obj.env()
-    # Times are read as typed, in the office's time zone.
+    # Times are read as typed, in the office's time zone; staff by id or name.
     options = {k: env.time(v) if k in times and v is not None else v for k, v in options.items()}
+    options = {k: env.office.staff_id(v) if k in staff and v is not None else v for k, v in options.items()}
     ticket = tickets.act(env, verb, ticket_id, at=at, **options)
     view = env.view(ticket)
     if fmt == "json":

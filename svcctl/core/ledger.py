@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from .chinese_input import satisfaction as score_as_typed
 from .errors import UsageError
 from .model import CALLBACK_METHODS, CHANNELS, REPAIR_CATEGORIES, TYPES, ALL_GRADES, normalise
 from .timeutil import parse_time
@@ -74,8 +75,6 @@ VOCABULARY = {"type": TYPES, "grade": ALL_GRADES, "category": REPAIR_CATEGORIES,
 # Fields whose values ``--map FIELD:VALUE=TARGET`` may translate.
 VALUE_FIELDS = ("type", "grade", "category", "channel", "department", "staff", "method")
 
-SATISFACTION_WORDS = {"非常满意": 5, "很满意": 5, "满意": 4, "比较满意": 4, "基本满意": 3, "一般": 3,
-                      "不满意": 2, "很不满意": 1, "非常不满意": 1}
 _YES = {"是", "y", "yes", "true", "1", "紧急", "√", "✓"}
 _NO = {"否", "n", "no", "false", "0", "", "×"}
 _LIST_SEP = re.compile(r"[,，;；、\n]+")
@@ -275,12 +274,8 @@ def _with_clock(moment: datetime, has_clock: bool, clock, tz) -> tuple[datetime,
 
 
 def satisfaction(value) -> int:
-    raw = text(value).rstrip("分")
-    if raw in SATISFACTION_WORDS:
-        return SATISFACTION_WORDS[raw]
-    if raw.isdigit() and 1 <= int(raw) <= 5:
-        return int(raw)
-    raise UsageError(msg('satisfaction {value!r}: give 1 to 5, or 非常满意/满意/基本满意/不满意/很不满意', value=text(value)))
+    """A cell's score, read as the callback command reads one typed (1-5 or 满意)."""
+    return score_as_typed(text(value))
 
 
 def flag(value, what: str) -> bool:

@@ -5,6 +5,7 @@ here relies on the shapes that validation guarantees and on nothing more.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -81,9 +82,29 @@ class Office:
         return parse_within((self.config.get("reports") or {}).get(key) or default).amount
 
     def actor(self, staff_id: str | None) -> Actor:
+        """The member of staff typed by id or by name (``li`` or ``李娜``)."""
         if not staff_id:
             raise UsageError(msg("who is acting? give --as STAFF or set SVCCTL_USER (see 'svcctl staff list')"))
-        actor = self.roster.get(staff_id)
-        if actor is None:
-            raise UsageError(msg("unknown staff id {staff_id!r}: not on the roster (see 'svcctl staff list')", staff_id=staff_id))
-        return actor
+        return self.roster[self.staff_id(staff_id)]
+
+    def staff_id(self, typed: str) -> str:
+        """The roster id of a member of staff typed by id or by name; a name two people share
+        is refused with the ids it could mean."""
+        return staff_id(self.roster, typed)
+
+
+def staff_id(roster: dict, typed: str) -> str:
+    """``li``, ``LI`` or ``李娜`` → ``li``, from a roster of id → Actor."""
+    text = " ".join(unicodedata.normalize("NFKC", str(typed or "")).split())
+    if text in roster:
+        return text
+    by_id = [sid for sid in roster if sid.lower() == text.lower()]
+    if len(by_id) == 1:
+        return by_id[0]
+    named = [sid for sid, actor in roster.items() if " ".join(str(actor.name).split()) == text]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        readings = ", ".join(f"{sid} ({roster[sid].name})" for sid in sorted(named))
+        raise UsageError(msg("{typed!r} could be {readings}: give the staff id", typed=typed, readings=readings))
+    raise UsageError(msg("unknown staff id {staff_id!r}: not on the roster (see 'svcctl staff list')", staff_id=typed))

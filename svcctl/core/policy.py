@@ -17,11 +17,11 @@ An office overrides any number in ``svcctl.yaml``::
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
 
+from .chinese_input import spoken_length
 from .errors import UsageError
 from .timeutil import LONGEST_SPAN
 from .message import msg
@@ -29,8 +29,8 @@ from .message import msg
 # "emergency": intake for a repair taken in as an emergency, else the dispatch that made it one.
 START_POINTS = ("intake", "close", "leak_test", "reopen", "appointment", "emergency")
 # One grammar for every length a person writes: deadline lengths in svcctl.yaml, reopen and
-# callback --within, overdue --within. English or Chinese units, short or long.
-_LENGTH = re.compile(r"^\s*(\d+)\s*([a-z\u4e00-\u9fff]+)\s*$", re.IGNORECASE)
+# callback --within, overdue --within. English or Chinese units, short or long
+# (the count and its halves are read by chinese_input.spoken_length).
 _UNITS = {
     **dict.fromkeys(("m", "min", "mins", "minute", "minutes", "分钟", "分"), ("minute", False)),
     **dict.fromkeys(("h", "hr", "hrs", "hour", "hours", "小时"), ("hour", False)),
@@ -38,6 +38,8 @@ _UNITS = {
     **dict.fromkeys(("w", "week", "weeks", "周", "星期"), ("week", False)),
     **dict.fromkeys(("wd", "workday", "workdays", "工作日", "个工作日"), ("workday", True)),
 }
+# Half of a unit, counted in the next smaller one: 半天 is 12 hours (a day here is 24 hours).
+_HALVES = {"hour": ("minute", 60), "day": ("hour", 24), "week": ("hour", 7 * 24)}
 _SECONDS = {"minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400, "workday": 86400}
 SAME_DAY = ("same day", "same_day", "当天", "当日")
 IMMEDIATE = "5 minutes"  # "on the spot": the time it takes to write the answer down
@@ -140,20 +142,38 @@ class Rule:
 
 def length_parts(text: str) -> tuple[int, str] | None:
     """``2 workdays`` -> ``(2, 'workday')``; None for ``same day``. For saying a length the
-    way people say it, whichever way it was written."""
+    way people say it, whichever way it was written. Chinese counts and halves are read too:
+    ``两小时`` (2, hour), ``半天`` (12, hour), ``一个半小时`` (90, minute)."""
     raw = " ".join(str(text).split())
     if raw.lower() in SAME_DAY:
         return None
-    match = _LENGTH.match(raw.replace("working day", "workday"))
-    unit = _UNITS.get(match.group(2).lower()) if match else None
+    spoken = spoken_length(raw.replace("working day", "workday"))
+    unit = _UNITS.get(spoken[2].lower()) if spoken else None
     if unit is None:
         raise UsageError(msg('cannot read the length {text!r}: {LENGTH_FORMS}', text=text, LENGTH_FORMS=LENGTH_FORMS))
-    return int(match.group(1)), unit[0]
+    count, half, name = spoken[0], spoken[1], unit[0]
+    if half:
+        if name not in _HALVES:  # a workday is counted whole on the calendar
+            raise UsageError(msg('cannot read the length {text!r}: a half is read only of an hour, a day or a week; '
+                                 '{LENGTH_FORMS}', text=text, LENGTH_FORMS=LENGTH_FORMS))
+        name, per = _HALVES[name]
+        count = count * per + per // 2
+    return count, name
+
+
+def canonical_length(text: str) -> str:
+    """A length as svcctl writes it in a record, however it was typed: ``两小时`` → ``2 hours``."""
+    parts = length_parts(text)
+    if parts is None:
+        return "same day"
+    count, unit = parts
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
 
 
 def parse_within(text: str) -> Within:
     """A length as people write it: ``15 minutes``, ``2h``, ``3 days``, ``1 workday``,
-    ``2 workdays``, ``same day`` (also ``2 working days``, ``3天``, ``1个工作日``, ``当天``)."""
+    ``2 workdays``, ``same day`` (also ``2 working days``, ``3天``, ``1个工作日``, ``当天``,
+    ``两小时``, ``半天``)."""
     parts = length_parts(text)
     if parts is None:
         return Within(timedelta(0), False, end_of_day=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
 
+from .chinese_input import spoken_time, typed
 from .errors import UsageError
 from .message import msg
 
@@ -21,12 +22,14 @@ TIME_FORMS = msg("2026-11-20 09:30, 2026-11-20T09:30+08:00, 2026年11月20日 09
 def parse_time(text: str, tz: tzinfo, *, now: datetime | None = None) -> datetime:
     """Read a time a person typed, in a few explicit forms only: a guess at '0930' or '1'
     would file a ticket under the wrong year or day. Without an offset it is office time;
-    a bare clock time (``09:30``) means today, a bare date its first minute."""
-    raw = (text or "").strip()
+    a bare clock time (``09:30``) means today, a bare date its first minute. The Chinese
+    desk's forms (明天上午9点, 12月4日 9:10, 2026.12.4 9:10) are ``chinese_input.spoken_time``'s."""
+    raw = typed(text)
     today = (now or datetime.now(tz)).astimezone(tz).date()
     match = _FULL.match(raw)
     clock = _CLOCK_ONLY.match(raw)
     try:
+        spoken = None if match or clock else spoken_time(raw, today)
         if match:
             parts = match.groupdict()
             value = datetime(int(parts["y"]), int(parts["mo"]), int(parts["d"]), int(parts["h"] or 0),
@@ -46,6 +49,9 @@ def parse_time(text: str, tz: tzinfo, *, now: datetime | None = None) -> datetim
                 value = value.replace(tzinfo=tzoffset(None, seconds))
         elif clock:
             value = datetime(today.year, today.month, today.day, int(clock["h"]), int(clock["mi"]), int(clock["s"] or 0))
+        elif spoken:
+            day, hour, minute = spoken
+            value = datetime(day.year, day.month, day.day, hour, minute)
         else:
             raise ValueError
     except ValueError:

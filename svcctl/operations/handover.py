@@ -56,7 +56,7 @@ def record(env: Env, shift_hours: int, to: str | None = None, note: str | None =
     actor = env.actor()
     office = env.office
     if to is not None:
-        office.actor(to)  # refuses a staff id not on the roster
+        to = office.staff_id(to)  # by id or name; refuses one not on the roster
         if to == actor.id:
             raise UsageError(msg("--to {to}: a handover goes to the next shift, not to yourself", to=to))
     if note is not None and ("\n" in note or "\r" in note or not note.strip()):

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core import validate
+from ..core.chinese_input import typed
 from ..core.errors import UsageError
 from ..core.message import msg
 from .names import records_in
@@ -24,10 +25,24 @@ def ticket_inner(ticket_id: str) -> str | None:
 def ticket_rel(ticket_id: str) -> str:
     """The file of a ticket id someone typed; ids are read out over the phone, so
     ``202611-a002`` means ``202611-A002``."""
-    inner = ticket_inner((ticket_id or "").strip().upper())
+    inner = ticket_inner(typed(ticket_id).upper())
     if inner is None:
         raise UsageError(msg('{ticket_id!r} is not a ticket id: ids look like 202611-A007', ticket_id=ticket_id))
     return inner
+
+
+_SERIAL = re.compile(r"^[A-Z]{1,3}\d{3,}$")
+
+
+def is_serial(text: str) -> bool:
+    """Whether ``text`` is a ticket's serial without its month (``A001``, ``a001``)."""
+    return bool(_SERIAL.match(typed(text).upper()))
+
+
+def in_month(serial: str, when: datetime) -> str:
+    """The id of a serial in the month of ``when`` (office time): ``A001`` in December 2026
+    is ``202612-A001``."""
+    return f"{when:%Y%m}-{typed(serial).upper()}"
 
 
 def canonical_customer_id(text: str) -> str:

@@ -27,7 +27,7 @@ class Callback(Kind):
         ("svcctl callback 202611-A007 --method phone --satisfaction 5 --note '业主满意'",
          "svcctl callback 202611-A007 --method visit --satisfaction 2 --note '仍漏水' --unresolved --within '2 workdays'"),
         (Option("--method", required=True, complete="method", help="How the customer was reached: phone or visit."),
-         Option("--satisfaction", required=True, value="int", help="1 (very poor) to 5 (very good)."),
+         Option("--satisfaction", required=True, value="score", help="1 (very poor) to 5 (very good)."),
          Option("--note", required=True, help="Customer's view, result, shortcomings, suggestions."),
          Option("--unresolved", value="flag", help="The problem is not solved: reopen with a rework deadline."),
          Option("--within", help="Rework deadline length (default from policy), e.g. '2 workdays'.")))

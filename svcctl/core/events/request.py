@@ -24,7 +24,9 @@ def need(text, option: str) -> str:
 
 
 def length(text):
-    """A deadline length as typed (--within), or None."""
+    """A deadline length as typed (--within), written as svcctl writes lengths (两小时 is
+    ``2 hours``), or None."""
+    from ..policy import canonical_length
     from ..validate import within_problem  # validate reads the kinds: it loads after them
 
     if text is None:
@@ -32,7 +34,7 @@ def length(text):
     problem = within_problem(str(text))
     if problem:
         raise UsageError(msg('--within: {problem}', problem=problem))
-    return str(text)
+    return canonical_length(str(text))
 
 
 def on_roster(ctx, staff_id: str) -> None:
