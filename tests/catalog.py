@@ -7,9 +7,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "svcctl"
 # Calls whose first argument is a message: msg() and the say()s build one, ``_`` is a
 # language's words (present.i18n.words), click_word is one of Click's in the reader's language,
-# help_msg a help naming values,
-# and an event kind's Command(...) starts with its command's help.
-MARKERS = ("msg", "say", "_say", "_", "click_word", "help_msg", "Command")
+# help_msg a help naming values, reveal_option takes its option's help, and an event kind's
+# Command(...) starts with its command's help.
+MARKERS = ("msg", "say", "_say", "_", "click_word", "help_msg", "Command", "reveal_option")
 # Help shown by --help: a help= keyword (plain, or followed by examples()), a help_text=
 # default, and the module constants named ..._HELP or HELP.
 HELP_KEYWORDS = ("help", "help_text")

@@ -169,7 +169,7 @@ def test_intake_of_every_type_reads_back(office):
     assert office.json("show", ids[7])["customer"] == "C-A003"
     # one commit per command, touching only the files of that change
     subjects = git(office.root, "log", "--format=%s", f"-{len(ids)}").splitlines()
-    assert subjects[-3] == "intake 202611-A003 投诉 3-2-1502: 电梯噪音"
+    assert subjects[-3] == "受理 202611-A003 投诉 3-2-1502：电梯噪音"  # the office's language
     assert git(office.root, "show", "--name-only", "--format=", "HEAD").split() == [
         "customers/C-A003.yaml", "tickets/2026/11/202611-A008.yaml"]
     assert git(office.root, "status", "--porcelain") == ""
@@ -267,7 +267,7 @@ def test_log_shows_the_ticket_history_from_git(office):
     tid = office.intake("--type", "repair", "--customer", "C-A002", "--summary", "灯坏了", "--at", "2026-11-20 09:00")
     office.run("dispatch", tid, "--to", "维修部", "--at", "2026-11-20 09:03", user="zhou")
     rows = office.json("log", tid)
-    assert [r["subject"] for r in rows] == [f"dispatch {tid} 报修 5-1-301: → 维修部", f"intake {tid} 报修 5-1-301: 灯坏了"]
+    assert [r["subject"] for r in rows] == [f"派单 {tid} 报修 5-1-301：→ 维修部", f"受理 {tid} 报修 5-1-301：灯坏了"]
     assert [r["author"] for r in rows] == ["周师傅", "李娜"]
     body = git(office.root, "log", "-1", "--format=%B")
     assert f"Svcctl-Ticket: {tid}" in body and "Svcctl-Op: dispatch" in body
@@ -277,7 +277,7 @@ def test_console_entry_point_in_a_subprocess(office):
     proc = office.subprocess("intake", "--type", "query", "--unit", "3-2-1502", "--summary", "水费", "--lang", "zh")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[0] == "202611-A001"
-    assert "11月20日09:45" in proc.stdout.splitlines()[1]
+    assert "11月20日（星期五）09:45" in proc.stdout.splitlines()[1]
     bad = office.subprocess("intake", "--type", "nope", "--unit", "3-2-1502", "--summary", "x")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
     console_script = Path(sys.executable).parent / "svcctl"  # installed by pip from setup.cfg
@@ -305,7 +305,7 @@ def test_every_command_has_help_with_an_example():
     paths = list(walk(cli, []))
     assert len(paths) > 30 and ["customer", "add"] in paths
     for path in paths:
-        result = runner.invoke(cli, [*path, "--help"])
+        result = runner.invoke(cli, ["--lang", "en", *path, "--help"])
         assert result.exit_code == 0, path
         assert "Examples:" in result.stdout and "svcctl " in result.stdout, path
 

@@ -55,22 +55,38 @@ def help_msg(template: str, **args) -> str:
     return message
 
 
+_typed: list[list[str]] = []  # the arguments of the command being run
+
+
+def remember_arguments(args) -> None:
+    """What was typed, for the --lang in it before a command has read its options."""
+    _typed[:] = [[str(a) for a in args]]
+
+
+def _typed_lang() -> str | None:
+    from ..present.i18n import normalise_language
+
+    argv = _typed[0] if _typed else sys.argv[1:]
+    return normalise_language(next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--lang"), None))
+
+
 def typed_language() -> str:
     """The reader's language from what needs no records: --lang as typed, else SVCCTL_LANG,
     else Chinese."""
     from ..present.i18n import DEFAULT, normalise_language
 
-    argv = sys.argv[1:]
-    typed = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--lang"), None)
-    return normalise_language(typed) or normalise_language(os.environ.get("SVCCTL_LANG")) or DEFAULT
+    return _typed_lang() or normalise_language(os.environ.get("SVCCTL_LANG")) or DEFAULT
 
 
 def context_language(ctx: click.Context | None) -> str:
-    """The reader's language for a command's context: the office's when it can be read."""
+    """The reader's language for a command's context: --lang as typed (a usage error may come
+    before the option is read), else the office's when it can be read."""
     from .common import Obj
 
     obj = ctx.find_object(Obj) if ctx is not None else None
-    return obj.language() if obj is not None else typed_language()
+    if obj is None or (obj.lang is None and _typed_lang()):
+        return typed_language()
+    return obj.language()
 
 
 @contextmanager
@@ -92,7 +108,7 @@ def _language() -> str:
     ctx = click.get_current_context(silent=True)
     obj = ctx.find_object(Obj) if ctx is not None else None
     if obj is not None and (obj.lang or obj._env is not None):
-        return obj.language()
+        return context_language(ctx)
     return typed_language()
 
 
@@ -142,6 +158,7 @@ def translated(command: click.Command, lang: str) -> click.Command:
     if command.options_metavar == "[OPTIONS]":
         shown.options_metavar = "[" + help_text("OPTIONS", lang) + "]"
     shown.params = [_translated_param(p, lang) for p in command.params]
+    shown._help_option = None  # Click keeps the one it made first, worded in the language of then
     if isinstance(command, click.Group):
         listed = command.get_command
 

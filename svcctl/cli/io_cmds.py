@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 import click
 
+from .click_words import help_msg
 from .common import examples, format_option, pass_obj
 from ..store.sheet_limits import MAX_ROWS
 from ..present.output import to_json
@@ -41,7 +42,8 @@ def _options(func):
         click.option("--skip-bad", is_flag=True, help="Import the rows that can be read and list the others."),
         click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing."),
         click.option("--max-rows", type=click.IntRange(min=1), metavar="N",
-                     help=f"Read at most N rows (default {MAX_ROWS:,}; more needs a supervisor or director)."),
+                     help=help_msg("Read at most N rows (default {rows}; more needs a supervisor or director).",
+                                   rows=f"{MAX_ROWS:,}")),
         format_option(choices=("text", "json"), default="text"),
     ]):
         func = option(func)
@@ -156,7 +158,8 @@ def export():
 
 def _export_options(func):
     for option in reversed([
-        click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="FILE.xlsx or FILE.csv"),
+        click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE",
+                     help="FILE.xlsx or FILE.csv"),
         click.option("--reveal", is_flag=True, help="Full phone numbers (supervisor or director only)."),
         click.option("--encoding", help="Encoding of a .csv file (default utf-8-sig, which Excel opens; or gbk)."),
     ]):
@@ -164,14 +167,19 @@ def _export_options(func):
     return func
 
 
-@export.command("customers", help="Export every customer file: 编号, 姓名, 电话, 房号, 备注." + examples(
+@export.command("customers", help="Export every customer file (columns 编号, 姓名, 电话, 房号, 备注)." + examples(
     "svcctl export customers -o 业主档案.xlsx", "svcctl export customers -o owners.csv --reveal --as zhao"))
 @_export_options
 @pass_obj
 def export_customers(obj, output, reveal, encoding):
     from ..operations import exports
 
-    count = exports.export_customers(obj.env(), output, reveal=reveal, encoding=encoding)
+    env = obj.env()
+    count = exports.export_customers(env, output, reveal=reveal, encoding=encoding)
+    if reveal:  # allowed, or the export was refused: every customer's phone left in full
+        from ..operations import audit
+
+        audit.shown(env, "export customers", customer="*", revealed=True)
     click.echo(obj.say("{count} customers written to {output}", count=count, output=output)
                + ("" if reveal else obj.say(" (phones masked)")))
 

@@ -117,6 +117,7 @@ class SvcGroup(click.Group):
         return code
 
     def _main(self, args, prog_name, complete_var, **extra) -> int:
+        click_words.remember_arguments(sys.argv[1:] if args is None else args)
         undecodable = _undecodable(sys.argv[1:] if args is None else args)
         if undecodable:
             click.echo(f"svcctl: {undecodable}", err=True)
@@ -231,7 +232,7 @@ def _say(template: str, **args) -> str:
               help="Acting staff id (default: $SVCCTL_USER, else git user.name if on the roster).")
 @click.option("--lang", type=click.Choice(LANGUAGES), help="Language of what you read: zh (Chinese) or en (English) "
               "(default: $SVCCTL_LANG, else svcctl.yaml's language:, else zh).")
-@click.version_option(__version__, prog_name="svcctl")
+@click.version_option(__version__, prog_name="svcctl", help="Show the version and exit.")  # worded when shown
 @click.pass_context
 def cli(ctx: click.Context, records_dir: str | None, user: str | None, lang: str | None) -> None:
     ctx.obj = Obj(records_dir, user, lang)

@@ -31,7 +31,7 @@ def register(cli: click.Group) -> None:
 @click.option("--inside-repo", is_flag=True, help="Keep the records in a folder of an existing git repository "
               "(refused otherwise: an office has a repository of its own).")
 @click.option("--language", type=click.Choice(("zh", "en")), default="zh", show_default=True,
-              help="The office's language (svcctl.yaml language:): zh 中文 or en English.")
+              help="The office's language (svcctl.yaml language:): zh (Chinese) or en (English).")
 @click.pass_obj
 def init(obj, folder, office_name, office_code, director_id, director_name, station, timezone, inside_repo, language):
     from ..operations import office
@@ -85,7 +85,7 @@ def sync(obj, remote, attempts):
         click.echo(obj.localise(line))
 
 
-@click.group(help="The staff roster (客服专员 agent, 维修人员 technician, 主管 supervisor, 主任 director).")
+@click.group(help="The staff roster: agents, technicians, supervisors and the director.")
 def staff():
     """The roster commands."""
 

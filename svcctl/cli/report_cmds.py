@@ -5,7 +5,7 @@ import click
 
 from ..core.message import msg
 
-from .common import Named, examples, pass_obj
+from .common import Named, Whole, examples, pass_obj
 
 REPORT_FORMATS = ("table", "markdown", "json", "csv", "html")
 
@@ -33,9 +33,9 @@ def _options(period_option):
 def _with_options(func, period_option):
     func = click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the screen.")(func)
     func = click.option("--format", "fmt", type=Named("format", REPORT_FORMATS),
-                        help="table 表格 (default), markdown, json (the stable contract, see README), csv, or html "
-                             "网页 (one printable A4 page set, self-contained); with -o and no --format, taken "
-                             "from the file's ending (.html, .csv, .json, .md).")(func)
+                        help="table (表格, the default), markdown, json (the stable contract, see README), csv, "
+                             "or html (网页: one printable A4 page set, self-contained); with -o and no --format, "
+                             "taken from the file's ending (.html, .csv, .json, .md).")(func)
     func = click.option("--as-of", "as_of", metavar="TIME",
                         help="Read the records as they stood at TIME (default: now).")(func)
     func = click.option("--to", "last", metavar="DATE", help="Last day of a span of days (included).")(func)
@@ -43,8 +43,8 @@ def _with_options(func, period_option):
     return period_option(func)
 
 
-_week = click.option("--week", metavar="WEEK", help="2026-W47, 上周/last, 本周/this (default: this week so far).")
-_month = click.option("--month", metavar="MONTH", help="2026-11, 2026年11月, 上月/last, 本月/this "
+_week = click.option("--week", metavar="WEEK", help="2026-W47, last (上周) or this (本周) (default: this week so far).")
+_month = click.option("--month", metavar="MONTH", help="2026-11 (or 2026年11月), last (上月) or this (本月) "
                       "(default: this month so far).")
 
 
@@ -94,17 +94,17 @@ def _report_command(kind: str, period_option, help_text: str) -> click.Command:
     return command
 
 
-weekly = _report_command("weekly", _week, "The week's figures (rules §9: reviewed every Friday). A week runs "
+weekly = _report_command("weekly", _week, help_text="The week's figures (rules §9: reviewed every Friday). A week runs "
                          "Monday 00:00 to the next Monday 00:00." + examples(
                              "svcctl report weekly", "svcctl report weekly --week 2026-W47",
                              "svcctl report weekly --week 上周 --format markdown -o 周报.md",
                              "svcctl report weekly --from 2026-11-16 --to 2026-11-22 --format json"))
-monthly = _report_command("monthly", _month, "The month's figures: repairs, callbacks and complaints counted and "
+monthly = _report_command("monthly", _month, help_text="The month's figures: repairs, callbacks and complaints counted and "
                           "analysed, recurring problems listed (rules §9)." + examples(
                               "svcctl report monthly", "svcctl report monthly --month 2026-11",
                               "svcctl report monthly --month 上月 --format html -o 月报.html",
                               "svcctl report monthly --month 2026-10 --format csv -o 2026-10.csv"))
-complaints = _report_command("complaints", _month, "Complaint statistics of a month, due by the 10th of the next "
+complaints = _report_command("complaints", _month, help_text="Complaint statistics of a month, due by the 10th of the next "
                              "(rules §9): by grade, per 100 households, on time, called back, open at the month "
                              "end, recurring by building." + examples(
                                  "svcctl report complaints --month 上月",
@@ -118,7 +118,7 @@ complaints = _report_command("complaints", _month, "Complaint statistics of a mo
                "this one ended and a supervisor sees it in git log." + examples(
                    "svcctl handover", "svcctl handover --shift-hours 12 --format json",
                    "svcctl handover --record --to zhao --note '8栋噪音投诉今晚需回电'"))
-@click.option("--shift-hours", type=int, default=8, show_default=True, help="Length of the next shift.")
+@click.option("--shift-hours", type=Whole(), default=8, show_default=True, help="Length of the next shift.")
 @click.option("--record", "record_it", is_flag=True, help="Commit this handover as a record (handovers/).")
 @click.option("--to", "to", metavar="STAFF", help="Who takes over (with --record).")
 @click.option("--note", metavar="TEXT", help="A note for the next shift (with --record).")
