@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from svcctl.present import i18n
@@ -149,3 +149,50 @@ def test_listings_are_laid_out_as_tabulates_simple_format(table):
     shown = [[one_line(text.strip()) for text in row] for row in (titles, *rows)]
     expected = tabulate.tabulate(shown[1:], headers=shown[0], tablefmt="simple", disable_numparse=True)
     assert aligned(titles, rows) == expected
+
+
+# -- the report cache and reports from every ticket ------------------------------------------
+STEPS = {"dispatch": ("dispatch", "{id}", "--to", "维修部"), "reply": ("reply", "{id}", "--note", "已联系"),
+         "close": ("close", "{id}", "--result", "已处理"), "cancel": ("cancel", "{id}", "--reason", "重复登记"),
+         "callback": ("callback", "{id}", "--method", "phone", "--satisfaction", "4", "--note", "好"),
+         "unresolved": ("callback", "{id}", "--method", "phone", "--satisfaction", "2", "--note", "仍漏",
+                        "--unresolved"),
+         "reopen": ("reopen", "{id}", "--note", "又坏了"), "pause": ("pause", "{id}", "--reason", "等待业委会")}
+KINDS = {"repair": ("--type", "repair", "--category", "leak"), "complaint": ("--type", "complaint", "--grade", "general"),
+         "query": ("--type", "query")}
+histories = st.lists(st.tuples(st.sampled_from(sorted(KINDS)), st.integers(0, 80), st.sampled_from(["C-A001", "C-A002"]),
+                               st.lists(st.tuples(st.sampled_from(sorted(STEPS)), st.integers(1, 60 * 72)), max_size=4)),
+                     min_size=1, max_size=3)
+
+
+# Not shrunk: each example takes commands and seconds; a failure shows the history as drawn.
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(histories)
+def test_reports_with_the_cache_equal_reports_without_it_on_random_histories(tmp_path_factory, history):
+    """Tickets made and moved by the commands in a random order over three months, the
+    reports read between changes (so the cache follows them), then read again with the
+    cache deleted and from every ticket."""
+    from datetime import datetime, timedelta
+
+    from conftest import make_office
+    from test_report_reads import _cache, _reports
+
+    office = make_office(tmp_path_factory.mktemp("random") / "office")
+    asks = [("monthly", {"month": "2026-10"}), ("complaints", {"month": "2026-11"})]
+    start = datetime(2026, 9, 1, 9, 0)
+    for n, (kind, day, customer, steps) in enumerate(history):
+        when = start + timedelta(days=day, minutes=n)
+        tid = office.run("intake", *KINDS[kind], "--customer", customer, "--summary", f"随机 {n}",
+                         now=f"{when:%Y-%m-%d %H:%M}").stdout.splitlines()[0]
+        for step, minutes in steps:
+            when += timedelta(minutes=minutes)
+            args = [a.format(id=tid) for a in STEPS[step]]
+            office.run(*args, now=f"{when:%Y-%m-%d %H:%M}", user="zhao", ok=False)  # refused when out of turn
+        if n == 0 and len(history) > 1:  # the cache made now, then followed through the later changes
+            read, full = _reports(office.root, now="2026-12-01 09:00", asks=asks)
+            assert read == full, history
+    kept, _ = _reports(office.root, now="2026-12-01 09:00", asks=asks)
+    _cache(office.root).unlink()
+    again, full = _reports(office.root, now="2026-12-01 09:00", asks=asks)
+    assert kept == again == full, history
