@@ -85,8 +85,10 @@ def test_html_documents_escape_what_was_typed(office):
 def test_callback_list_carries_the_questions_of_000_3_1_4(office):
     tid = dispatched_repair(office)
     office.run("close", tid, "--result", "更换密封圈", "--leak-test-at", "2026-11-20 09:30")
-    out = office.run("print", "callbacks").stdout
-    assert tid in out and "更换密封圈" in out and "138****8000" in out
+    out = office.run("print", "callbacks").stdout  # li took the call and owns the callback: whom to ring
+    assert tid in out and "更换密封圈" in out and "13800138000" in out and "陈先生" in out
+    other = office.run("print", "callbacks", user="zhou").stdout
+    assert tid in other and "138****8000" in other and "陈先生" not in other
     for question in ("服务质量", "问题是否已经解决", "满意度", "□1 □2 □3 □4 □5", "不足", "建议"):
         assert question in out, question
     english = office.run("print", "callbacks", "--lang", "en", "--format", "html").stdout

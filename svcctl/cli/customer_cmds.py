@@ -36,7 +36,9 @@ def add(obj, name, phones, units, notes, force):
     click.echo(data["id"])
 
 
-@customer.command(help="Show one customer file and their tickets." + examples("svcctl customer show C-A001 --reveal"))
+@customer.command(help="Show one customer file and their tickets. Phones are masked unless one of the "
+                  "customer's tickets is yours to call back or visit, or a supervisor or director asks with "
+                  "--reveal (each is noted in 'svcctl audit')." + examples("svcctl customer show C-A001 --reveal"))
 @click.argument("customer_id")
 @click.option("--reveal", is_flag=True, help=REVEAL_HELP)
 @format_option(choices=("text", "json"), default="text")
@@ -47,9 +49,18 @@ def show(obj, customer_id, reveal, fmt):
 
     from ..present.labels import label
 
+    from ..operations import audit
+    from ..present import disclosure
+
     env = obj.env()
-    data = customers.public(env.records.customer(customer_id), env.reveal(reveal))
-    own = [rows.listing(v) for v in tickets.select(env, customer=customer_id)]
+    reveal = env.reveal(reveal)
+    record = env.records.customer(customer_id)
+    views = tickets.select(env, customer=customer_id)
+    shown = disclosure.customer_show(env.actor(), views, reveal)
+    data = customers.public(record, shown.full)
+    own = [rows.listing(v) for v in views]
+    if shown.full:
+        audit.shown(env, "customer show", customer=record["id"], revealed=reveal)
     if fmt == "json":
         click.echo(to_json({**data, "tickets": own}))
         return
@@ -76,6 +87,10 @@ def list_(obj, reveal, fmt):
     env = obj.env()
     reveal = env.reveal(reveal)
     rows = [customers.public(c, reveal) for c in env.records.customers()]
+    if reveal:  # every customer on file: one line says so
+        from ..operations import audit
+
+        audit.shown(env, "customer list", customer="*", revealed=True)
     emit(rows, fmt, tables.CUSTOMERS, obj.reader_language(), empty=obj.say("no customers on file"))
 
 
@@ -98,7 +113,13 @@ def find(obj, text, unit, name, phone, reveal, fmt):
 
     env = obj.env()
     reveal = env.reveal(reveal)
-    rows = [customers.public(c, reveal) for c in customers.find(env, unit=unit, name=name, phone=phone, text=text)]
+    found = customers.find(env, unit=unit, name=name, phone=phone, text=text)
+    rows = [customers.public(c, reveal) for c in found]
+    if reveal:
+        from ..operations import audit
+
+        for c in found:
+            audit.shown(env, "customer find", customer=c["id"], revealed=True)
     emit(rows, fmt, tables.CUSTOMERS, obj.reader_language(), empty=obj.say("no matching customer"))
 
 

@@ -57,6 +57,7 @@ COMMAND_MODULES = {
     "report": "report_cmds", "handover": "report_cmds",
     "print": "print_cmds",
     "notify": "notify_cmds",
+    "audit": "audit_cmds",
 }
 # The workflow commands are the kinds of event that declare one (core.events); the kinds are
 # looked at only when a name not in the table above is asked for, or for --help.

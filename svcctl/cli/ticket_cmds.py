@@ -66,6 +66,10 @@ def intake(obj, fmt, at, **options):
                                                        err=True):
             raise
         ticket = tickets.record_intake(env, at=at, **{**options, "force": True})
+    if tickets.names_complainant(env, ticket):  # filed all the same: the clerk may reword it with a note
+        click.echo("svcctl: " + obj.localise(msg(
+            "warning: the text of complaint {id} gives the complainant's name or number; documents for the "
+            "department mask them, but say it without them where you can", id=ticket.id)), err=True)
     sentence, refused = filled.confirmation(obj.desk(), env.view(ticket))
     if refused is not None:  # the ticket is recorded: the clerk reads svcctl's own sentence instead
         click.echo("svcctl: " + one_line(obj.localise(msg(
@@ -84,21 +88,32 @@ def intake(obj, fmt, at, **options):
     "svcctl show 202611-A007", "svcctl show 202611-A007 --format json"))
 @ticket_argument
 @click.option("--now", metavar="TIME", help="Evaluate deadlines at this time instead of now.")
-@reveal_option("Show phone numbers typed into the text as recorded (supervisors and directors only).")
+@reveal_option("Show the text as recorded, phone numbers and the customer's name included (supervisors and "
+               "directors only; whoever owns the ticket or is sent to the unit sees it without).")
 @format_option(choices=("text", "yaml", "json"), default="text")
 @pass_obj
 def show(obj, ticket_id, now, reveal, fmt):
-    from ..present import rows, ticket_text
+    from ..operations import audit, customers
+    from ..present import disclosure, privacy, rows, ticket_text
     from ..store import yamlio
 
     env = obj.env()
     reveal = env.reveal(reveal)
     ticket = env.records.ticket(ticket_id)
-    if fmt == "yaml":  # the record as svcctl writes it (a hand edit's comments and layout are not kept)
-        click.echo(yamlio.dump(ticket.to_record()), nl=False)
-        return
-    data = rows.ticket(env.view(ticket, env.time(now) if now else None), reveal)
-    click.echo(to_json(data) if fmt == "json" else ticket_text.render(data, obj.reader_language()))
+    view = env.view(ticket, env.time(now) if now else None)
+    shown = disclosure.show(env.actor(), view, reveal)
+    known = () if shown.full else customers.known_on_file(env, view.customer)
+    if fmt == "yaml":  # the record as svcctl writes it, its free text as the reader may see it
+        record = ticket.to_record()
+        record = {**privacy.record(record, shown, known),
+                  "events": [privacy.record(e, shown, known) for e in record["events"]]}
+        text = yamlio.dump(record)
+    else:
+        data = rows.ticket(view, shown, known)
+        text = to_json(data) + "\n" if fmt == "json" else ticket_text.render(data, obj.reader_language()) + "\n"
+    if shown.full:
+        audit.shown(env, "show", tickets=[(view.id, view.customer)], revealed=reveal)
+    click.echo(text, nl=False)
 
 
 @click.command("list", help="List tickets, newest first, filtered by status, type, unit, customer, "
@@ -153,11 +168,9 @@ def log(obj, ticket_id, fmt):
 @format_option(choices=("text", "html"), default="text")
 @pass_obj
 def workorder(obj, ticket_id, reveal, fmt):
-    from ..operations import tickets
-    from ..present import filled
+    from .print_cmds import print_work_order
 
-    view, customer, reveal = tickets.work_order(obj.env(), ticket_id, reveal)
-    click.echo(filled.work_order(obj.desk(), view, customer, reveal, fmt))
+    print_work_order(obj, ticket_id, reveal, fmt)
 
 
 @click.command(help="List missed deadlines and passed targets across all tickets (and with --within, "
@@ -208,7 +221,8 @@ def callbacks(obj, due_only, now, fmt):
     from ..present import tables
 
     def listing():
-        found = [present.callback(v, d) for v, d in reading.callbacks(env, now, due_only)]
+        pairs, customers, _ = reading.callback_list(env, now, due_only)
+        found = [present.callback(v, d, customers.get(v.customer)) for v, d in pairs]
         return rendered(found, fmt, tables.CALLBACKS, obj.reader_language(), empty=obj.say("no callbacks to make"))
 
     echo(env.records.read_ahead(listing))

@@ -78,14 +78,47 @@ _PHONE_IN_TEXT = re.compile(
 _DATE_LIKE = re.compile(r"^(19|20)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
 
 
-def mask_phones_in(text):
-    """Free text with every phone number in it masked like ``mask_phone``."""
+def mask_phones_in(text, own=()):
+    """Free text with every phone number in it masked like ``mask_phone``; a number of
+    ``own`` (the customer's, where they must stay unknown) is hidden whole."""
     if not isinstance(text, str):
         return text
     def masked(match):
         digits = re.sub(r"\D", "", match.group())
         if len(digits) == 8 and _DATE_LIKE.match(digits):
             return match.group()
-        return mask_phone(digits[2:] if len(digits) == 13 and digits.startswith("86") else digits)
+        number = digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
+        return MASKED_NAME if number in own else mask_phone(number)
 
     return _PHONE_IN_TEXT.sub(masked, text)
+
+
+# A resident identity card number: 17 digits and a check digit or X (GB 11643).
+_ID_CARD = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
+MASKED_NAME = "***"
+
+
+def mask_id_card(number: str) -> str:
+    """``110101199003071234`` → ``110101********1234``: the region and the check, not the person."""
+    return number[:6] + "*" * 8 + number[-4:]
+
+
+def scrub(text, known=()):
+    """Free text fit for a reader who may not know the customer: ID-card numbers and phone
+    numbers masked, and what is ``known`` of the customer (their name, their numbers) hidden whole."""
+    if not isinstance(text, str):
+        return text
+    text = _ID_CARD.sub(lambda m: mask_id_card(m.group()), text)
+    text = mask_phones_in(text, own=tuple(k for k in known if k and k.isdigit()))
+    for name in sorted({k for k in known if k and not k.isdigit()}, key=len, reverse=True):
+        text = text.replace(name, MASKED_NAME)
+    return text
+
+
+def mentions(text, names=(), phones=()) -> bool:
+    """Whether ``text`` names the customer or gives one of their numbers, as typed or with
+    spaces and dashes between the digits."""
+    if not isinstance(text, str) or not text:
+        return False
+    digits = re.sub(r"[\s\-]", "", text)
+    return any(n and n in text for n in names) or any(p and p in digits for p in phones)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextlib
 import re
 
-from ..core.errors import Refusal, UsageError
+from ..core.errors import NotFound, Refusal, UsageError
 from ..core.units import canonical_phone, canonical_unit, find_unit, mask_phone, same_unit
 from ..core import roles
 from ..store import txn
@@ -227,3 +227,15 @@ def public(cust: dict, reveal: bool = False) -> dict:
         "units": cust.get("units") or [],
         "notes": notes if reveal else mask_phones_in(notes),
     }
+
+
+def known_on_file(env: Env, customer_id: str | None) -> tuple:
+    """The customer's name and numbers as on file, for hiding them in free text; none when
+    the file is gone."""
+    if not customer_id:
+        return ()
+    try:
+        cust = env.records.customer(customer_id)
+    except NotFound:
+        return ()
+    return tuple(k for k in (cust.get("name"), *(cust.get("phones") or ())) if k)

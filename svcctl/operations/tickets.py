@@ -91,6 +91,18 @@ def record_intake(env: Env, *, ticket_type: str, channel: str, summary: str, det
     return ticket
 
 
+def names_complainant(env: Env, ticket: Ticket) -> bool:
+    """Whether a complaint's own text gives the complainant's name or one of their numbers:
+    the text travels to the department complained to, scrubbed, and the clerk should know."""
+    if ticket.type != "complaint":
+        return False
+    from ..core.units import mentions
+
+    known = customer_ops.known_on_file(env, ticket.h("customer"))
+    text = " ".join(str(ticket.h(k) or "") for k in ("summary", "detail"))
+    return mentions(text, [k for k in known if not k.isdigit()], [k for k in known if k.isdigit()])
+
+
 DUPLICATE_WINDOW = timedelta(hours=1)
 
 

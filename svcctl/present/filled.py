@@ -33,10 +33,11 @@ def confirmation(desk: Desk, view) -> tuple[str, BrokenTemplate | None]:
         return documents.render("confirmation.txt", data, desk.lang), refused
 
 
-def work_order(desk: Desk, view, customer: dict | None, reveal: bool, fmt: str = "text") -> str:
-    """The 维修工作单 for the technician, through the privacy step (a complainant is never named)."""
+def work_order(desk: Desk, view, customer: dict | None, shown, fmt: str = "text") -> str:
+    """The 维修工作单 for the technician, showing of the customer what ``shown`` allows
+    (``disclosure.work_order``: a complainant is never named)."""
     office = desk.office
-    data = papers.work_order(view, customer, office.roster, office.tz, desk.now, office.name, desk.lang, reveal)
+    data = papers.work_order(view, customer, office.roster, office.tz, desk.now, office.name, desk.lang, shown)
     return documents.render(f"workorder.{_ending(fmt)}", data, desk.lang, desk.records_root)
 
 
@@ -47,10 +48,11 @@ def digest(desk: Desk, pairs) -> str:
     return documents.render("digest.txt", data, desk.lang, desk.records_root)
 
 
-def callback_list(desk: Desk, pairs, customers: dict, reveal: bool, fmt: str = "text") -> str:
-    """The callbacks to make, each with the questions to ask (000 3.1.4), for printing."""
+def callback_list(desk: Desk, pairs, customers: dict, shown: dict, fmt: str = "text") -> str:
+    """The callbacks to make, each with the questions to ask (000 3.1.4), for printing;
+    ``shown``: ticket id → what the reader may see of its customer (``disclosure.callback``)."""
     office = desk.office
-    data = papers.callbacks(pairs, customers, office.roster, office.tz, desk.now, office.name, desk.lang, reveal)
+    data = papers.callbacks(pairs, customers, office.roster, office.tz, desk.now, office.name, desk.lang, shown)
     return documents.render(f"callbacks.{_ending(fmt)}", data, desk.lang, desk.records_root)
 
 

@@ -11,6 +11,7 @@ from ..core.deadlines import promised
 from ..core.timeutil import short
 from ..core.view import TicketView
 from . import privacy, words
+from .disclosure import AT_WORK_SITE, MASKED, Shown
 from .labels import label
 
 # An intake entered this long after it was received is copied from the paper log: its
@@ -77,16 +78,18 @@ def confirmation(view: TicketView, tz, now: datetime, office: str, lang: str) ->
 
 
 def work_order(view: TicketView, customer: dict | None, roster: dict, tz, now: datetime, office: str,
-               lang: str, reveal: bool = False) -> dict:
+               lang: str, shown: Shown = MASKED) -> dict:
+    """``shown``: what the reader may see of the customer (``disclosure.work_order``)."""
     state = view.state
     dispatch = [e for e in view.events if e.kind == "dispatch"][-1]
-    who, phone = privacy.customer(view.type, view.customer, customer, reveal, lang)
+    who, phone = privacy.customer(view.customer, customer, shown, lang)
+    known = privacy.known_of(customer)
     return {"order": {
         "office": office, "id": view.id, "type": label("type", view.type, lang), "kind": kind(view, lang),
         "emergency": bool(view.emergency), "paid": view.type == "paid", "complaint": privacy.anonymous(view.type),
         "department": state.department or "", "technician": staff_name(roster, state.assignee),
-        "place": privacy.place(view.type, view.unit), "customer": who, "phone": phone,
-        "summary": privacy.text(view.summary, reveal), "detail": privacy.text(view.detail or "", reveal),
+        "place": privacy.place(view.type, view.unit, shown), "customer": who, "phone": phone,
+        "summary": shown.text(view.summary, known), "detail": shown.text(view.detail or "", known),
         "appointment": short(dispatch.get("appointment_at") or view.appointment_at, tz),
         "received_at": short(view.received_at, tz), "first_responder": staff_name(roster, view.first_responder),
         "fee": "", "printed_at": short(now, tz),
@@ -94,17 +97,20 @@ def work_order(view: TicketView, customer: dict | None, roster: dict, tz, now: d
 
 
 def callbacks(pairs, customers: dict, roster: dict, tz, now: datetime, office: str, lang: str,
-              reveal: bool = False) -> dict:
+              shown: dict | None = None) -> dict:
+    """``shown``: ticket id → what the reader may see of its customer (``disclosure.callback``);
+    whoever makes the call needs the name and number, complainants included."""
     calls = []
     for view, d in pairs:
-        # The desk calls the customer back, complainants included: their list names whom to call.
-        who, phone = privacy.customer(view.type, view.customer, customers.get(view.customer), reveal, lang, desk=True)
+        how = (shown or {}).get(view.id, AT_WORK_SITE)
+        record_ = customers.get(view.customer)
+        who, phone = privacy.customer(view.customer, record_, how, lang)
         calls.append({
-            "id": view.id, "type": kind(view, lang), "place": privacy.place(view.type, view.unit),
+            "id": view.id, "type": kind(view, lang), "place": privacy.place(view.type, view.unit, how),
             "customer": who, "phone": phone, "closed_at": short(view.closed_at, tz), "due": short(d.due, tz),
             "state": label("state", d.state, lang), "late": d.overdue,
             "late_by": words.minutes(d.minutes_late, lang) if d.overdue else "",
-            "result": privacy.text(view.result or "", reveal), "owner": staff_name(roster, view.state.owner),
+            "result": how.text(view.result or "", privacy.known_of(record_)), "owner": staff_name(roster, view.state.owner),
         })
     return {"office": office, "printed_at": short(now, tz), "calls": calls}
 

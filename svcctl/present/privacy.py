@@ -1,35 +1,48 @@
 """The privacy step every rendering goes through (rules §7: customer data is confidential).
 
-Phone numbers are masked (``138****8000``), in free text too, unless a supervisor or director
-asks to see them (``--reveal``, checked by ``Env.reveal``). On documents that leave the desk
-(work orders, digests, callback lists) a complainant is never named: the customer shows as
-匿名业主 / anonymous owner, and the unit appears only where the work is done there.
+What an output shows of a customer is decided in ``disclosure`` (one table); this module
+applies the decision. Where nothing belongs to the reader (listings, reports, handover,
+digests) free text has its phone and ID-card numbers masked; where the customer is at hand
+(documents, show) their own name is masked too. On a document a complainant is 匿名业主 /
+anonymous owner, and the unit appears only where the work is done there.
 """
 from __future__ import annotations
 
 from ..core.message import msg
-from ..core.units import mask_phone, mask_phones_in
+from ..core.units import mask_phone, scrub
+from .disclosure import WORK_AT_UNIT, Shown
 from .i18n import localise
 
-FREE_TEXT = ("summary", "detail", "note", "result", "reason", "answer")
+FREE_TEXT = ("summary", "detail", "note", "result", "reason", "answer", "notes")
 ANONYMOUS = msg("anonymous owner")
-# Requests whose work is done in the customer's own unit: only there does a document say where.
-WORK_AT_UNIT = ("repair", "paid", "appointment")
 
 
-def text(value, reveal: bool = False):
-    return value if reveal or value is None else mask_phones_in(value)
+def text(value):
+    """Free text of an output that masks every customer (listings, reports, handover)."""
+    return scrub(value)
 
 
-def phones(numbers, reveal: bool = False) -> list[str]:
-    return [p if reveal else mask_phone(p) for p in numbers or ()]
+def known_of(record_: dict | None) -> tuple:
+    """What free text must not carry of the customer: their name and numbers as on file."""
+    record_ = record_ or {}
+    return tuple(k for k in (record_.get("name"), *(record_.get("phones") or ())) if k)
 
 
-def record(fields: dict, reveal: bool = False) -> dict:
-    """A header or event with the phone numbers in its free text masked."""
-    if reveal:
-        return dict(fields)
-    return {k: mask_phones_in(v) if k in FREE_TEXT and isinstance(v, str) else v for k, v in fields.items()}
+def phones(numbers, shown: Shown) -> list[str]:
+    if shown.phone == "none":
+        return []
+    return [p if shown.full else mask_phone(p) for p in numbers or ()]
+
+
+def record(fields: dict, shown: Shown, known=()) -> dict:
+    """A header, event or customer file with its free text as ``shown`` allows; an anonymous
+    customer leaves no id and no unit."""
+    out = {k: shown.text(v, known) if k in FREE_TEXT and isinstance(v, str) else v for k, v in fields.items()}
+    if shown.name == "anonymous" and "customer" in out:
+        out["customer"] = None
+    if shown.unit == "none" and "unit" in out:
+        out["unit"] = None
+    return out
 
 
 def anonymous(ticket_type: str) -> bool:
@@ -37,17 +50,20 @@ def anonymous(ticket_type: str) -> bool:
     return ticket_type == "complaint"
 
 
-def place(ticket_type: str, unit: str | None) -> str:
-    """The unit, on a document, only when the work is done there."""
-    return unit or "" if ticket_type in WORK_AT_UNIT else ""
+def place(ticket_type: str, unit: str | None, shown: Shown | None = None) -> str:
+    """The unit, on a document, when ``shown`` allows it (by default: where the work is done)."""
+    how = shown.unit if shown is not None else "work site"
+    if how == "shown":
+        return unit or ""
+    return unit or "" if how == "work site" and ticket_type in WORK_AT_UNIT else ""
 
 
-def customer(ticket_type: str, customer_id: str, record_: dict | None, reveal: bool, lang: str,
-             desk: bool = False) -> tuple[str, str]:
-    """``(who, phone)`` as a document shows the customer of a ticket; ``desk``: a document the
-    service desk itself uses to call the customer back, where a complainant has a number too."""
-    if anonymous(ticket_type) and not desk:
+def customer(customer_id: str, record_: dict | None, shown: Shown, lang: str) -> tuple[str, str]:
+    """``(who, phone)`` as a document shows the customer of a ticket."""
+    from .disclosure import salutation
+
+    if shown.name == "anonymous":
         return localise(ANONYMOUS, lang), ""
     numbers = (record_ or {}).get("phones") or ()
-    who = (record_ or {}).get("name") or customer_id if reveal else customer_id
-    return who, ", ".join(phones(numbers, reveal))
+    who = salutation((record_ or {}).get("name")) or customer_id if shown.name == "name" else customer_id
+    return who, ", ".join(phones(numbers, shown))

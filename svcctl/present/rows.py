@@ -10,6 +10,7 @@ from ..core.deadlines import Deadline
 from ..core.timeutil import iso
 from ..core.view import TicketView
 from . import privacy, words
+from .disclosure import MASKED, Shown
 
 
 def deadline(d: Deadline) -> dict:
@@ -20,11 +21,13 @@ def deadline(d: Deadline) -> dict:
     }
 
 
-def ticket(view: TicketView, reveal: bool = False) -> dict:
-    """The ticket as ``show`` gives it: header, derived state, deadlines, timeline."""
+def ticket(view: TicketView, shown: Shown = MASKED, known=()) -> dict:
+    """The ticket as ``show`` gives it: header, derived state, deadlines, timeline, with its
+    free text as ``shown`` allows (``known``: the customer's name and numbers, hidden where
+    text is scrubbed)."""
     record = view.ticket.to_record()
     events = record.pop("events")
-    record = privacy.record(record, reveal)
+    record = privacy.record(record, shown, known)
     return {
         **{k: record.get(k) for k in ("id", "type", "grade", "category")},
         "type_zh": label("type", view.type, "zh"),
@@ -36,7 +39,7 @@ def ticket(view: TicketView, reveal: bool = False) -> dict:
         "callback_required": view.state.callback_required, "callback_done": view.state.callback_done,
         "reopened": view.state.reopen_count,
         "deadlines": [deadline(d) for d in view.deadlines],
-        "events": [privacy.record(e, reveal) for e in events],
+        "events": [privacy.record(e, shown, known) for e in events],
     }
 
 
@@ -66,5 +69,7 @@ def due(view: TicketView, d: Deadline) -> dict:
     }
 
 
-def callback(view: TicketView, d: Deadline) -> dict:
-    return {**due(view, d), "closed_at": iso(view.closed_at), "result": privacy.text(view.result)}
+def callback(view: TicketView, d: Deadline, customer: dict | None = None) -> dict:
+    """``customer``: the file of the customer to call, whose name the result must not carry."""
+    return {**due(view, d), "closed_at": iso(view.closed_at),
+            "result": MASKED.text(view.result, privacy.known_of(customer))}

@@ -17,7 +17,7 @@ def render(t: dict, lang: str) -> str:
         say("EMERGENCY") if t["emergency"] else ""]))
     lines = [
         f"{t['id']}  {kind}  [{label('status', t['status'], lang)}]",
-        say("unit {unit}   customer {customer}   channel {channel}", unit=t["unit"], customer=t["customer"],
+        say("unit {unit}   customer {customer}   channel {channel}", unit=t["unit"] or "-", customer=t["customer"] or say("anonymous owner"),
             channel=label("channel", t["channel"], lang)),
         say("received {at} by {first_responder} (first responder)   owner {owner}", at=when(t["received_at"]),
             first_responder=t["first_responder"], owner=t["owner"])
