@@ -159,3 +159,16 @@ def test_the_sample_offices_outputs_read_in_chinese(tmp_path):
         out = result.stdout + result.stderr
         english = foreign_words(out) - staff  # staff ids are ids
         assert out.strip() and not english, (args, english, out)
+
+
+@pytest.mark.parametrize("lang, said", [("en", "created records for"), ("zh", "建立记录")])
+def test_init_answers_in_the_readers_language(tmp_path, lang, said):
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "office"), "--name", "翠苑物业管理处", "--code", "CY",
+                                      "--director", "wang"], env={"SVCCTL_LANG": lang}, prog_name="svcctl")
+    assert result.exit_code == 0, result.stderr
+    assert said in result.stdout
+    out = result.stdout.replace(str(tmp_path / "office"), " ")  # the folder as typed
+    if lang == "en":
+        assert not chinese_left(out.replace("翠苑物业管理处", "")), out
+    else:
+        assert not foreign_words(out), out

@@ -1,6 +1,7 @@
 """Office-level commands: init, setup, clone, sync, staff, policy, check, merge-driver."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -39,7 +40,7 @@ def init(obj, folder, office_name, office_code, director_id, director_name, stat
     records = office.init(folder, office_name=office_name, office_code=office_code, director_id=director_id,
                           director_name=director_name, station=station, timezone=timezone, inside_repo=inside_repo,
                           language=language)
-    if not obj.lang:
+    if not obj.lang and not os.environ.get("SVCCTL_LANG"):  # the reader's own choice comes first
         obj.lang = language
     click.echo(obj.say("created records for {office} in {root}", office=office_name, root=records.root))
     click.echo(obj.say("next: {command}", command=f"export SVCCTL_RECORDS={records.root} SVCCTL_USER={director_id}"))
