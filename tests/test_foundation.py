@@ -112,6 +112,7 @@ def test_customer_add_show_find_edit(office):
                      "--unit", "翠苑/1-1-102").stdout.strip()
     assert cid == "C-A003"
     record = yaml.safe_load((office.root / "customers" / "C-A003.yaml").read_text())
+    assert str(record.pop("created")) == "2026-11-20 09:30:00+08:00"  # when it came on file, for the reports
     assert record == {"id": "C-A003", "name": "王海", "phones": ["13700000002"], "units": ["翠苑/1-1-101", "翠苑/1-1-102"]}
     shown = office.json("customer", "show", cid)
     assert shown["phones"] == ["137****0002"]

@@ -94,8 +94,9 @@ def test_customer_add_and_edit(office):
                           notes="新入住", force=False)
     assert added["id"] == "C-A003"
     rel = "customers/C-A003.yaml"
-    assert on_disk(office, rel) == {"id": "C-A003", "name": "黄先生", "phones": ["13700001111"],
-                                    "units": ["7-1-101"], "notes": "新入住"}
+    written = on_disk(office, rel)
+    assert str(written.pop("created")) == "2026-11-20 09:30:00+08:00"  # when it came on file, for the reports
+    assert written == {"id": "C-A003", "name": "黄先生", "phones": ["13700001111"], "units": ["7-1-101"], "notes": "新入住"}
     assert last_commit(office) == {"author": "李娜", "subject": "customer add C-A003 7-1-101",
                                    "Svcctl-Customer": "C-A003", "Svcctl-Op": "customer-add", "files": [rel]}
 

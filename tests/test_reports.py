@@ -280,7 +280,7 @@ def test_html_report_is_one_self_contained_printable_file(month, tmp_path):
 
 def test_the_format_follows_the_file_ending_and_takes_chinese_names(month, tmp_path):
     o, _ = month
-    for name, start in (("r.html", "<!DOCTYPE html>"), ("r.csv", "section,"), ("r.json", "{")):
+    for name, start in (("r.html", "<!DOCTYPE html>"), ("r.csv", "\ufeff部分,代码,指标,"), ("r.json", "{")):
         o.run("report", "monthly", "--month", "2026-11", "-o", tmp_path / name, now="2026-12-05 10:00")
         assert (tmp_path / name).read_text(encoding="utf-8").startswith(start), name
     table = o.run("report", "monthly", "--month", "2026-11", "--format", "表格", now="2026-12-05 10:00").stdout
@@ -301,9 +301,9 @@ def test_csv_and_markdown(month):
     o, _ = month
     csv_text = o.run("report", "monthly", "--month", "2026-11", "--format", "csv", now="2026-12-05 10:00").stdout
     lines = csv_text.splitlines()
-    assert lines[0] == "section,key,label,n,total,percent,value"
-    assert "headline,on_time,及时率,14,18,77.8," in lines
-    assert "on_time_by_deadline,arrival,到场,0,0,," in lines
+    assert lines[0] == "\ufeff部分,代码,指标,数量,总数,百分比,数值"
+    assert "概要,headline.on_time,及时率,14,18,77.8," in lines
+    assert "及时率,on_time.deadline.arrival,到场,0,0,," in lines
     md = o.run("report", "weekly", "--week", "2026-W47", "--format", "markdown", now="2026-12-05 10:00").stdout
     assert md.startswith("# ") and "| 指标" in md and "## 名词解释" in md
 

@@ -27,7 +27,7 @@ STATION = re.compile(r"^[A-Z]{1,3}$")
 OFFICE_CODE = re.compile(r"^[A-Za-z0-9]{1,10}$")
 Problems = list
 
-CUSTOMER_KEYS = ("id", "name", "phones", "units", "notes")
+CUSTOMER_KEYS = ("id", "name", "phones", "units", "notes", "created")
 CONFIG_KEYS = ("office", "timezone", "language", "departments", "staff", "stations", "policy", "calendar",
                "households", "reports", "alerts")
 OFFICE_KEYS = ("name", "code")
@@ -433,6 +433,7 @@ def customer(record, expected_id: str | None = None) -> Problems:
             if not is_canonical_unit(unit):
                 problems.append((("units", i), msg('unit {unit!r} is not written canonically (e.g. 3-2-1502)', unit=unit)))
     _text(record, "notes", problems, required=False)
+    _time(record, "created", problems, required=False)
     return problems
 
 

@@ -5,13 +5,14 @@ import contextlib
 import re
 
 from ..core.errors import NotFound, Refusal, UsageError
+from ..core.timeutil import iso
 from ..core.units import canonical_phone, canonical_unit, find_unit, mask_phone, same_unit
 from ..core import roles
 from ..store import txn
 from .env import Env
 from ..core.message import msg
 
-KEYS = ("id", "name", "phones", "units", "notes")
+KEYS = ("id", "name", "phones", "units", "notes", "created")
 
 
 def record(data: dict) -> dict:
@@ -149,7 +150,9 @@ def stage_new(env: Env, change: txn.Change, data: dict, force: bool) -> dict:
     if reasons and not force:
         raise Refusal(msg('{reasons}: use that customer (svcctl customer show), or add --force if this is really another person', reasons=reasons[0]))
     records = env.records
-    data = {"id": records.next_customer_id(records.station()), **data}
+    # created: when the file came on the desk, so a report of an earlier period counts its
+    # units only in the periods that ended after it.
+    data = {"id": records.next_customer_id(records.station()), **data, "created": iso(env.now)}
     stage(records, change, data)
     return data
 

@@ -17,8 +17,12 @@ from decimal import Decimal
 from ..core.errors import UsageError
 from ..core.message import msg
 from ..core.ticket import Ticket
-from ..core.timeutil import from_iso, read_time
+from .. import vcs
+from ..core.timeutil import from_iso, iso, read_time
 from ..reports import figures, periods
+from ..reports.households import Households, from_customers
+from ..store import yamlio
+from ..store.names import CONFIG
 from ..store.report_cache import prefix_digest, utc, whole_digest
 from .env import Env
 
@@ -26,15 +30,43 @@ KINDS = {"weekly": "week", "monthly": "month", "complaints": "month"}
 RECURRING_TYPES = {"complaints": ("complaint",)}  # what the recurring problems of each report group
 
 
-def households(env: Env, store=None) -> int:
-    """svcctl.yaml's ``households:``, else the units in the customer files (一户一档)."""
-    if env.office.households:
-        return env.office.households
+def households(env: Env, store=None) -> Households:
+    """The office's households at any moment: svcctl.yaml's ``households:`` now and as each
+    commit left it, and (where it is unset) the units on the customer files with since when
+    each is on file (一户一档)."""
+    current, committed = env.office.households, _committed_households(env)
+    if current and all(value for _, value in committed):
+        return Households(current, committed)
 
-    def units() -> int:
-        return len({unit for customer in env.records.customers() for unit in customer.get("units") or ()})
+    def units() -> list:
+        always, since = from_customers(env.records.customers(), read_time)
+        return [always, [iso(when) for when in since]]
 
-    return units() if store is None else store.count(env.records.root / "customers", units)
+    always, since = units() if store is None else store.count(env.records.root / "customers", units)
+    return Households(current, committed, always, tuple(read_time(when) for when in since))
+
+
+def _committed_households(env: Env) -> tuple:
+    """(commit time, ``households:``) of each commit of svcctl.yaml, oldest first; none
+    outside the office's own repository (the sample records/ in a project's history)."""
+    records = env.records
+    if not records.owns_repo():
+        return ()
+    path = records.rel(CONFIG)
+    log = vcs.run(records.top, "log", "--format=%H %cI", "--", path)
+    if log.returncode != 0:  # no commit yet
+        return ()
+    commits = [line.split(" ", 1) for line in reversed(log.stdout.splitlines()) if line]
+    found = []
+    for (_, when), text in zip(commits, vcs.objects(records.top, [f"{sha}:{path}" for sha, _ in commits])):
+        try:
+            config = yamlio.parse(text[1].decode("utf-8", "replace")) if text else None
+        except yamlio.YamlProblem:  # an old svcctl.yaml that no longer reads says nothing about then
+            config = None
+        value = config.get("households") if isinstance(config, dict) else None
+        found.append((read_time(when), value if isinstance(value, int) and not isinstance(value, bool) and value > 0
+                      else None))
+    return tuple(found)
 
 
 def basis(env: Env, store=None) -> figures.Basis:
@@ -144,7 +176,7 @@ class _Narrowed:
         self._records(others)
         named += [f"{row.path} {self._digest(row, until, inclusive)}" for row in others]
         named.sort()
-        what = [self._slot(part, p), str(self.basis.households), *named]
+        what = [self._slot(part, p), str(self.basis.households.at(p.end)), *named]
         return hashlib.sha1("\n".join(what).encode("utf-8")).hexdigest()
 
     def _slot(self, part: str, p: periods.Period) -> str:

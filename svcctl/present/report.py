@@ -123,6 +123,10 @@ def build(report: Report, _, tz, roster: dict, office_name: str) -> Document:
     if report.first_fix.provisional_until is not None and report.kind != "complaints":
         status.append(_("The first-time fix rate is provisional until {time}.").format(
             time=w.time(report.first_fix.provisional_until)))
+    if not report.households_set:
+        status.append(_("Complaints per 100 households counts the {count} units on the customer files: set "
+                        "households: in svcctl.yaml to the number of households the office serves.").format(
+                            count=report.complaints.households))
     summary, tiles = _summary(report, w)
     sections = [_trend(report, w), _exceptions(report, w), _on_time(report, w), _callbacks(report, w)]
     if report.kind != "complaints":
@@ -291,20 +295,20 @@ def _first_fix(report: Report, w: Words) -> Section:
     return Section("first_fix", _("First-time fix rate"), [], notes)
 
 
-def _counts(title: str, column: str, rows: list[tuple[str, int]]) -> Table:
-    return Table([column, "n"], [[k, str(v)] for k, v in rows], title=title, numeric=(1,))
+def _counts(_, title: str, column: str, rows: list[tuple[str, int]]) -> Table:
+    return Table([column, _("Count")], [[k, str(v)] for k, v in rows], title=title, numeric=(1,))
 
 
 def _volume(report: Report, w: Words) -> Section:
     _ = w._
     v = report.volume
     tables = [
-        _counts(_("By type"), _("Type"), [(labels.ticket_type(_, k), n) for k, n in v.by_type]),
-        _counts(_("Complaints by grade"), _("Grade"), [(labels.grade(_, k), n) for k, n in v.by_grade]),
-        _counts(_("Repairs by category"), _("Category"), [(labels.category(_, k), n) for k, n in v.by_category]),
-        _counts(_("By channel"), _("Channel"), [(labels.channel(_, k), n) for k, n in v.by_channel]),
-        _counts(_("By department"), _("Department"), [(labels.department(_, k), n) for k, n in v.by_department]),
-        _counts(_("By staff member who took it in"), _("Staff"), [(w.staff(k), n) for k, n in v.by_staff]),
+        _counts(_, _("By type"), _("Type"), [(labels.ticket_type(_, k), n) for k, n in v.by_type]),
+        _counts(_, _("Complaints by grade"), _("Grade"), [(labels.grade(_, k), n) for k, n in v.by_grade]),
+        _counts(_, _("Repairs by category"), _("Category"), [(labels.category(_, k), n) for k, n in v.by_category]),
+        _counts(_, _("By channel"), _("Channel"), [(labels.channel(_, k), n) for k, n in v.by_channel]),
+        _counts(_, _("By department"), _("Department"), [(labels.department(_, k), n) for k, n in v.by_department]),
+        _counts(_, _("By staff member who took it in"), _("Staff"), [(w.staff(k), n) for k, n in v.by_staff]),
     ]
     notes = [
         _("Received: {count}").format(count=v.received),
@@ -326,15 +330,16 @@ def _complaints(report: Report, w: Words) -> Section:
                  [[str(c.carried_over), str(c.new), str(c.finished), str(c.cancelled), str(len(c.open_at_end))]],
                  title=_("Follow-up load"), numeric=(0, 1, 2, 3, 4))
     tables = [
-        _counts(_("By grade"), _("Grade"), [(labels.grade(_, k), n) for k, n in c.by_grade]),
-        _counts(_("By category"), _("Category"), [(labels.category(_, k), n) for k, n in c.by_category]),
+        _counts(_, _("By grade"), _("Grade"), [(labels.grade(_, k), n) for k, n in c.by_grade]),
+        _counts(_, _("By category"), _("Category"), [(labels.category(_, k), n) for k, n in c.by_category]),
         load,
     ]
     return Section("complaints", _("Complaints"), tables, notes)
 
 
-def _bucket(_, bucket) -> str:
-    low, high = bucket
+def bucket(_, span) -> str:
+    """An age bucket's name: ``0–1 days``, ``over 30 days``."""
+    low, high = span
     return _("over {days} days").format(days=low - 1) if high is None else _("{low}–{high} days").format(
         low=low, high=high)
 
@@ -342,7 +347,7 @@ def _bucket(_, bucket) -> str:
 def _backlog(report: Report, w: Words) -> Section:
     _ = w._
     b = report.backlog
-    ages = Table([_("Age"), _("Open tickets")], [[_bucket(_, k), str(n)] for k, n in b.by_age]
+    ages = Table([_("Age"), _("Open tickets")], [[bucket(_, k), str(n)] for k, n in b.by_age]
                  + [[_("Total"), str(b.open)]], title=_("Open at period end, by age"), numeric=(1,))
     owed = Table([_("Ticket"), _("Type"), _("Callback due"), _("State")],
                  [[v.id, labels.ticket_type(_, v.type), w.time(due), labels.state(_, state)] for v, due, state in b.callbacks_owed],
@@ -356,7 +361,7 @@ def _bars(report: Report, w: Words) -> dict[str, list[Bar]]:
     _ = w._
     kinds = [Bar(labels.deadline(_, k), float(r.percent), w.rate(r)) for k, r in report.on_time.by_kind
              if r.percent is not None]
-    ages = [Bar(_bucket(_, k), float(n), str(n)) for k, n in report.backlog.by_age]
+    ages = [Bar(bucket(_, k), float(n), str(n)) for k, n in report.backlog.by_age]
     return {"on_time": kinds, "age": ages}
 
 

@@ -1,4 +1,4 @@
-"""A report's figures as the documented JSON contract (README, "Reports") and as CSV rows.
+"""A report's figures as the documented JSON contract (README, "Reports").
 
 Stable English keys, numbers as numbers, times as ISO 8601. No complainant and no
 complaint's unit appears; free text (a pause reason) is masked like every listing.
@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ..core.timeutil import iso
 from ..reports.figures import Headline, Rate, Report
-from . import labels, privacy
+from . import privacy
 
 
 def _num(value: Decimal | None):
@@ -95,43 +95,3 @@ def data(report: Report, office_name: str) -> dict:
                                for view, due, state in b.callbacks_owed],
         },
     }
-
-
-def csv_rows(report: Report, _) -> list[dict]:
-    """One row per figure: ``section, key, label, n, total, percent, value`` (labels in the
-    reader's language, keys stable), for a spreadsheet."""
-    out = []
-
-    def add(section, key, label, r: Rate | None = None, value=None):
-        out.append({"section": section, "key": key, "label": label,
-                    "n": r.n if r else "", "total": r.total if r else "",
-                    "percent": "" if r is None or r.percent is None else str(r.percent),
-                    "value": "" if value is None else str(value)})
-
-    h = report.headline
-    add("headline", "received", _("Requests received"), value=h.received)
-    add("headline", "on_time", _("On-time rate"), h.on_time)
-    add("headline", "callbacks", _("Callback rate"), h.callbacks)
-    add("headline", "satisfaction", _("Satisfaction"), value=h.satisfaction)
-    add("headline", "first_fix", _("First-time fix rate"), h.first_fix)
-    add("headline", "complaints", _("Valid complaints"), value=h.complaints)
-    add("headline", "complaints_per_100", _("Complaints per 100 households"), value=h.complaints_per_100)
-    add("headline", "backlog", _("Backlog at period end"), value=h.backlog)
-    for key, r in report.on_time.by_kind:
-        add("on_time_by_deadline", key, labels.deadline(_, key), r)
-    for key, r in report.on_time.by_department:
-        add("on_time_by_department", key or "", labels.department(_, key), r)
-    for key, r in report.on_time.by_staff:
-        add("on_time_by_staff", key or "", key or "", r)
-    add("callbacks", "paid", _("Paid services, not in the rate"), report.callbacks.paid)
-    for score, n in report.satisfaction.scores:
-        add("satisfaction_scores", str(score), str(score), value=n)
-    for key, n in report.volume.by_type:
-        add("volume_by_type", key, labels.ticket_type(_, key), value=n)
-    for (low, high), n in report.backlog.by_age:
-        add("backlog_by_age", f"{low}-{high if high is not None else ''}", "", value=n)
-    for period, hl in report.trend:
-        add("trend_on_time", period.key, period.key, hl.on_time)
-        add("trend_callbacks", period.key, period.key, hl.callbacks)
-        add("trend_received", period.key, period.key, value=hl.received)
-    return out

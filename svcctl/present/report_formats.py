@@ -19,11 +19,9 @@ def report_text(figures, fmt: str, lang: str, office: Office, records_root: Path
 
         return to_json(data(figures, office.name)) + "\n"
     if fmt == "csv":
-        from .output import csv_text
-        from .report_data import csv_rows
+        from .report_csv import csv_report
 
-        rows = csv_rows(figures, _)
-        return csv_text(rows, list(rows[0]))
+        return csv_report(figures, _, office.roster)
     from . import report as document
 
     doc = document.build(figures, _, office.tz, office.roster, office.name)

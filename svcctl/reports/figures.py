@@ -25,6 +25,7 @@ from ..core.policy import DISPLAY_ORDER, Policy
 from ..core.ticket import Ticket
 from ..core.units import canonical_unit
 from .history import AsOf, Outcome, as_of
+from .households import Households
 from .periods import Period
 
 CALLBACK_TYPES = ("repair", "complaint")  # the 100% callback target (rules §5)
@@ -38,7 +39,6 @@ class Settings:
 
     first_fix_window: timedelta = timedelta(days=14)
     recurring_window: timedelta = timedelta(days=90)
-    households: int | None = None  # None: count the units in the customer files
     trend_periods: int = 12
 
 
@@ -50,7 +50,7 @@ class Basis:
     calendar: OfficeCalendar
     departments: tuple[str, ...]
     staff: tuple[str, ...]
-    households: int  # the figure to use: svcctl.yaml's, else units on file
+    households: Households  # svcctl.yaml's, else the units on file, at a moment
     settings: Settings = field(default_factory=Settings)
     # When the office's first ticket was received, for a caller that feeds only the tickets
     # that can count (see ``reach``); None: the earliest of the tickets given.
@@ -209,6 +209,8 @@ class Report:
     previous: Headline
     previous_period: Period
     trend: tuple[tuple[Period, Headline], ...]
+    # households: was set in svcctl.yaml at the end (else the units on file were counted)
+    households_set: bool = True
 
     @property
     def running(self) -> bool:
@@ -522,7 +524,7 @@ def _scope(seen: list[AsOf], kind: str) -> list[AsOf]:
 def headline(reader: Reader, period: Period, end: datetime, as_of_time: datetime, kind: str) -> Headline:
     b = reader.basis
     seen = _scope(reader.at(end), kind)
-    valid, per_100 = _valid_complaints(reader.at(end, ("complaint",)), period.start, end, b.households)
+    valid, per_100 = _valid_complaints(reader.at(end, ("complaint",)), period.start, end, b.households.at(end))
     rate, _ = _callback_rate(seen, period.start, end, CALLBACK_TYPES)
     return Headline(
         received=sum(1 for s in seen if period.contains(s.view.received_at) and s.view.received_at < end),
@@ -581,7 +583,7 @@ def report(kind: str, tickets: Iterable[Ticket], basis: Basis, period: Period, a
         satisfaction=satisfaction(seen, start, end),
         first_fix=first_fix(reader.tickets, start, end, as_of_time, basis.settings.first_fix_window),
         volume=volume(seen, start, end, basis),
-        complaints=complaints(everything, reader.at(start, ("complaint",)), start, end, basis.households),
+        complaints=complaints(everything, reader.at(start, ("complaint",)), start, end, basis.households.at(end)),
         recurring=tuple(r for r in recurring([*(s.view for s in everything), *(filed or ())], start, end,
                                              basis.settings.recurring_window)
                         if kind != "complaints" or r.kind == "complaint"),
@@ -590,4 +592,5 @@ def report(kind: str, tickets: Iterable[Ticket], basis: Basis, period: Period, a
         previous=trend[-2][1] if len(trend) > 1 else headline(reader, previous, previous.end, as_of_time, kind),
         previous_period=previous,
         trend=trend,
+        households_set=basis.households.setting(end) is not None,
     )

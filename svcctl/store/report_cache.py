@@ -11,7 +11,8 @@ ticket index. Never committed, safe to delete, and never trusted blindly.
   was computed from (the period, the households, a digest of every ticket that can count in
   it as it stood then). A changed ticket gives another key, so the figures are computed
   again; nothing is ever looked up by period alone.
-* ``counts``: the units counted in the customer files, under a digest of their stamps.
+* ``counts``: what is read from the customer files (their units and since when each is on
+  file), under a digest of their stamps.
 
 The whole file is thrown away when svcctl.yaml, the holidays release or svcctl's version
 differs from the one it was made with (``index.basis``): reaches and figures depend on them.
@@ -32,7 +33,7 @@ from ..core.timeutil import from_iso, read_time
 from . import database
 from .index import SETTLE_NS
 
-FORMAT = "2"
+FORMAT = "3"
 BATCH = 2000
 TABLES = ("meta", "filed", "figures", "counts")
 SCHEMA = (
@@ -50,7 +51,7 @@ SCHEMA = (
     # slot: what the figures are of (a part of one period's report); one key per slot is kept
     "CREATE TABLE figures(key TEXT PRIMARY KEY, slot TEXT NOT NULL, value TEXT NOT NULL)",
     "CREATE INDEX figures_slot ON figures(slot)",
-    "CREATE TABLE counts(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    "CREATE TABLE counts(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 
 
@@ -208,9 +209,10 @@ class ReportStore:
             db.execute("DELETE FROM figures WHERE slot = ?", (slot,))
             db.execute("INSERT OR REPLACE INTO figures VALUES (?, ?, ?)", (key, slot, json.dumps(value)))
 
-    def count(self, folder: Path, compute) -> int:
-        """``compute()`` (a count over the files in ``folder``), kept under a digest of their
-        names and stamps; not kept while a file is too fresh for its stamp to tell a change."""
+    def count(self, folder: Path, compute):
+        """``compute()`` (what is read from the files in ``folder``, as JSON), kept under a
+        digest of their names and stamps; not kept while a file is too fresh for its stamp to
+        tell a change."""
         digest, newest = hashlib.sha1(), 0
         try:
             with os.scandir(folder) as entries:
@@ -224,11 +226,11 @@ class ReportStore:
         key = f"{folder.name}:{digest.hexdigest()}"
         row = self.db.execute("SELECT value FROM counts WHERE key = ?", (key,)).fetchone()
         if row:
-            return row[0]
+            return json.loads(row[0])
         value = compute()
         if newest < time.time_ns() - SETTLE_NS:
             self.db.execute("DELETE FROM counts WHERE key LIKE ?", (f"{folder.name}:%",))
-            self.db.execute("INSERT OR REPLACE INTO counts VALUES (?, ?)", (key, value))
+            self.db.execute("INSERT OR REPLACE INTO counts VALUES (?, ?)", (key, json.dumps(value)))
         return value
 
 
