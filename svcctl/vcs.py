@@ -408,10 +408,15 @@ def sync_index(top: Path, paths: list[str]) -> None:
 
 
 def file_log(top: Path, path: str) -> list[dict]:
-    fmt = "%H%x1f%an%x1f%aI%x1f%s"
+    # One record per commit (ends with \x1e), its trailers last (separated by \x1d).
+    fmt = "%H%x1f%an%x1f%aI%x1f%s%x1f%(trailers:only,unfold,separator=%x1d)%x1e"
     out = git(top, "log", "--follow", f"--format={fmt}", "--", path)
     rows = []
-    for line in out.splitlines():
-        sha, author, when, subject = line.split("\x1f", 3)
-        rows.append({"commit": sha, "author": author, "date": when, "subject": subject})
+    for record in out.split("\x1e"):
+        if not record.strip():
+            continue
+        sha, author, when, subject, trailers = record.lstrip("\n").split("\x1f", 4)
+        pairs = (line.partition(": ") for line in trailers.split("\x1d") if ": " in line)
+        rows.append({"commit": sha, "author": author, "date": when, "subject": subject,
+                     "trailers": {key: value for key, _, value in pairs}})
     return rows

@@ -138,10 +138,10 @@ def test_twenty_processes_on_one_ticket_lose_nothing(office):
     log = subjects(office)
     for kind, key, out in ok:
         if kind == "reply":
-            assert sum(s.endswith(": " + key) for s in log) == 1, key
+            assert sum(s.endswith("：" + key) for s in log) == 1, key
         else:
             tid = out.splitlines()[0]
-            assert sum(s.startswith(f"intake {tid} ") for s in log) == 1, tid
+            assert sum(s.startswith(f"受理 {tid} ") for s in log) == 1, tid
     # Each intake that created a customer committed both files together.
     for kind, key, out in ok:
         if kind == "new-customer":

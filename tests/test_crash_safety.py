@@ -118,7 +118,7 @@ def test_a_read_only_command_also_repairs_and_says_so(desk):
     assert crashed.returncode == 137
     listing = office.subprocess("list")
     assert listing.returncode == 0, listing.stderr
-    assert "rolled back an interrupted change that was never committed: intake" in listing.stderr
+    assert "rolled back an interrupted change that was never committed: 受理" in listing.stderr
     assert NEW_TICKET not in listing.stdout
     assert status(office) == ""
 
@@ -185,12 +185,12 @@ def test_kill_9_at_random_moments_leaves_a_consistent_repo(desk):
     for i in range(1, iterations + 1):
         if i % 2:
             note = f"回复{i}"
-            assert (note in notes) == (sum(s.endswith(": " + note) for s in log) == 1), (seed, note)
+            assert (note in notes) == (sum(s.endswith("：" + note) for s in log) == 1), (seed, note)
         else:
             unit = f"6-6-{601 + i}"
             tickets = [t for t in office.json("list") if t["unit"] == unit]
             customers = [c for c in office.json("customer", "list") if unit in c["units"]]
-            committed = [s for s in log if s.startswith("intake ") and s.endswith(f"报修{i}")]
+            committed = [s for s in log if s.startswith("受理 ") and s.endswith(f"报修{i}")]
             # the two files of one intake are both there with one commit, or neither is
             assert len(tickets) == len(customers) == len(committed) <= 1, (seed, unit, tickets, customers)
     print(f"seed {seed}: {repaired} of {iterations} kills left a change to repair")

@@ -112,8 +112,8 @@ def test_commit_subjects_are_one_line_with_phones_masked(office):
                         "--summary", "邻居13912345678噪音")
     office.run("reply", tid, "--note", "已回电 13800138000，明天上门")
     subjects = git(office.root, "log", "-2", "--format=%s").splitlines()
-    assert subjects == [f"reply {tid} 投诉 3-2-1502: 已回电 138****8000，明天上门",
-                        f"intake {tid} 投诉 3-2-1502: 邻居139****5678噪音"]
+    assert subjects == [f"答复 {tid} 投诉 3-2-1502：已回电 138****8000，明天上门",
+                        f"受理 {tid} 投诉 3-2-1502：邻居139****5678噪音"]
 
 
 def test_a_temporary_measure_keeps_the_ticket_open(office):

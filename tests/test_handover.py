@@ -89,7 +89,7 @@ def test_recording_a_handover_commits_one_file_and_moves_the_next_start(office):
     assert recorded == "handovers/2026/11/20261120-160000-A.yaml"
     assert office.commits() == commits + 1
     assert git(office.root, "log", "-1", "--format=%an|%s").strip() == \
-        "李娜|handover li → zhou 2026-11-20 16:00: 3 urgent, 3 normal, 2 waiting"
+        "李娜|交接班 li → zhou 2026-11-20 16:00：紧急 3，一般 3，等待 2"
     assert git(office.root, "show", "--stat", "--format=", "HEAD").split()[0] == recorded
     text = (office.root / recorded).read_text(encoding="utf-8")
     assert "by: li" in text and "to: zhou" in text and f"  - {ids['query']}" in text

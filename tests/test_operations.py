@@ -50,12 +50,13 @@ def test_a_repair_from_intake_to_callback(office):
     record = on_disk(office, rel)
     assert (record["type"], record["customer"], record["unit"], record["first_responder"]) == \
         ("repair", "C-A001", "3-2-1502", "li")
-    assert last_commit(office) == {"author": "李娜", "subject": "intake 202611-A001 报修 3-2-1502: 厨房水管漏水",
-                                   "Svcctl-Ticket": TICKET, "Svcctl-Op": "intake", "files": [rel]}
+    assert last_commit(office) == {"author": "李娜", "subject": "受理 202611-A001 报修 3-2-1502：厨房水管漏水",
+                                   "Svcctl-Ticket": TICKET, "Svcctl-Op": "intake", "Svcctl-Type": "repair",
+                                   "Svcctl-Unit": "3-2-1502", "Svcctl-Text": "厨房水管漏水", "files": [rel]}
 
     ticket = tickets.act(env(office, now="2026-11-20 09:33"), "dispatch", TICKET, department="维修部", assignee="zhou")
     assert (state(office, ticket).status, state(office, ticket).assignee) == ("dispatched", "zhou")
-    assert last_commit(office)["subject"] == "dispatch 202611-A001 报修 3-2-1502: → 维修部 (zhou)"
+    assert last_commit(office)["subject"] == "派单 202611-A001 报修 3-2-1502：→ 维修部（zhou）"
 
     ticket = tickets.act(env(office, user="zhou", now="2026-11-20 11:00"), "close", TICKET, result="更换三通，不漏了")
     assert state(office, ticket).status == "closed"  # a repair is called back

@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..core import validate
+from ..core import subjects, validate
 from ..core.errors import Refusal, UsageError
 from ..core.message import msg
 from ..core.timeutil import from_iso, iso
+from ..present import labels
 from ..reports import handover as sorting
 from ..store import txn
 from .env import Env
@@ -73,9 +74,8 @@ def record(env: Env, shift_hours: int, to: str | None = None, note: str | None =
                 "note": note.strip() if note else None, "urgent": current.ids("urgent"),
                 "normal": current.ids("normal"), "waiting": current.ids("waiting")}
         data = {k: v for k, v in data.items() if v is not None}
-        counts = ", ".join(f"{len(current.ids(g))} {g}" for g in sorting.GROUPS)
-        whom = f" → {to}" if to else ""
-        change = txn.Change(f"handover {actor.id}{whom} {at:%Y-%m-%d %H:%M}: {counts}")
+        facts = subjects.handover_facts(actor.id, to, iso(at), {g: len(current.ids(g)) for g in sorting.GROUPS})
+        change = txn.Change(labels.said(subjects.said(facts), office.language))
         change.write(inner, records.checked_text("handover", data, inner))
-        records.commit(change, env.author(actor), {"Svcctl-Op": "handover"})
+        records.commit(change, env.author(actor), facts)
     return current, inner

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from .. import vcs
-from ..core import roles, workflow
+from ..core import subjects, roles, workflow
 from ..present import labels
 from ..core.errors import NotFound, Refusal, UsageError
 from ..core.events import KINDS, commands
@@ -85,9 +85,10 @@ def record_intake(env: Env, *, ticket_type: str, channel: str, summary: str, det
         if requested_by is not None and not any(
                 r.customer_date for r in env.office.policy.rules_for(ticket_type, grade, category, emergency)):
             raise UsageError(msg('--due replaces the resolve deadline, and a {ticket_type} has none here', ticket_type=term('type', ticket_type)))
-        change.message = f"intake {ticket_id} {labels.label('type', ticket_type, 'zh')} {unit}: {_one_line(ticket.h('summary'))}"
+        facts = subjects.ticket_facts("intake", ticket_id, ticket_type, unit, {"Text": _one_line(ticket.h("summary"))})
+        change.message = labels.said(subjects.said(facts), env.office.language)
         change.write(ticket_rel(ticket_id), records.checked_text("ticket", ticket.to_record(), ticket_id))
-        records.commit(change, env.author(actor), {"Svcctl-Ticket": ticket_id, "Svcctl-Op": "intake"})
+        records.commit(change, env.author(actor), facts)
     return ticket
 
 
@@ -150,16 +151,16 @@ def act(env: Env, verb: str, ticket_id: str, at: str | None = None, **options) -
         when = env.time(at)
         events = workflow.act(verb, ticket, env.context(actor), when, **options)
         updated = ticket.with_events(*events)
-        change = txn.Change(_describe(verb, ticket, events[0]))
+        facts = subjects.ticket_facts(verb, ticket.id, ticket.type, ticket.h("unit"), _facts(events[0]))
+        change = txn.Change(labels.said(subjects.said(facts), env.office.language))
         change.write(ticket_rel(ticket.id), records.checked_text("ticket", updated.to_record(), ticket.id))
-        records.commit(change, env.author(actor), {"Svcctl-Ticket": ticket.id, "Svcctl-Op": verb})
+        records.commit(change, env.author(actor), facts)
     return updated
 
 
-def _describe(verb: str, ticket: Ticket, event) -> str:
-    detail = KINDS[event.kind].subject(event)
-    head = f"{verb} {ticket.id} {labels.label('type', ticket.type, 'zh')} {ticket.h('unit')}"
-    return f"{head}: {_one_line(detail)}" if detail else head
+def _facts(event) -> dict:
+    facts = KINDS[event.kind].facts(event)
+    return {**facts, "Text": _one_line(facts["Text"])} if facts.get("Text") else facts
 
 
 def _one_line(text, limit: int = 60) -> str:

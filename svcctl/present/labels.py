@@ -105,6 +105,14 @@ def office_department(value: str, departments) -> str:
                          departments=allowed))
 
 
+def said(message, lang: str) -> str:
+    """A message of the catalog in ``lang``: a commit's subject is written in the office's
+    language (core.subjects makes it from the facts its trailers keep)."""
+    from .i18n import localise
+
+    return localise(message, lang)
+
+
 # -- the names reports and the shift handover use (each function takes the ``_`` of i18n.words)
 
 def _lang(_) -> str:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from ..core import subjects
 from ..core.message import msg
 from . import words
 from .i18n import localise
@@ -61,7 +62,14 @@ CALLBACKS = [
     Column("closed_at", msg("Closed")), Column("due", msg("Callback due")), Column("state", msg("State"), "state"),
     Column("late_by", msg("Late by"), show=_late), Column("owner", msg("Owner")), Column("result", msg("Result")),
 ]
-LOG = [Column("date", msg("Date")), Column("author", msg("Author")), Column("subject", msg("Change")),
+def _subject(row, lang):
+    """The commit's facts said in the reader's language; its subject as written when its
+    trailers hold none (an older commit, or one made by hand)."""
+    facts = subjects.said(row.get("trailers") or {})
+    return localise(facts, lang) if facts is not None else row.get("subject", "")
+
+
+LOG = [Column("date", msg("Date")), Column("author", msg("Author")), Column("subject", msg("Change"), show=_subject),
        Column("short", msg("Commit"))]
 STAFF = [Column("id", msg("ID")), Column("name", msg("Name")), Column("role", msg("Role"), "role"),
          Column("department", msg("Department"))]

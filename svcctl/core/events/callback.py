@@ -39,7 +39,8 @@ class Callback(Kind):
         note = need(note, "--note")
         made = [(self.name, dict(method=method, satisfaction=satisfaction, note=note, unresolved=unresolved or None))]
         if unresolved:
-            made.append(("reopen", dict(note=f"callback found it unresolved: {note}", within=length(within))))
+            # The customer's words, as the callback heard them: the callback just before says why.
+            made.append(("reopen", dict(note=note, within=length(within))))
         return made
 
     def allowed(self, ticket, state, event, guard):
@@ -48,9 +49,9 @@ class Callback(Kind):
         if state.status not in ("closed", "done"):
             raise Refusal(msg('{id} is {status}: a callback (回访) follows the close (svcctl close first)', id=ticket.id, status=term('status', state.status)))
 
-    def subject(self, event):
+    def facts(self, event):
         d = self.of(event)
-        return f"{d.satisfaction}/5" + (" unresolved, reopened" if d.unresolved else "")
+        return {"Satisfaction": d.satisfaction, "Unresolved": "yes" if d.unresolved else None}
 
     def apply(self, state, event):
         state.callback_done, state.status, state.last_callback = True, "done", event

@@ -49,9 +49,9 @@ class Dispatch(Kind):
         if ticket.type not in DISPATCHABLE:
             raise Refusal(msg('a {type} is answered by the service centre, not dispatched', type=term('type', ticket.type)))
 
-    def subject(self, event):
+    def facts(self, event):
         d = self.of(event)
-        return f"→ {d.to}" + (f" ({d.assignee})" if d.assignee else "")
+        return {"To": d.to, "Assignee": d.assignee}
 
     def apply(self, state, event):
         d = self.of(event)

@@ -41,8 +41,8 @@ class Escalate(Kind):
         if to == state.escalated_to:
             raise Refusal(msg('{id} is already escalated to {to}', id=ticket.id, to=to))
 
-    def subject(self, event):
-        return f"→ {self.of(event).to}"
+    def facts(self, event):
+        return {"To": self.of(event).to}
 
     def apply(self, state, event):
         state.escalated_to = state.owner = self.of(event).to

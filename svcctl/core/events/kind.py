@@ -146,12 +146,13 @@ class Kind:
         """The key the shift handover lists this event under (new, closed, ...), if any."""
         return self.change
 
-    def subject(self, event) -> str:
-        """What the commit subject says after the ticket (``git log --oneline``)."""
+    def facts(self, event) -> dict:
+        """The facts of this step its commit's trailers carry (``core.subjects``): by default
+        the words the person typed, never svcctl's own."""
         for name in ("result", "reason", "note"):
             if event.get(name):
-                return event.get(name)
-        return ""
+                return {"Text": event.get(name)}
+        return {}
 
     def request(self, ticket, ctx, at: datetime, **options) -> dict:
         """The fields of the event the command records, from its options as typed; a

@@ -1,0 +1,63 @@
+"""A commit's subject made from facts: the trailers hold the facts (codes, ids, numbers and
+the words a person typed), the subject says them in a language.
+
+The subject is written in the office's language when the commit is made; ``svcctl log``
+says the same facts again in its reader's language. A commit whose trailers hold no such
+facts (one written before they did, or by hand) keeps its subject as written.
+"""
+from __future__ import annotations
+
+from .message import Message, msg, term
+
+PREFIX = "Svcctl-"
+
+
+def ticket_facts(op: str, ticket_id: str, ticket_type: str, unit: str | None, details: dict) -> dict:
+    """The trailers of a commit that changes one ticket: what was done (``op``), to which
+    ticket, and the facts of that step (``Kind.facts``)."""
+    facts = {"Ticket": ticket_id, "Op": op, "Type": ticket_type, "Unit": unit, **details}
+    return {PREFIX + key: str(value) for key, value in facts.items() if value not in (None, "")}
+
+
+def handover_facts(by: str, to: str | None, at: str, counts: dict) -> dict:
+    """The trailers of a recorded handover: who, to whom, when (ISO time), how many in each group."""
+    facts = {"Op": "handover", "By": by, "To": to, "At": at,
+             **{group.capitalize(): counts[group] for group in ("urgent", "normal", "waiting")}}
+    return {PREFIX + key: str(value) for key, value in facts.items() if value not in (None, "")}
+
+
+def said(trailers: dict) -> Message | None:
+    """The subject the facts of ``trailers`` make, as a message of the catalog; None when
+    they make none."""
+    facts = {key[len(PREFIX):]: value for key, value in trailers.items() if key.startswith(PREFIX)}
+    if facts.get("Op") == "handover":
+        return _handover(facts)
+    if not all(facts.get(key) for key in ("Op", "Ticket", "Type")):
+        return None
+    head = dict(op=term("event", facts["Op"]), id=facts["Ticket"], type=term("type", facts["Type"]),
+                unit=facts.get("Unit", ""))
+    if facts.get("Satisfaction"):
+        if facts.get("Unresolved") == "yes":
+            return msg("{op} {id} {type} {unit}: satisfaction {score}/5, unresolved, reopened",
+                       score=facts["Satisfaction"], **head)
+        return msg("{op} {id} {type} {unit}: satisfaction {score}/5", score=facts["Satisfaction"], **head)
+    if facts.get("To") and facts.get("Assignee"):
+        return msg("{op} {id} {type} {unit}: → {to} ({assignee})", to=facts["To"], assignee=facts["Assignee"], **head)
+    if facts.get("To"):
+        return msg("{op} {id} {type} {unit}: → {to}", to=facts["To"], **head)
+    if facts.get("Text"):
+        return msg("{op} {id} {type} {unit}: {text}", text=facts["Text"], **head)
+    return msg("{op} {id} {type} {unit}", **head)
+
+
+def _handover(facts: dict) -> Message | None:
+    try:
+        counts = {group: int(facts[group.capitalize()]) for group in ("urgent", "normal", "waiting")}
+    except (KeyError, ValueError):
+        return None
+    at = facts.get("At", "")[:16].replace("T", " ")
+    if facts.get("To"):
+        return msg("handover {by} → {to} {at}: {urgent} urgent, {normal} normal, {waiting} waiting",
+                   by=facts.get("By", ""), to=facts["To"], at=at, **counts)
+    return msg("handover {by} {at}: {urgent} urgent, {normal} normal, {waiting} waiting",
+               by=facts.get("By", ""), at=at, **counts)
