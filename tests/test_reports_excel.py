@@ -160,3 +160,16 @@ def test_the_html_draws_the_count_axis_and_keeps_card_figures_on_one_line(month)
     assert re.search(r'<span class="v">\d+/\d+ [\d.]+%</span>', page)
     assert "white-space: nowrap" in page
 
+
+# ------------------------------------------------------------------------- the desk
+
+
+def test_callbacks_due_says_how_many_are_owed_later_and_when(office):
+    repair = office.intake("--type", "repair", "--customer", "C-A001", "--summary", "门锁损坏", now="2026-11-20 09:00")
+    office.run("dispatch", repair, "--to", "维修部", now="2026-11-20 09:02")
+    office.run("close", repair, "--result", "已修好", now="2026-11-20 11:00")
+    said = office.run("callbacks", "--due", "--now", "2026-11-20 13:00").stdout.strip()
+    assert said == "今天没有到期的回访；之后还有 1 个待回访，最早于 11月22日（星期日）11:00 到期"
+    assert office.json("callbacks", "--due", "--now", "2026-11-20 13:00") == []  # the contract stays a list
+    office.run("callback", repair, "--method", "phone", "--satisfaction", "5", "--note", "满意", now="2026-11-21 09:00")
+    assert office.run("callbacks", "--due", "--now", "2026-11-21 10:00").stdout.strip() == "目前没有需要回访的工单"

@@ -550,9 +550,9 @@ def test_callbacks_list_and_due(office):
     assert [(r["ticket"], r["due"], r["state"]) for r in rows] == [
         (a, iso("2026-11-22 11:00"), "pending"), (b, iso("2026-11-23 12:00"), "pending")]
     assert rows[0]["closed_at"] == iso("2026-11-20 11:00") and rows[0]["result"] == "已修好"
-    # --due on 11-20: nothing due by the end of today
+    # --due on 11-20: nothing due by the end of today, and it says what is owed later
     result = office.run("callbacks", "--due", "--now", "2026-11-20 13:00")
-    assert result.stdout.strip() == "no callbacks to make"
+    assert result.stdout.strip() == "no callbacks due today; 2 owed later, the first due Sun 22 Nov 11:00"
     # on 11-22 the repair callback is due today; on 11-23 the repair one is late and the complaint one due
     assert [r["ticket"] for r in office.json("callbacks", "--due", "--now", "2026-11-22 08:00")] == [a]
     rows = office.json("callbacks", "--due", "--now", "2026-11-23 08:00")

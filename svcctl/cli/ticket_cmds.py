@@ -223,6 +223,19 @@ def callbacks(obj, due_only, now, fmt):
     def listing():
         pairs, customers, _ = reading.callback_list(env, now, due_only)
         found = [present.callback(v, d, customers.get(v.customer)) for v, d in pairs]
-        return rendered(found, fmt, tables.CALLBACKS, obj.reader_language(), empty=obj.say("no callbacks to make"))
+        return rendered(found, fmt, tables.CALLBACKS, obj.reader_language(),
+                        empty=None if found or fmt != "table" else nothing_due(obj, env, now, due_only))
 
     echo(env.records.read_ahead(listing))
+
+
+def nothing_due(obj, env, now, due_only: bool) -> str:
+    """Said when the list is empty: with --due, how many callbacks are owed later and when."""
+    from ..operations import reading
+    from ..present.words import spoken_time
+
+    count, first = reading.callbacks_later(env, now) if due_only else (0, None)
+    if not count:
+        return obj.say("no callbacks to make")
+    return obj.say("no callbacks due today; {count} owed later, the first due {due}", count=count,
+                   due=spoken_time(first.astimezone(env.office.tz), obj.reader_language()))

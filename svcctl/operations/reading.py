@@ -34,6 +34,15 @@ def callbacks(env: Env, now: str | None = None, due_only: bool = False):
     return callback_pairs(views(env, when, in_play=True, statuses={"closed"}), end)
 
 
+def callbacks_later(env: Env, now: str | None = None):
+    """``(count, first due)`` of the callbacks owed but not due by the end of today: what
+    ``callbacks --due`` says when nothing is due, so no one reads "none" as "none owed"."""
+    when = _when(env, now)
+    end = env.office.calendar.end_of_day(when)
+    later = [d.due for _, d in callbacks(env, now) if d.due is not None and d.due > end]
+    return len(later), min(later, default=None)
+
+
 def callback_list(env: Env, now: str | None = None, due_only: bool = False, reveal: bool = False):
     """``(pairs, customers, reveal)``: the callbacks to make, the customer file of each
     customer called, and whether names and phones may be shown in full."""
