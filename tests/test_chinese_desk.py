@@ -172,3 +172,21 @@ def test_init_answers_in_the_readers_language(tmp_path, lang, said):
         assert not chinese_left(out.replace("翠苑物业管理处", "")), out
     else:
         assert not foreign_words(out), out
+
+
+def test_the_spreadsheets_a_chinese_desk_opens_say_states_and_actions_in_chinese(office):
+    import csv
+    import io
+
+    ids = busy_office(office)
+    overdue = run(office, "zh", "overdue", "--format", "csv", "--now", "2026-11-23 12:00")
+    rows = list(csv.DictReader(io.StringIO(overdue.stdout)))
+    assert rows and all(r["action"] and not foreign_words(r["action"]) for r in rows), rows
+    assert {r["deadline"] for r in rows} <= {d for d in GLOSSARY["deadline"]}  # keys stay keys
+    english = run(office, "en", "overdue", "--format", "csv", "--now", "2026-11-23 12:00").stdout
+    actions = [r["action"] for r in csv.DictReader(io.StringIO(english))]
+    assert actions and all(not chinese_left(a) for a in actions), actions  # a rule's section is cited as named
+    out = office.root.parent / "tickets.csv"
+    run(office, "zh", "export", "tickets", "-o", str(out))
+    exported = {r["编号"]: r for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")))}
+    assert exported[ids["repair"]]["状态"] == "待回访" and exported[ids["complaint"]]["状态"] == "待处理"

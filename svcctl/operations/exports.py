@@ -76,7 +76,7 @@ def export_tickets(env: Env, path, *, reveal=False, encoding=None, since=None, u
             "fee": get(close, "fee"), "receipt": get(close, "receipt"), "leak_test": local(get(close, "leak_test_at")),
             "callback_at": local(callback.at) if callback else None,
             "method": label("method", get(callback, "method")), "satisfaction": get(callback, "satisfaction"),
-            "callback_note": text(get(callback, "note")), "status": state.status,
+            "callback_note": text(get(callback, "note")), "status": label("status", state.status),
         }
         rows.append([values[name] for name in TICKET_COLUMNS])
     sheets.write(Path(path), _headers(ledger.TICKET_FIELDS, TICKET_COLUMNS), rows, encoding)

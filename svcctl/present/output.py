@@ -62,13 +62,20 @@ def csv_text(rows: list[dict], fields: list[str]) -> str:
     return buffer.getvalue()
 
 
+# The cells of a CSV that are words, not keys, times or numbers: a spreadsheet is read by a
+# person, who reads them as the table says them.
+WORDED = frozenset(("action", "late_by", "left"))
+
+
 def rendered(rows: list[dict], fmt: str, columns, lang: str, empty: str | None = None) -> str | None:
-    """``rows`` as text; JSON and CSV carry every field (stable keys), the table only
-    ``columns`` in the reader's language. ``empty`` is said (in the table format) when there
-    are no rows; None when there is nothing to print."""
+    """``rows`` as text; JSON and CSV carry every field (stable keys; a CSV's words in the
+    reader's language), the table only ``columns`` in the reader's language. ``empty`` is said
+    (in the table format) when there are no rows; None when there is nothing to print."""
     if fmt == "json":
         return to_json(rows) + "\n"
     if fmt == "csv":
+        worded = [c for c in columns if c.show is not None and c.key in WORDED]
+        rows = [{**r, **{c.key: c.show(r, lang) for c in worded if c.key in r}} for r in rows]
         return csv_text(rows, list(rows[0]) if rows else [c.key for c in columns])
     if rows:
         return table(rows, columns, lang) + "\n"
