@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Office, edit, git
+from conftest import Office, copy_of, edit, git, made_once
 
 NOW = "2026-11-24 10:00"
 LISTINGS = [
@@ -29,15 +29,25 @@ LISTINGS = [
 ]
 
 
-@pytest.fixture
-def desk(office):
-    """The sample office with three tickets and its index and report cache made."""
+def fill_desk(office) -> None:
     office.intake("--type", "query", "--unit", "3-2-1502", "--summary", "水费", "--at", "2026-11-20 09:00")
     repair = office.intake("--type", "repair", "--unit", "5-1-301", "--summary", "漏水", "--at", "2026-11-18 08:00")
     office.run("dispatch", repair, "--to", "维修部", "--assignee", "zhou", "--at", "2026-11-18 08:03")
     office.intake("--type", "complaint", "--grade", "general", "--unit", "3-2-1502", "--summary", "电梯噪音",
                   "--at", "2026-11-19 10:00")
     answers(office)
+
+
+@pytest.fixture(scope="module")
+def desk_template(tmp_path_factory):
+    return made_once(tmp_path_factory, "desk", fill_desk)
+
+
+@pytest.fixture
+def desk(desk_template, tmp_path):
+    """The sample office with three tickets and its index and report cache made (a copy of
+    the one made for this module)."""
+    office = copy_of(desk_template, tmp_path)[0]
     assert index_file(office).exists() and reports_file(office).exists()
     return office
 
