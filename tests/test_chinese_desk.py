@@ -117,6 +117,13 @@ def test_common_mistakes_are_refused_in_the_readers_language(office, lang):
             assert not chinese_left(line), (args, line)
 
 
+def test_a_group_named_alone_shows_its_help_in_the_readers_language(office):
+    for lang, words in (("zh", "用法： svcctl staff [选项]"), ("en", "Usage: svcctl staff [OPTIONS]")):
+        result = run(office, lang, "staff")
+        assert result.exit_code == 2 and result.stderr.startswith(words), result.stderr
+        assert "\\n" not in result.stderr and len(result.stderr.splitlines()) > 5  # the help as --help shows it
+
+
 def test_the_offices_language_words_usage_errors_and_help(office):
     """An office set to English reads Click's words in English without --lang, and a Chinese
     one in Chinese even when the error comes before the records are opened."""

@@ -129,6 +129,9 @@ class SvcGroup(click.Group):
         except click.exceptions.Abort:
             click.echo(f"svcctl: {_say('aborted')}", err=True)
             result = 130
+        except click.exceptions.NoArgsIsHelpError as exc:  # a group named alone: its help, as --help shows it
+            click.echo(exc.ctx.get_help(), err=True)
+            result = exc.exit_code
         except click.ClickException as exc:
             click.echo(f"svcctl: {_worded(exc)}", err=True)
             result = exc.exit_code
