@@ -173,3 +173,13 @@ def test_callbacks_due_says_how_many_are_owed_later_and_when(office):
     assert office.json("callbacks", "--due", "--now", "2026-11-20 13:00") == []  # the contract stays a list
     office.run("callback", repair, "--method", "phone", "--satisfaction", "5", "--note", "满意", now="2026-11-21 09:00")
     assert office.run("callbacks", "--due", "--now", "2026-11-21 10:00").stdout.strip() == "目前没有需要回访的工单"
+
+
+def test_pause_or_resume_of_a_finished_query_names_it_closed_not_awaiting_a_callback(office):
+    query = office.intake("--type", "query", "--customer", "C-A001", "--summary", "查询水费", now="2026-11-20 09:00")
+    office.run("close", query, "--result", "已告知", now="2026-11-20 09:05")
+    assert office.json("show", query, now="2026-11-20 09:10")["status"] == "done"
+    for verb in ("pause", "resume"):
+        args = (verb, query, "--reason", "业主外出") if verb == "pause" else (verb, query)
+        refused = office.fails(*args, now="2026-11-20 09:10")
+        assert "已办结" in refused.stderr and "待回访" not in refused.stderr, refused.stderr

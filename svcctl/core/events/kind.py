@@ -172,6 +172,8 @@ class Kind:
         if holder and holder != guard.actor_id and guard.actor_role is not None and not guard.senior:
             raise Refusal(msg('{id} is escalated to {holder}: only {holder} or a supervisor/director ({guard}) may act on it', id=ticket.id, holder=holder, guard=guard.senior_names()))
         if self.needs_open and not state.is_open:
+            if state.status in ("closed", "done"):  # whether a callback is still owed is the policy's, not known here
+                raise Refusal(msg('{id} is already closed: it cannot be {verb} (reopen it first: svcctl reopen)', id=ticket.id, verb=term('verb', self.name, self.verb)))
             raise Refusal(msg('{id} is {status}: it cannot be {verb} (reopen it first: svcctl reopen)', id=ticket.id, status=term('status', state.status), verb=term('verb', self.name, self.verb)))
         self.allowed(ticket, state, event, guard)
         refused = guard.refusal(self.name, state.department, ticket.id) if self.command is not None else None
