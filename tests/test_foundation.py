@@ -283,6 +283,8 @@ def test_console_entry_point_in_a_subprocess(office):
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
     console_script = Path(sys.executable).parent / "svcctl"  # installed by pip from setup.cfg
     help_out = subprocess.run([str(console_script), "--help"], capture_output=True, text=True)
+    assert help_out.returncode == 0 and "示例：" in help_out.stdout  # a new office's language, Chinese
+    help_out = subprocess.run([str(console_script), "--lang", "en", "--help"], capture_output=True, text=True)
     assert help_out.returncode == 0 and "Examples:" in help_out.stdout
 
 

@@ -133,7 +133,7 @@ def test_check_reports_an_impossible_history_at_its_line_and_commands_refuse_it(
      "only a closed ticket can be reopened"),
     ([("cancel", "li", {"reason": "x"})], "cancelling a ticket needs a supervisor or director"),
     ([("intake", "li", {})], "a ticket is taken in once"),
-    ([("close", "li", {"result": "好"}), ("dispatch", "li", {"to": "维修部"})], "is closed: it cannot be dispatched"),
+    ([("close", "li", {"result": "好"}), ("dispatch", "li", {"to": "维修部"})], "is already closed: it cannot be dispatched"),
 ])
 def test_every_guard_a_command_runs_is_run_again_on_replay(office, events, wrong):
     at = datetime(2026, 11, 17, 10, 0, tzinfo=TZ)

@@ -140,3 +140,13 @@ def test_the_readme_table_is_the_roles_data():
     assert table in README.read_text(encoding="utf-8"), "paste present/role_table.markdown() into the README"
     technician = next(line for line in table.splitlines() if line.startswith("| `svcctl arrive`"))
     assert technician.split(" | ")[2] == "own department's work orders"
+
+
+def test_the_callback_listing_needs_no_one_acting_as_cron_runs_it(office):
+    """cron runs 'callbacks --due' with nobody at the keyboard: the listing is masked for
+    everyone, so it asks for no one; the printed list with the numbers to ring does."""
+    nobody = {"SVCCTL_USER": None}
+    listed = office.run("callbacks", "--due", extra_env=nobody)
+    assert listed.exit_code == 0, listed.stderr
+    printed = office.fails("print", "callbacks", extra_env=nobody)
+    assert printed.exit_code != 0 and "--as" in printed.stderr

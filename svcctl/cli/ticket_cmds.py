@@ -221,7 +221,7 @@ def callbacks(obj, due_only, now, fmt):
     from ..present import tables
 
     def listing():
-        pairs, customers, _ = reading.callback_list(env, now, due_only)
+        pairs, customers = reading.callbacks_with_customers(env, now, due_only)
         found = [present.callback(v, d, customers.get(v.customer)) for v, d in pairs]
         return rendered(found, fmt, tables.CALLBACKS, obj.reader_language(),
                         empty=None if found or fmt != "table" else nothing_due(obj, env, now, due_only))

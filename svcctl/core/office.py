@@ -82,7 +82,7 @@ class Office:
         return parse_within((self.config.get("reports") or {}).get(key) or default).amount
 
     def actor(self, staff_id: str | None) -> Actor:
-        """The member of staff typed by id or by name (``li`` or ``李娜``)."""
+        """The member of staff typed by id or by name (``li``, or the name on the roster)."""
         if not staff_id:
             raise UsageError(msg("who is acting? give --as STAFF or set SVCCTL_USER (see 'svcctl staff list')"))
         return self.roster[self.staff_id(staff_id)]
@@ -94,7 +94,7 @@ class Office:
 
 
 def staff_id(roster: dict, typed: str) -> str:
-    """``li``, ``LI`` or ``李娜`` → ``li``, from a roster of id → Actor."""
+    """``li``, ``LI`` or the roster name of li → ``li``, from a roster of id → Actor."""
     text = " ".join(unicodedata.normalize("NFKC", str(typed or "")).split())
     if text in roster:
         return text

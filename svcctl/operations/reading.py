@@ -43,14 +43,19 @@ def callbacks_later(env: Env, now: str | None = None):
     return len(later), min(later, default=None)
 
 
+def callbacks_with_customers(env: Env, now: str | None = None, due_only: bool = False):
+    """``(pairs, customers)``: the callbacks to make and the customer file of each customer
+    called. The listing (masked for everyone, so cron needs no one acting) reads this."""
+    pairs = callbacks(env, now, due_only)
+    records = env.records
+    return pairs, {cid: records.customer(cid) for cid in {v.customer for v, _ in pairs} if cid}
+
+
 def callback_list(env: Env, now: str | None = None, due_only: bool = False, reveal: bool = False):
-    """``(pairs, customers, reveal)``: the callbacks to make, the customer file of each
-    customer called, and whether names and phones may be shown in full."""
+    """``(pairs, customers, reveal)`` for the printed callback list, the document the caller
+    works from: a desk's act, and whether names and phones may be shown in full."""
     from ..core import roles
 
     roles.require(env.actor(), env.office.roster, "print callbacks")
     reveal = env.reveal(reveal)
-    pairs = callbacks(env, now, due_only)
-    records = env.records
-    customers = {cid: records.customer(cid) for cid in {v.customer for v, _ in pairs} if cid}
-    return pairs, customers, reveal
+    return (*callbacks_with_customers(env, now, due_only), reveal)
