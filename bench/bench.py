@@ -259,7 +259,7 @@ def robot_sink():
             self.wfile.write(body)
 
         def log_message(self, *args):
-            pass
+            """Quiet: the server's requests are the test's to look at, not stderr's."""
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Robot)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -13,6 +13,7 @@ finds it wherever it is installed (a venv, an editable install, a source tree).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import sys
@@ -69,7 +70,6 @@ def keep_current(top: Path) -> None:
     current. A clone never set up (no line) is left as it is. Failing to write .git/config
     stops nothing: the next change tries again, and ``svcctl check`` reports the old line."""
     if out_of_date(top):
-        try:
+        # A .git/config this account may not write: the next change tries again.
+        with contextlib.suppress(vcs.GitError):
             register(top)
-        except vcs.GitError:
-            pass

@@ -210,7 +210,7 @@ class RobotServer:
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):
-                pass
+                """Quiet: the server's requests are the test's to look at, not stderr's."""
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)

@@ -14,6 +14,7 @@ own checks.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import sys
@@ -103,10 +104,8 @@ def _in_child(work):
     finally:
         os.close(read_end)
         if not reaped:
-            try:
+            with contextlib.suppress(ProcessLookupError):  # it ended on its own meanwhile
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             os.waitpid(pid, 0)
 
 
@@ -153,12 +152,11 @@ def _limit() -> None:
     def time_up(signum, frame):
         raise TimeUp(too_slow())
 
-    try:
+    # Not the main thread after all (ValueError): the parent's kill still ends the work.
+    with contextlib.suppress(ValueError):
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C reaches the parent, which ends this child
         signal.signal(signal.SIGALRM, time_up)
         signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
-    except ValueError:  # not the main thread after all: the parent's kill still ends the work
-        pass
     held = _address_space()
     if held is not None:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
