@@ -33,7 +33,7 @@ def bare_machine(mp: pytest.MonkeyPatch, home: Path) -> None:
     mp.setenv("HOME", str(home))
     mp.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
     mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for name in ("SVCCTL_RECORDS", "SVCCTL_USER", "SVCCTL_NOW", "SVCCTL_DEBUG", "SVCCTL_CRASH_AT", "SVCCTL_LANG",
+    for name in ("SVCCTL_RECORDS", "SVCCTL_USER", "SVCCTL_NOW", "SVCCTL_DEBUG", "SVCCTL_CRASH_AT", "SVCCTL_LANG", "SVCCTL_RENDER_SECONDS",
                  "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
         mp.delenv(name, raising=False)
 

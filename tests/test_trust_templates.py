@@ -21,6 +21,14 @@ from svcctl.present import bounded
 SECRET = "TOP-SECRET-7391"
 # The most one refusal may take: the render's own limit, the child's grace, a command's start.
 PROMPT = bounded.RENDER_SECONDS + bounded.GRACE + 4
+# The limit these tests run under: an endless template is stopped the same way after a
+# fraction of a second as after the default two, and there are a dozen of them.
+SHORT_LIMIT = "0.5"
+
+
+@pytest.fixture(autouse=True)
+def short_render_limit(monkeypatch):
+    monkeypatch.setenv("SVCCTL_RENDER_SECONDS", SHORT_LIMIT)
 
 
 def _dispatched_repair(office) -> str:
@@ -165,7 +173,8 @@ def test_the_lock_is_free_while_a_slow_confirmation_is_filled_in(desk):
     office, tid, _ = desk
     (office.root / "templates/zh/confirmation.txt").write_text(HOSTILE["nested-ranges"] + "\n", encoding="utf-8")
     commits = office.commits()
-    env = {**os.environ, "SVCCTL_RECORDS": str(office.root), "SVCCTL_NOW": office.now, "SVCCTL_USER": "li"}
+    env = {**os.environ, "SVCCTL_RECORDS": str(office.root), "SVCCTL_NOW": office.now, "SVCCTL_USER": "li",
+           "SVCCTL_RENDER_SECONDS": str(bounded.RENDER_SECONDS)}  # time enough for the other command
     slow = subprocess.Popen([sys.executable, "-m", "svcctl", "intake", "--type", "query", "--unit", "5-1-301",
                              "--summary", "停车费"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -253,3 +262,23 @@ def test_where_there_is_no_fork_a_thread_stops_an_endless_template_at_its_line(d
         "zh/digest.txt", documents.SAMPLES["digest"], "zh", office.root, most=bounded.MAX_OUTPUT))
     assert time.monotonic() - started < bounded.RENDER_SECONDS + bounded.GRACE
     assert text is None and where.endswith("templates/zh/digest.txt") and line == 2 and problem == bounded.too_slow()
+
+
+@pytest.mark.parametrize("value", ["0", "soon", "nan", "601"])
+def test_a_render_limit_that_is_no_number_of_seconds_is_refused_in_one_line(desk, monkeypatch, value):
+    office, tid, _ = desk
+    (office.root / "templates/zh/workorder.txt").write_text("维修工作单 {{ order.id }}\n", encoding="utf-8")
+    monkeypatch.setenv("SVCCTL_RENDER_SECONDS", value)
+    refused = office.fails("print", "workorder", tid)
+    assert refused.exit_code == 7 and refused.stderr.count("\n") == 1, refused.stderr
+    assert "SVCCTL_RENDER_SECONDS" in refused.stderr and refused.stdout == ""
+
+
+def test_a_slow_pc_may_allow_a_template_more_time(desk, monkeypatch):
+    office, tid, _ = desk
+    (office.root / "templates/zh/workorder.txt").write_text("逾期\n" + HOSTILE["nested-ranges"] + "\n", encoding="utf-8")
+    monkeypatch.setenv("SVCCTL_RENDER_SECONDS", "1.5")
+    started = time.monotonic()
+    refused = office.fails("print", "workorder", tid)
+    assert time.monotonic() - started >= 1.5 and refused.exit_code == 5
+    assert "1.5" in refused.stderr and "templates/zh/workorder.txt:2" in refused.stderr

@@ -21,9 +21,11 @@ import sys
 import threading
 import time
 
+from ..core.errors import SvcError
 from ..core.message import msg
 
 RENDER_SECONDS = 2.0  # a document is filled in milliseconds; this is for one that never ends
+MOST_RENDER_SECONDS = 600.0  # what SVCCTL_RENDER_SECONDS may ask for: a slow PC needs seconds, not hours
 MAX_OUTPUT = 4_000_000  # characters of one document (a year's report page is a few hundred thousand)
 RENDER_MEMORY = 256 * 2 ** 20  # bytes a render may take beyond what the program already holds
 GRACE = 1.0  # seconds the child has, after its own timer, to answer before it is killed
@@ -45,8 +47,25 @@ class Overrun(Exception):
         self.problem = problem
 
 
+def render_seconds() -> float:
+    """Seconds one document may take: ``SVCCTL_RENDER_SECONDS``, else ``RENDER_SECONDS``.
+    Read at each render so that a slow PC can allow more, and the test suite less (its
+    endless templates would otherwise cost the whole limit each)."""
+    raw = os.environ.get("SVCCTL_RENDER_SECONDS")
+    if raw is None or not raw.strip():
+        return RENDER_SECONDS
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= MOST_RENDER_SECONDS:  # also refuses nan and inf; 0 would switch the timer off
+        raise SvcError(msg("SVCCTL_RENDER_SECONDS={raw!r} is not a number of seconds above 0 and at most {most:g}: "
+                           "fix or unset the variable", raw=raw, most=MOST_RENDER_SECONDS))
+    return value
+
+
 def too_slow():
-    return msg("took longer than {seconds:g} seconds to fill in", seconds=RENDER_SECONDS)
+    return msg("took longer than {seconds:g} seconds to fill in", seconds=render_seconds())
 
 
 def too_long():
@@ -56,26 +75,27 @@ def too_long():
 def run(work):
     """``work()``'s value (it must be picklable), computed within the limits above; raises
     ``Overrun`` when the work had to be stopped without an answer of its own."""
+    seconds = render_seconds()  # a bad value is refused here, before any work starts
     if hasattr(os, "fork") and sys.platform != "win32":
         try:
-            return _in_child(work)
+            return _in_child(work, seconds)
         except BlockingIOError:  # no process to spare (a process limit reached): the thread will do
             pass
-    return _in_thread(work)
+    return _in_thread(work, seconds)
 
 
-def _in_child(work):
+def _in_child(work, seconds: float):
     import select
     import signal
 
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
-        _child(work, read_end, write_end)
+        _child(work, read_end, write_end, seconds)
     os.close(write_end)
     reaped = False
     try:
-        deadline = time.monotonic() + RENDER_SECONDS + GRACE
+        deadline = time.monotonic() + seconds + GRACE
         # Pickled text takes up to four bytes a character, and a little for the frame.
         chunks, size, most = [], 0, 4 * MAX_OUTPUT + 65536
         while True:
@@ -109,7 +129,7 @@ def _in_child(work):
             os.waitpid(pid, 0)
 
 
-def _child(work, read_end: int, write_end: int):
+def _child(work, read_end: int, write_end: int, seconds: float):
     """Run ``work`` and send its value up the pipe; the child leaves by ``os._exit`` so that
     nothing of the parent (buffered output, exit handlers) is run or flushed twice."""
     try:
@@ -118,7 +138,7 @@ def _child(work, read_end: int, write_end: int):
         # process waits to see closed.
         os.closerange(3, write_end)
         os.closerange(write_end + 1, _highest_fd())
-        _limit()
+        _limit(seconds)
         value = work()
         _stop_timer()
         payload = pickle.dumps(("done", value), protocol=pickle.HIGHEST_PROTOCOL)
@@ -142,7 +162,7 @@ def _highest_fd() -> int:
         return 1024
 
 
-def _limit() -> None:
+def _limit(seconds: float) -> None:
     """The child's limits: a timer that raises ``TimeUp`` where the work is, the address
     space it may grow to, and CPU seconds as a backstop should the parent be gone."""
     import math
@@ -156,7 +176,7 @@ def _limit() -> None:
     with contextlib.suppress(ValueError):
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C reaches the parent, which ends this child
         signal.signal(signal.SIGALRM, time_up)
-        signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
     held = _address_space()
     if held is not None:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -164,9 +184,9 @@ def _limit() -> None:
         if hard == resource.RLIM_INFINITY or wanted < hard:
             resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    seconds = math.ceil(RENDER_SECONDS + GRACE) + 1
-    if hard == resource.RLIM_INFINITY or seconds < hard:
-        resource.setrlimit(resource.RLIMIT_CPU, (seconds, hard))
+    cpu = math.ceil(seconds + GRACE) + 1
+    if hard == resource.RLIM_INFINITY or cpu < hard:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))
 
 
 def _stop_timer() -> None:
@@ -185,10 +205,11 @@ def _address_space() -> int | None:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
-def _in_thread(work):
+def _in_thread(work, seconds: float | None = None):
     """``work()`` in a thread that raises ``TimeUp`` in the work's frames at the deadline; a
     thread stuck in one long C call is left behind (a daemon: it ends with the program)."""
-    deadline = time.monotonic() + RENDER_SECONDS
+    seconds = render_seconds() if seconds is None else seconds
+    deadline = time.monotonic() + seconds
     answer: list = []
 
     def watch(frame, event, arg):
@@ -207,7 +228,7 @@ def _in_thread(work):
 
     worker = threading.Thread(target=target, name="template", daemon=True)
     worker.start()
-    worker.join(RENDER_SECONDS + GRACE)
+    worker.join(seconds + GRACE)
     if not answer:
         raise Overrun(too_slow())
     kind, value = answer[0]
