@@ -16,6 +16,9 @@ from .message import msg
 
 _DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUMERAL_RUN = re.compile(r"[零〇一二两三四五六七八九十百]+")
+# The longest count read as a number. Lengths come from svcctl.yaml, which any PC may push,
+# and Python refuses to read a number of thousands of digits (ValueError, not a clear line).
+LONGEST_NUMBER = 18
 
 
 def typed(text) -> str:
@@ -25,7 +28,7 @@ def typed(text) -> str:
 
 def chinese_number(word: str) -> int | None:
     """``九`` 9, ``十二`` 12, ``二十四`` 24, ``两`` 2, ``一百二十`` 120; None for anything else."""
-    if not word or any(c not in _DIGIT and c not in "十百" for c in word):
+    if not word or len(word) > LONGEST_NUMBER or any(c not in _DIGIT and c not in "十百" for c in word):
         return None
     if all(c in _DIGIT for c in word):  # read digit by digit, as in 二〇二六
         return int("".join(str(_DIGIT[c]) for c in word))
@@ -143,6 +146,8 @@ def spoken_length(text: str) -> tuple[int, bool, str] | None:
     match = _LENGTH.match(with_digits(text))
     if match is None or (match.group("n") is None and not match.group("lead")):
         return None
+    if len(match.group("n") or "") > LONGEST_NUMBER:
+        return None
     halves = [k for k in ("mid", "lead", "end") if match.group(k)]
     if len(halves) > 1:
         return None
@@ -161,6 +166,6 @@ def satisfaction(text) -> int:
     raw = typed(text).rstrip("分")
     if raw in SATISFACTION_WORDS:
         return SATISFACTION_WORDS[raw]
-    if raw.isdigit() and 1 <= int(raw) <= 5:
+    if raw in ("1", "2", "3", "4", "5"):  # isdigit() would take digits int() cannot read
         return int(raw)
     raise UsageError(msg('satisfaction {value!r}: give 1 to 5, or 非常满意/满意/基本满意/不满意/很不满意', value=typed(text)))

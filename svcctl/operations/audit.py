@@ -37,7 +37,7 @@ def entries(env: Env, ticket: str | None = None, customer: str | None = None, by
 
         raise Refusal(msg("the audit log names whose personal data was shown, which only a supervisor or "
                           "director may read: ask {seniors}", seniors=senior_names(env.office.roster)))
-    rows = audit.read(_file(env)) if env.records.toplevel is not None else []
-    return [r for r in rows
-            if (ticket is None or r.get("ticket") == ticket) and (customer is None or r.get("customer") == customer)
-            and (by is None or r.get("by") == by)]
+    if env.records.toplevel is None:
+        return []
+    return audit.read(_file(env), lambda r: (ticket is None or r.get("ticket") == ticket)
+                      and (customer is None or r.get("customer") == customer) and (by is None or r.get("by") == by))

@@ -3,6 +3,11 @@ late, who owns it and the ticket id, in the office's language (template ``alert.
 
 Group chats are many people: a customer is never named nor their phone shown, and a
 complaint gives no place (privacy.place), so nothing points at the complainant.
+
+The names in an alert (the office's, a department's, a unit) come from files any PC may
+push, and the robots read the message as markup: the characters that make a link, a tag or
+a platform's mention (Feishu's ``<at id=all>``, WeCom's ``<@all>``) are sent as their
+full-width look-alikes, which read the same and do nothing.
 """
 from __future__ import annotations
 
@@ -17,8 +22,19 @@ from .labels import label
 from .papers import kind, staff_name, who_must_act
 from .tables import Column
 
+_INERT = str.maketrans({"<": "＜", ">": "＞", "[": "［", "]": "］"})
+
+
+def inert(text: str) -> str:
+    """``text`` as markup shows it and never acts on: no link, tag or mention."""
+    return str(text).translate(_INERT)
+
 
 def title(alert: Alert, office: str, roster: dict, lang: str) -> str:
+    return inert(_worded_title(alert, office, roster, lang))
+
+
+def _worded_title(alert: Alert, office: str, roster: dict, lang: str) -> str:
     items = alert.pairs
     if alert.stage in ("warning", "breach", "limit"):
         view, d = items[0]
@@ -47,14 +63,15 @@ def data(alert: Alert, office: str, roster: dict, tz, now: datetime, lang: str) 
     for view, d in alert.pairs:
         late = d.overdue
         items.append({
-            "id": view.id, "type": kind(view, lang), "place": privacy.place(view.type, view.unit),
+            "id": view.id, "type": inert(kind(view, lang)), "place": inert(privacy.place(view.type, view.unit)),
             "deadline": label("deadline", d.name, lang), "state": label("state", d.state, lang), "overdue": late,
             "due": short(d.due, tz) if d.due else "", "late_by": words.minutes(d.minutes_late, lang) if late else "",
-            "left": "" if late else words.minutes(d.minutes_left, lang), "owner": who_must_act(view, d.name, roster),
+            "left": "" if late else words.minutes(d.minutes_left, lang),
+            "owner": inert(who_must_act(view, d.name, roster)),
             "emergency": bool(view.emergency),
             "action": words.action(d.name, lang) if late else words.soon(d.name, lang),
         })
-    return {"office": office, "stage": alert.stage, "title": title(alert, office, roster, lang),
+    return {"office": inert(office), "stage": alert.stage, "title": title(alert, office, roster, lang),
             "now": short(now, tz), "items": items}
 
 
@@ -76,7 +93,7 @@ def more(count: int, lang: str) -> str:
 def test_message(office: str, channel: str, now: datetime, tz, lang: str) -> tuple[str, str]:
     return (localise(msg("svcctl test message"), lang),
             localise(msg("This is a test message from {office}'s svcctl to the channel {channel} at {now}: alerts "
-                         "will arrive here.", office=office, channel=channel, now=short(now, tz)), lang))
+                         "will arrive here.", office=inert(office), channel=channel, now=short(now, tz)), lang))
 
 
 CHANNELS = [Column("name", msg("Channel")), Column("kind", msg("Kind")), Column("url", msg("Address")),

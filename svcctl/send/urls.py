@@ -8,6 +8,7 @@ this PC alone, where the tests' servers run.
 from __future__ import annotations
 
 import ipaddress
+import re
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from ..core.errors import UsageError
@@ -27,7 +28,15 @@ def is_this_pc(host: str | None) -> bool:
         return False
 
 
+# A space or control character is never part of an address; http.client refuses one later
+# with an error that quotes the whole address, key and all, into the outbox and on screen.
+_NOT_IN_URL = re.compile(r"[\x00-\x20\x7f]")
+
+
 def parts(url: str):
+    if _NOT_IN_URL.search(url):
+        raise UsageError(msg("{url} holds a space or a control character: copy the address again, without them",
+                             url=masked(url)))
     try:
         split = urlsplit(url)
         split.port  # a port that is not a number is an error only when asked for

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
+from typing import Callable
 
 from .walk import index_file
 
@@ -22,6 +24,8 @@ def append(file: Path, rows: list[dict]) -> None:
     data = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows).encode("utf-8")
     fd = os.open(file, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
     try:
+        if stat.S_IMODE(os.fstat(fd).st_mode) & 0o077:  # a log left readable by others (copied, restored)
+            os.fchmod(fd, 0o600)
         size = os.fstat(fd).st_size
         if size and os.pread(fd, 1, size - 1) != b"\n":  # a line a crash cut short ends here
             data = b"\n" + data
@@ -30,18 +34,19 @@ def append(file: Path, rows: list[dict]) -> None:
         os.close(fd)
 
 
-def read(file: Path) -> list[dict]:
-    """Every whole line of the log; a line cut short by a crash is skipped."""
+def read(file: Path, keep: Callable[[dict], bool] = lambda row: True) -> list[dict]:
+    """The whole lines of the log that ``keep`` keeps; a line cut short by a crash is skipped.
+    Read a line at a time: the log only grows, and a reader asks for a few of its lines."""
+    rows = []
     try:
-        text = file.read_text(encoding="utf-8")
+        with file.open(encoding="utf-8", errors="replace") as lines:
+            for line in lines:
+                try:
+                    row = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(row, dict) and keep(row):
+                    rows.append(row)
     except FileNotFoundError:
         return []
-    rows = []
-    for line in text.splitlines():
-        try:
-            row = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(row, dict):
-            rows.append(row)
     return rows
