@@ -73,6 +73,9 @@ def _run(obj, verb: str, ticket_id: str, at, fmt: str, times, staff, **options) 
     view = env.view(ticket)
     if fmt == "json":
         click.echo(to_json(rows.ticket(view)))
+    elif verb == "close" and options.get("temporary"):  # recorded as a close, but closes nothing
+        click.echo(obj.say("{id}: temporary measure recorded, not closed: now {status}", id=ticket.id,
+                           status=term("status", view.status)))
     else:
         click.echo(obj.say("{id} {verb}: now {status}", id=ticket.id, verb=term("verb", verb),
                            status=term("status", view.status)))

@@ -34,7 +34,9 @@ def said(trailers: dict) -> Message | None:
         return _handover(facts)
     if not all(facts.get(key) for key in ("Op", "Ticket", "Type")):
         return None
-    head = dict(op=term("event", facts["Op"]), id=facts["Ticket"], type=term("type", facts["Type"]),
+    # A temporary measure is recorded as a close that closes nothing: said as the measure.
+    op = term("field", "temporary") if facts.get("Temporary") == "yes" else term("event", facts["Op"])
+    head = dict(op=op, id=facts["Ticket"], type=term("type", facts["Type"]),
                 unit=facts.get("Unit", ""))
     if facts.get("Satisfaction"):
         if facts.get("Unresolved") == "yes":

@@ -77,6 +77,15 @@ def confirmation(view: TicketView, tz, now: datetime, office: str, lang: str) ->
     }
 
 
+# The form a department is sent: each kind of work has its own (a complaint or a suggestion
+# is looked into, not repaired, so its form asks for no materials or site).
+WORK_FORMS = ("repair", "complaint", "paid", "appointment", "suggestion")
+
+
+def work(ticket_type: str) -> str:
+    return ticket_type if ticket_type in WORK_FORMS else "repair"
+
+
 def work_order(view: TicketView, customer: dict | None, roster: dict, tz, now: datetime, office: str,
                lang: str, shown: Shown = MASKED) -> dict:
     """``shown``: what the reader may see of the customer (``disclosure.work_order``)."""
@@ -85,7 +94,8 @@ def work_order(view: TicketView, customer: dict | None, roster: dict, tz, now: d
     who, phone = privacy.customer(view.customer, customer, shown, lang)
     known = privacy.known_of(customer)
     return {"order": {
-        "office": office, "id": view.id, "type": label("type", view.type, lang), "kind": kind(view, lang),
+        "office": office, "id": view.id, "work": work(view.type),
+        "type": label("type", view.type, lang), "kind": kind(view, lang),
         "emergency": bool(view.emergency), "paid": view.type == "paid", "complaint": privacy.anonymous(view.type),
         "department": state.department or "", "technician": staff_name(roster, state.assignee),
         "place": privacy.place(view.type, view.unit, shown), "customer": who, "phone": phone,

@@ -47,9 +47,17 @@ def render(t: dict, lang: str) -> str:
     lines += ["", say("timeline:")]
     for e in t["events"]:
         fields = ", ".join(f"{label('field', k, lang)}={_value(k, v, lang)}" for k, v in e.items()
-                           if k not in ("at", "event", "by"))
-        lines.append(f"  {when(e['at'])}  {_pad(label('event', e['event'], lang), 9)} {e['by']:<8} {fields}".rstrip())
+                           if k not in ("at", "event", "by", "temporary"))
+        lines.append(f"  {when(e['at'])}  {_pad(_event_name(e, lang), 9)} {e['by']:<8} {fields}".rstrip())
     return "\n".join(lines)
+
+
+def _event_name(e: dict, lang: str) -> str:
+    """A temporary measure is recorded as a close that settles nothing: the desk reads it as
+    the measure it is, never as the close it is not."""
+    if e["event"] == "close" and e.get("temporary"):
+        return label("field", "temporary", lang)
+    return label("event", e["event"], lang)
 
 
 def _value(key: str, value, lang: str) -> str:

@@ -97,5 +97,8 @@ class Close(Kind):
     def changes(self, event):
         return None if event.get("temporary") else self.change
 
+    def facts(self, event):
+        return {**super().facts(event), "Temporary": "yes" if event.get("temporary") else None}
+
 
 KIND = Close()
