@@ -64,13 +64,15 @@ def _emit(env, lang: str, figures, fmt: str | None, output: str | None) -> None:
     from pathlib import Path
 
     from ..core.errors import UsageError
+    from ..operations.customers import known_on_file_of
+    from ..present.report_data import customers_of
     from ..present.report_formats import report_text
 
     if output and not Path(output).expanduser().parent.is_dir():
         raise UsageError(msg("-o {output}: the folder {folder} does not exist", output=output,
                              folder=str(Path(output).expanduser().parent)))
     fmt = fmt or (_ENDINGS.get(Path(output).suffix.lower()) if output else None) or "table"
-    text = report_text(figures, fmt, lang, env.office, env.records.root)
+    text = report_text(figures, fmt, lang, env.office, env.records.root, known_on_file_of(env, customers_of(figures)))
     if output:
         from ..core.errors import SvcError
         from ..store.txn import atomic_write
@@ -128,6 +130,7 @@ complaints = _report_command("complaints", _month, help_text="Complaint statisti
 def handover(obj, shift_hours, record_it, to, note, fmt):
     from ..core.errors import UsageError
     from ..operations import handover as ops
+    from ..operations.customers import known_on_file_of
     from ..present import handover as view
     from ..present import i18n
     from ..present.output import to_json
@@ -139,8 +142,10 @@ def handover(obj, shift_hours, record_it, to, note, fmt):
         board, recorded = ops.record(env, shift_hours, to, note)
     else:
         board, recorded = ops.board(env, shift_hours), None
+    on_file = known_on_file_of(env, view.customers_of(board))
     if fmt == "json":
-        click.echo(to_json(view.data(board, recorded)))
+        click.echo(to_json(view.data(board, recorded, on_file)))
     else:
         office = env.office
-        click.echo(view.text(board, i18n.words(obj.reader_language()), office.tz, office.roster, recorded), nl=False)
+        click.echo(view.text(board, i18n.words(obj.reader_language()), office.tz, office.roster, recorded, on_file),
+                   nl=False)

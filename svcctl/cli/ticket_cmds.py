@@ -135,13 +135,15 @@ def show(obj, ticket_id, now, reveal, fmt):
 def list_(obj, status, ticket_type, unit, customer, staff, since, until, fmt):
     env = obj.env()
     env.records.start_index()  # its file walk runs while the rest is loaded
+    from ..operations import customers as customer_ops
     from ..operations import tickets
     from ..present import rows, tables
 
     def listing():
         found = tickets.select(env, status=status, ticket_type=ticket_type, unit=unit, customer=customer,
                                staff=staff, since=since, until=until)
-        listed = sorted((rows.listing(v) for v in found), key=lambda r: r["received_at"], reverse=True)
+        on_file = customer_ops.known_on_file_of(env, (v.customer for v in found))
+        listed = sorted((rows.listing(v, on_file) for v in found), key=lambda r: r["received_at"], reverse=True)
         return rendered(listed, fmt, tables.LIST, obj.reader_language(), empty=obj.say("no tickets match"))
 
     echo(env.records.read_ahead(listing))
@@ -188,6 +190,7 @@ def workorder(obj, ticket_id, reveal, fmt):
 def overdue(obj, now, within, digest, fmt):
     env = obj.env()
     env.records.start_index()  # its file walk runs while the rest is loaded
+    from ..operations import customers as customer_ops
     from ..operations import reading
     from ..present import filled, tables
     from ..present import rows as present
@@ -195,9 +198,10 @@ def overdue(obj, now, within, digest, fmt):
     def listing():
         pairs = reading.overdue(env, now, within)
         late = any(d.overdue for _, d in pairs)
-        if digest:
+        if digest:  # no free text: the customers' files are not read
             return (filled.digest(obj.desk(now), pairs) + "\n" if pairs else None), late
-        found = [present.due(v, d) for v, d in pairs]
+        on_file = customer_ops.known_on_file_of(env, (v.customer for v, _ in pairs))
+        found = [present.due(v, d, on_file) for v, d in pairs]
         return (rendered(found, fmt, tables.OVERDUE, obj.reader_language()) if found or fmt == "json" else None), late
 
     text, late = env.records.read_ahead(listing)

@@ -242,3 +242,10 @@ def known_on_file(env: Env, customer_id: str | None) -> tuple:
     except NotFound:
         return ()
     return tuple(k for k in (cust.get("name"), *(cust.get("phones") or ())) if k)
+
+
+def known_on_file_of(env: Env, customer_ids) -> dict:
+    """Customer id → ``known_on_file``, for the customers of the rows an output shows: read
+    when the output is made, so a renamed customer is hidden under the new name at once, at
+    a cost bounded by the rows shown, not by every ticket."""
+    return {cid: known_on_file(env, cid) for cid in set(customer_ids) if cid}

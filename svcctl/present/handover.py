@@ -32,11 +32,17 @@ def _action(i, _, when) -> str:
     return _(ACTIONS.get(i.action) or words.action(i.action))
 
 
-def item(i) -> dict:
+def customers_of(board) -> set:
+    """The customers whose tickets' text the board shows: their names are hidden in it."""
+    return {i.view.customer for i in board.items}
+
+
+def item(i, on_file: dict | None = None) -> dict:
+    """``on_file``: customer id → their name and numbers (``privacy.known_of``)."""
     v, d = i.view, i.deadline
     return {
         "group": i.group, "ticket": v.id, "type": v.type, "status": v.status, "unit": v.unit,
-        "summary": privacy.text(v.summary), "why": i.why,
+        "summary": privacy.text(v.summary, privacy.known_in(on_file, v)), "why": i.why,
         "deadline": d.name if d else None, "state": d.state if d else None, "due": iso(d.due) if d else None,
         "owner": v.state.owner, "department": v.state.department, "action": action(i),
     }
@@ -46,19 +52,19 @@ def change(c) -> dict:
     return {"change": c.change, "ticket": c.view.id, "type": c.view.type, "at": iso(c.at), "by": c.by}
 
 
-def data(board, recorded: str | None = None) -> dict:
+def data(board, recorded: str | None = None, on_file: dict | None = None) -> dict:
     last = board.last
     return {
         "at": iso(board.now), "shift_hours": board.shift_hours, "shift_end": iso(board.shift_end),
         "since": iso(board.since),
         "last_handover": {k: last.get(k) for k in ("at", "by", "to", "note", "path")} if last else None,
-        **{g: [item(i) for i in board.items if i.group == g] for g in GROUPS},
+        **{g: [item(i, on_file) for i in board.items if i.group == g] for g in GROUPS},
         "changes": [change(c) for c in board.changes],
         "recorded": recorded,
     }
 
 
-def text(board, _, tz, roster, recorded: str | None = None) -> str:
+def text(board, _, tz, roster, recorded: str | None = None, on_file: dict | None = None) -> str:
     from .output import table
 
     when = lambda t: t.astimezone(tz).strftime("%Y-%m-%d %H:%M") if t else ""  # noqa: E731
@@ -76,7 +82,7 @@ def text(board, _, tz, roster, recorded: str | None = None) -> str:
                ("why", _("Why")), ("due", _("Due")), ("owner", _("Owner")), ("action", _("Action"))]
     for group in GROUPS:
         rows = [{"ticket": i.view.id, "type": labels.ticket_type(_, i.view.type), "unit": i.view.unit,
-                 "summary": privacy.text(i.view.summary),
+                 "summary": privacy.text(i.view.summary, privacy.known_in(on_file, i.view)),
                  "why": _(WHY[i.why]) + (f": {labels.deadline(_, i.deadline.name)}" if i.deadline and i.why in
                                          ("missed", "warned", "due_in_shift") else ""),
                  "due": when(i.deadline.due) if i.deadline and i.deadline.due else "",

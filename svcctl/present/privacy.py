@@ -1,25 +1,32 @@
 """The privacy step every rendering goes through (rules §7: customer data is confidential).
 
 What an output shows of a customer is decided in ``disclosure`` (one table); this module
-applies the decision. Where nothing belongs to the reader (listings, reports, handover,
-digests) free text has its phone and ID-card numbers masked; where the customer is at hand
-(documents, show) their own name is masked too. On a document a complainant is 匿名业主 /
-anonymous owner, and the unit appears only where the work is done there.
+applies the decision. Free text loses phone and ID-card numbers and the customer's own name
+wherever the customer is masked: listings, reports and handover get the names of the
+customers of the rows they show (``known_in``), documents and show the one customer's. On a
+document a complainant is 匿名业主 / anonymous owner, and the unit appears only where the
+work is done there.
 """
 from __future__ import annotations
 
 from ..core.message import msg
-from ..core.units import mask_phone, scrub
-from .disclosure import WORK_AT_UNIT, Shown
+from ..core.units import mask_phone
+from .disclosure import MASKED, WORK_AT_UNIT, Shown
 from .i18n import localise
 
 FREE_TEXT = ("summary", "detail", "note", "result", "reason", "answer", "notes")
 ANONYMOUS = msg("anonymous owner")
 
 
-def text(value):
-    """Free text of an output that masks every customer (listings, reports, handover)."""
-    return scrub(value)
+def text(value, known=()):
+    """Free text of an output that masks every customer (listings, reports, handover);
+    ``known``: what is on file of the customer it is about, whose name goes whole."""
+    return MASKED.text(value, known)
+
+
+def known_in(on_file: dict, view) -> tuple:
+    """What ``on_file`` (customer id → ``known_of``) holds of the customer of ``view``."""
+    return on_file.get(view.customer, ()) if on_file else ()
 
 
 def known_of(record_: dict | None) -> tuple:

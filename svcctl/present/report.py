@@ -111,7 +111,9 @@ def _number(value) -> str:
     return "—" if value is None else str(value)
 
 
-def build(report: Report, _, tz, roster: dict, office_name: str) -> Document:
+def build(report: Report, _, tz, roster: dict, office_name: str, on_file: dict | None = None) -> Document:
+    """``on_file``: customer id → their name and numbers (``privacy.known_of``), hidden in
+    the free text the page quotes."""
     w = Words(_, tz, roster)
     title = {"weekly": _("Weekly report"), "monthly": _("Monthly report"),
              "complaints": _("Complaint statistics")}[report.kind]
@@ -128,7 +130,7 @@ def build(report: Report, _, tz, roster: dict, office_name: str) -> Document:
                         "households: in svcctl.yaml to the number of households the office serves.").format(
                             count=report.complaints.households))
     summary, tiles = _summary(report, w)
-    sections = [_trend(report, w), _exceptions(report, w), _on_time(report, w), _callbacks(report, w)]
+    sections = [_trend(report, w), _exceptions(report, w, on_file), _on_time(report, w), _callbacks(report, w)]
     if report.kind != "complaints":
         sections += [_first_fix(report, w), _volume(report, w)]
     sections += [_complaints(report, w), _backlog(report, w)]
@@ -195,7 +197,7 @@ def _trend(report: Report, w: Words) -> Section:
 # -------------------------------------------------------------------------- exceptions
 
 
-def _exceptions(report: Report, w: Words) -> Section:
+def _exceptions(report: Report, w: Words, on_file: dict | None) -> Section:
     _ = w._
     missing = Table(
         [_("Ticket"), _("Type"), _("Callback due"), _("Made")],
@@ -218,7 +220,7 @@ def _exceptions(report: Report, w: Words) -> Section:
     open_complaints = Table(
         [_("Ticket"), _("Grade"), _("Complainant"), _("Received"), _("Age (days)"), _("Why open"), _("Overdue")],
         [[o.view.id, labels.grade(_, o.view.grade), _("anonymous owner"), w.time(o.view.received_at),
-          str(o.age_days), _reason(o, w), ", ".join(labels.deadline(_, d) for d in o.overdue) or "—"]
+          str(o.age_days), _reason(o, w, on_file), ", ".join(labels.deadline(_, d) for d in o.overdue) or "—"]
          for o in report.complaints.open_at_end],
         title=_("Open complaints at period end"), empty=_("None."), numeric=(4,))
     return Section("exceptions", _("Exceptions"), [missing, missed, recurring, open_complaints])
@@ -231,14 +233,17 @@ def _place(r, _) -> str:
     return _("{estate} building {number}").format(estate=estate, number=number).strip()
 
 
-def _reason(o, w: Words) -> str:
+def _reason(o, w: Words, on_file: dict | None) -> str:
     _ = w._
     words = {
         "paused": _("paused: {detail}"), "reopened": _("reopened: {detail}"),
         "escalated": _("escalated to {detail}"), "dispatched": _("with {detail}"),
         "replied": _("replied, being handled"), "awaiting_reply": _("awaiting the first reply"),
     }
-    detail = w.staff(o.detail) if o.reason == "escalated" else privacy.text(o.detail) or "—"
+    if o.reason == "escalated":
+        detail = w.staff(o.detail)
+    else:
+        detail = privacy.text(o.detail, privacy.known_in(on_file, o.view)) or "—"
     return words[o.reason].format(detail=detail)
 
 

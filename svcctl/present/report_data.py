@@ -1,7 +1,8 @@
 """A report's figures as the documented JSON contract (README, "Reports").
 
 Stable English keys, numbers as numbers, times as ISO 8601. No complainant and no
-complaint's unit appears; free text (a pause reason) is masked like every listing.
+complaint's unit appears; free text (a pause reason) is masked like every listing, the
+complainant's own name with it.
 """
 from __future__ import annotations
 
@@ -36,7 +37,14 @@ def _counts(pairs, key: str) -> list[dict]:
     return [{key: k, "count": n} for k, n in pairs]
 
 
-def data(report: Report, office_name: str) -> dict:
+def customers_of(report: Report) -> set:
+    """The customers whose tickets' free text a report quotes (an open complaint's pause
+    reason or reopen note): their names are hidden in it."""
+    return {o.view.customer for o in report.complaints.open_at_end}
+
+
+def data(report: Report, office_name: str, on_file: dict | None = None) -> dict:
+    """``on_file``: customer id → their name and numbers (``privacy.known_of``)."""
     p = report.period
     t, c, s, f, v, k, b = (report.on_time, report.callbacks, report.satisfaction, report.first_fix, report.volume,
                            report.complaints, report.backlog)
@@ -82,7 +90,8 @@ def data(report: Report, office_name: str) -> dict:
             "per_100_households": _num(k.per_100), "target_per_100_below": 1,
             "carried_over": k.carried_over, "new": k.new, "finished": k.finished, "cancelled": k.cancelled,
             "open_at_end": [{"ticket": o.view.id, "grade": o.view.grade, "received_at": iso(o.view.received_at),
-                             "age_days": o.age_days, "reason": o.reason, "detail": privacy.text(o.detail),
+                             "age_days": o.age_days, "reason": o.reason,
+                             "detail": privacy.text(o.detail, privacy.known_in(on_file, o.view)),
                              "overdue": list(o.overdue)} for o in k.open_at_end],
         },
         "recurring": [{"kind": r.kind, "place": r.place, "category": r.category,

@@ -7,9 +7,11 @@ from pathlib import Path
 from ..core.office import Office
 
 
-def report_text(figures, fmt: str, lang: str, office: Office, records_root: Path | None) -> str:
+def report_text(figures, fmt: str, lang: str, office: Office, records_root: Path | None,
+                on_file: dict | None = None) -> str:
     """``fmt`` is table (the page as text), markdown, html, json or csv; the office's
-    template of the page is used from ``records_root``."""
+    template of the page is used from ``records_root``; ``on_file``: customer id → their
+    name and numbers, for the customers of ``report_data.customers_of``."""
     from . import i18n
 
     _ = i18n.words(lang)
@@ -17,14 +19,14 @@ def report_text(figures, fmt: str, lang: str, office: Office, records_root: Path
         from .output import to_json
         from .report_data import data
 
-        return to_json(data(figures, office.name)) + "\n"
+        return to_json(data(figures, office.name, on_file)) + "\n"
     if fmt == "csv":
         from .report_csv import csv_report
 
         return csv_report(figures, _, office.roster)
     from . import report as document
 
-    doc = document.build(figures, _, office.tz, office.roster, office.name)
+    doc = document.build(figures, _, office.tz, office.roster, office.name, on_file)
     if fmt == "html":
         from .report_html import html
 

@@ -43,24 +43,26 @@ def ticket(view: TicketView, shown: Shown = MASKED, known=()) -> dict:
     }
 
 
-def listing(view: TicketView) -> dict:
-    """One line of ``svcctl list``: no names or phones (rules §7)."""
+def listing(view: TicketView, on_file: dict | None = None) -> dict:
+    """One line of ``svcctl list``: no names or phones (rules §7); ``on_file``: customer id →
+    their name and numbers (``privacy.known_of``), hidden in the summary."""
     nxt = view.next_deadline
     return {
         "id": view.id, "type": view.type, "type_zh": label("type", view.type, "zh"),
         "grade": view.grade, "status": view.status, "unit": view.unit,
-        "customer": view.customer, "summary": privacy.text(view.summary),
+        "customer": view.customer, "summary": privacy.text(view.summary, privacy.known_in(on_file, view)),
         "received_at": iso(view.received_at), "owner": view.state.owner, "department": view.state.department,
         "next_deadline": nxt.name if nxt else None, "next_due": iso(nxt.due) if nxt else None,
         "next_state": nxt.state if nxt else None,
     }
 
 
-def due(view: TicketView, d: Deadline) -> dict:
-    """One deadline of one ticket, as ``overdue`` and ``callbacks`` list it."""
+def due(view: TicketView, d: Deadline, on_file: dict | None = None) -> dict:
+    """One deadline of one ticket, as ``overdue`` and ``callbacks`` list it (``on_file`` as
+    for ``listing``)."""
     return {
         "ticket": view.id, "type": view.type, "type_zh": label("type", view.type, "zh"),
-        "grade": view.grade, "unit": view.unit, "summary": privacy.text(view.summary),
+        "grade": view.grade, "unit": view.unit, "summary": privacy.text(view.summary, privacy.known_in(on_file, view)),
         "deadline": d.name, "level": d.level, "state": d.state, "due": iso(d.due),
         "late_by": words.minutes(d.minutes_late) if d.overdue else "", "minutes_late": d.minutes_late,
         "left": words.minutes(d.minutes_left), "minutes_left": d.minutes_left,
@@ -70,6 +72,7 @@ def due(view: TicketView, d: Deadline) -> dict:
 
 
 def callback(view: TicketView, d: Deadline, customer: dict | None = None) -> dict:
-    """``customer``: the file of the customer to call, whose name the result must not carry."""
-    return {**due(view, d), "closed_at": iso(view.closed_at),
-            "result": MASKED.text(view.result, privacy.known_of(customer))}
+    """``customer``: the file of the customer to call, whose name the summary and result must not carry."""
+    known = privacy.known_of(customer)
+    return {**due(view, d, {view.customer: known}), "closed_at": iso(view.closed_at),
+            "result": privacy.text(view.result, known)}
