@@ -93,3 +93,20 @@ def test_a_temporary_measure_reads_as_one_not_as_a_close(office):
     # the real close still reads as the close
     closed = office.run("close", tid, "--result", "更换水管", "--leak-test-at", "2026-11-20 09:30").stdout
     assert "办结" in closed and "临时措施" not in closed
+
+
+def test_the_first_responder_records_the_owner_ringing_again_on_an_escalated_complaint(office):
+    tid = office.intake("--type", "complaint", "--grade", "general", "--customer", "C-A001", "--summary", "楼上噪音")
+    office.run("escalate", tid, "--to", "zhao", "--note", "业主要求主管处理", now="2026-11-20 09:40")
+    answer = office.run("reply", tid, "--note", "业主再次来电催问", now="2026-11-20 10:00", user="li").stdout
+    assert answer.startswith(f"{tid} 答复")
+    history = office.run("show", tid).stdout.split("处理记录：")[1]
+    assert "业主再次来电催问" in history and "li" in history.splitlines()[-1]
+    assert office.json("show", tid)["owner"] == "zhao"  # the complaint stays with the supervisor
+    # what the escalation took over stays the holder's: the first responder cannot close or pause it
+    for step in (("close", tid, "--result", "已处理"), ("pause", tid, "--reason", "业主出差")):
+        refused = office.fails(*step, now="2026-11-20 10:05", user="li")
+        assert refused.exit_code == 3 and "zhao" in refused.stderr and refused.stderr.count("\n") == 1
+    # a technician still records no contact at the desk
+    office.run("staff", "add", "shifu", "--name", "钱师傅", "--role", "technician", "--department", "维修部", user="wang")
+    assert office.fails("reply", tid, "--note", "x", now="2026-11-20 10:10", user="shifu").exit_code == 3

@@ -408,9 +408,11 @@ def test_escalated_ticket_belongs_to_the_holder(office):
     office.run("escalate", tid, "--to", "zhao", "--note", "业主要求主管处理", now="2026-11-20 09:40")
     assert office.json("show", tid)["owner"] == "zhao"
     for agent in ("li", "zhou"):
-        r = refused(office, "reply", tid, "--note", "已联系", code=3, now="2026-11-20 10:00", user=agent)
+        r = refused(office, "pause", tid, "--reason", "业主出差", code=3, now="2026-11-20 10:00", user=agent)
         assert "escalated to zhao" in r.stderr
     refused(office, "close", tid, "--result", "x", code=3, now="2026-11-20 10:00", user="li")
+    # the owner rings the first responder again: a contact anyone at the desk records
+    office.run("reply", tid, "--note", "业主再次来电", now="2026-11-20 09:50", user="li")
     office.run("reply", tid, "--note", "已联系", now="2026-11-20 10:00", user="zhao")
     office.run("close", tid, "--result", "已处理", now="2026-11-20 11:00", user="wang")  # a director may
 

@@ -115,6 +115,9 @@ class Kind:
     needs_open = True  # refused on a closed, done or cancelled ticket
     judged_on_cancelled = True  # refused once the ticket is cancelled
     change: str | None = None  # what the shift handover calls a ticket this event changed
+    # A contact with the customer whoever answers may record on a ticket escalated to someone
+    # else (the owner rings the desk again); who may record it at all is still the roles' table.
+    follow_up = False
     command: Command | None = None  # None: recorded by another command (intake), or by none
 
     def __init_subclass__(cls, **kw):
@@ -169,7 +172,8 @@ class Kind:
         if state.status == "cancelled" and self.judged_on_cancelled:
             raise Refusal(msg('{id} is cancelled: it cannot be {verb}', id=ticket.id, verb=term('verb', self.name, self.verb)))
         holder = state.escalated_to
-        if holder and holder != guard.actor_id and guard.actor_role is not None and not guard.senior:
+        if holder and holder != guard.actor_id and guard.actor_role is not None and not guard.senior \
+                and not self.follow_up:
             raise Refusal(msg('{id} is escalated to {holder}: only {holder} or a supervisor/director ({guard}) may act on it', id=ticket.id, holder=holder, guard=guard.senior_names()))
         if self.needs_open and not state.is_open:
             if state.status in ("closed", "done"):  # whether a callback is still owed is the policy's, not known here

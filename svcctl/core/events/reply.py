@@ -14,6 +14,7 @@ class Fields:
 
 class Reply(Kind):
     name, order, data, verb = "reply", 30, Fields, "replied to"
+    follow_up = True  # the first responder still answers the owner who rings again
     command = Command("Record a contact with the customer about progress (counts as the first reply).",
                       ("svcctl reply 202611-A007 --note '已联系业主，明早上门'",),
                       (Option("--note", required=True),))
