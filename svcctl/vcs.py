@@ -132,6 +132,20 @@ def sizes(top: Path, shas) -> dict[str, int]:
     return found
 
 
+def entries_of(top: Path, commits: list[str], path: str) -> dict[str, str | None]:
+    """commit -> the blob id of ``path`` in it (None where it holds none), read by one git
+    process without reading the blobs."""
+    if not commits:
+        return {}
+    out = git(top, "cat-file", "--batch-check=%(objectname) %(objecttype)",
+              input="".join(f"{commit}:{path}\n" for commit in commits))
+    found = {}
+    for commit, line in zip(commits, out.splitlines()):
+        parts = line.split()
+        found[commit] = parts[0] if len(parts) == 2 and parts[1] == "blob" else None
+    return found
+
+
 def entries(top: Path, treeish: str, paths: list[str]) -> dict[str, tuple[str, str]]:
     """path -> (mode, blob id) in ``treeish`` for those of ``paths`` it holds as files."""
     found: dict[str, tuple[str, str]] = {}

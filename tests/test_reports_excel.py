@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from conftest import copy_of, edit, made_once
+from conftest import copy_of, edit, git, made_once
 from svcctl.present import charts
 from test_reports import _november
 
@@ -65,6 +65,22 @@ def test_the_households_setting_of_an_ended_month_is_the_one_committed_then(offi
     commit_households(500, "2027-01-03 08:00")  # the estate's second phase is handed over in January
     assert per_100(office, "2026-12", "2027-01-04 09:00") == (400, 0.25)
     assert per_100(office, "2027-01", "2027-01-04 09:00")[0] == 500
+
+
+def test_a_version_of_svcctl_yaml_too_large_to_be_a_record_says_nothing_about_households(office, monkeypatch):
+    """Another PC may push versions of svcctl.yaml of any size; the report sizes each before
+    reading it, and one over the record limit says nothing about the households then."""
+    config = office.root / "svcctl.yaml"
+    good = config.read_text(encoding="utf-8")
+    config.write_text(good.replace("timezone:", "households: 900\ntimezone:", 1) + "#" * (5 * 1024 * 1024) + "\n",
+                      encoding="utf-8")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-11-21 08:00 +0800")
+    git(office.root, "commit", "-qam", "a very large svcctl.yaml")
+    monkeypatch.delenv("GIT_COMMITTER_DATE")
+    config.write_text(good, encoding="utf-8")
+    git(office.root, "commit", "-qam", "svcctl.yaml as it was")
+    complaint(office, "2026-12-03 09:00")
+    assert per_100(office, "2026-12", "2027-01-02 09:00")[0] != 900
 
 
 def test_a_report_counting_the_units_on_file_says_how_to_set_households(office):

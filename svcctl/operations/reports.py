@@ -73,19 +73,39 @@ def _committed_households(env: Env, store=None) -> tuple:
 
 
 def _settings(records, commits: str) -> list:
-    """[commit time, ``households:``] of the commits of svcctl.yaml in ``commits``, oldest first."""
+    """[commit time, ``households:``] of the commits of svcctl.yaml in ``commits``, oldest first.
+    Another PC may have pushed any number of versions of any size: each is sized before it
+    is read, one larger than a record can be says nothing, and the rest are read a few
+    megabytes at a time."""
     path = records.rel(CONFIG)
     log = vcs.git(records.top, "log", "--format=%H %cI", commits, "--", path)
     shas = [line.split(" ", 1) for line in reversed(log.splitlines()) if line]
-    found = []
-    for (_, when), text in zip(shas, vcs.objects(records.top, [f"{sha}:{path}" for sha, _ in shas])):
-        try:
-            config = yamlio.parse(text[1].decode("utf-8", "replace")) if text else None
-        except yamlio.YamlProblem:  # an old svcctl.yaml that no longer reads says nothing about then
-            config = None
-        value = config.get("households") if isinstance(config, dict) else None
-        found.append([when, value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None])
-    return found
+    blobs = vcs.entries_of(records.top, [sha for sha, _ in shas], path)
+    sizes = vcs.sizes(records.top, [b for b in blobs.values() if b])
+    readable = [b for b in dict.fromkeys(blobs.values()) if b and sizes.get(b, yamlio.MAX_BYTES + 1) <= yamlio.MAX_BYTES]
+    values: dict[str, int | None] = {}
+    batch, held = [], 0
+    for blob in [*readable, None]:
+        if blob is not None and held + sizes[blob] <= _READ_AT_ONCE:
+            batch.append(blob)
+            held += sizes[blob]
+            continue
+        for sha, raw in vcs.blobs(records.top, batch).items():
+            values[sha] = _households_in(raw)
+        batch, held = ([blob], sizes[blob]) if blob is not None else ([], 0)
+    return [[when, values.get(blobs.get(sha))] for sha, when in shas]
+
+
+_READ_AT_ONCE = 16 * 1024 * 1024  # bytes of old svcctl.yaml versions held at one time
+
+
+def _households_in(raw: bytes) -> int | None:
+    try:
+        config = yamlio.parse(raw.decode("utf-8", "replace"))
+    except yamlio.YamlProblem:  # an old svcctl.yaml that no longer reads says nothing about then
+        return None
+    value = config.get("households") if isinstance(config, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def basis(env: Env, store=None) -> figures.Basis:
