@@ -110,3 +110,19 @@ def test_the_first_responder_records_the_owner_ringing_again_on_an_escalated_com
     # a technician still records no contact at the desk
     office.run("staff", "add", "shifu", "--name", "钱师傅", "--role", "technician", "--department", "维修部", user="wang")
     assert office.fails("reply", tid, "--note", "x", now="2026-11-20 10:10", user="shifu").exit_code == 3
+
+
+def test_the_rework_of_a_paid_service_is_free(office):
+    tid = office.intake("--type", "paid", "--customer", "C-A001", "--summary", "更换水龙头")
+    office.run("dispatch", tid, "--to", "维修部", "--assignee", "zhou")
+    unpaid = office.fails("close", tid, "--result", "已更换")
+    assert unpaid.exit_code == 3 and "--fee" in unpaid.stderr  # the first close collects the agreed fee
+    office.run("close", tid, "--result", "已更换", "--fee", "80", "--receipt", "R-0012", "--signed")
+    office.run("callback", tid, "--method", "phone", "--satisfaction", "2", "--note", "仍滴水", "--unresolved",
+               now="2026-11-21 10:00")
+    answer = office.run("close", tid, "--result", "重新安装密封圈", "--signed", now="2026-11-21 15:00").stdout
+    assert answer.strip() == f"{tid} 办结：当前状态 待回访"
+    shown = office.json("show", tid)
+    closes = [e for e in shown["events"] if e["event"] == "close"]
+    assert [c.get("fee") for c in closes] == ["80.00", None] and closes[-1].get("receipt") is None
+    assert office.run("check").exit_code == 0  # the history replays as allowed

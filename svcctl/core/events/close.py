@@ -71,7 +71,8 @@ class Close(Kind):
             return
         if ticket.type == "complaint" and ticket.h("grade") in TOP_GRADES and not guard.may("close top grade"):
             raise Refusal(msg('closing a {grade} complaint needs a supervisor or director: {guard}', grade=term('grade', ticket.h('grade')), guard=guard.senior_names()))
-        if ticket.type == "paid" and (d.fee is None or not d.receipt):
+        # The fee was agreed and collected at the first close: the rework after a reopen is free.
+        if ticket.type == "paid" and state.last_reopen is None and (d.fee is None or not d.receipt):
             raise Refusal(msg('a paid service is closed with the agreed fee and its receipt: add --fee AMOUNT --receipt NO'))
         if d.leak_test_at is not None:
             if ticket.h("category") != "leak":
