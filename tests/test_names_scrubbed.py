@@ -104,3 +104,16 @@ def test_a_renamed_customer_is_hidden_under_the_new_name(office):
         assert RENAMED not in text and "***反映水压低" in text, text
     assert "已调好，***满意" in calls
     assert f"{RENAMED}反映水压低" in office.run("show", later, now=LATER).stdout
+
+
+def test_a_customer_file_that_cannot_be_read_withholds_their_text_and_stops_no_listing(office):
+    """A broken customer file (or one in a conflict a sync left waiting) cannot say what name
+    to look for: its tickets' free text is withheld whole, and overdue, which cron runs, goes on."""
+    office, _ = office
+    path = office.root / "customers" / "C-A003.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name:", "name: [", 1), encoding="utf-8")
+    for args in (("list", "--format", "json"), ("overdue", "--format", "json")):
+        result = office.run(*args, ok=False, now=LATER)
+        assert result.exit_code in (0, 1), result.stderr
+        assert NAME not in result.stdout and "渗水" not in result.stdout
+        assert '"***"' in result.stdout

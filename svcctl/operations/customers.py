@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextlib
 import re
 
-from ..core.errors import NotFound, Refusal, UsageError
+from ..core.errors import BrokenRecord, ConflictError, NotFound, Refusal, UsageError
 from ..core.timeutil import iso
 from ..core.units import canonical_phone, canonical_unit, find_unit, mask_phone, same_unit
 from ..core import roles
@@ -247,5 +247,15 @@ def known_on_file(env: Env, customer_id: str | None) -> tuple:
 def known_on_file_of(env: Env, customer_ids) -> dict:
     """Customer id → ``known_on_file``, for the customers of the rows an output shows: read
     when the output is made, so a renamed customer is hidden under the new name at once, at
-    a cost bounded by the rows shown, not by every ticket."""
-    return {cid: known_on_file(env, cid) for cid in set(customer_ids) if cid}
+    a cost bounded by the rows shown, not by every ticket. A customer whose file cannot be
+    read now (broken, or in a conflict a sync left waiting) maps to None: what is on file is
+    unknown, so the listing withholds that customer's free text instead of stopping (cron's
+    overdue goes on) or showing a name it could not look for."""
+    found = {}
+    for cid in set(customer_ids):
+        if cid:
+            try:
+                found[cid] = known_on_file(env, cid)
+            except (BrokenRecord, ConflictError):
+                found[cid] = None
+    return found

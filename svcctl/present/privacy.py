@@ -18,14 +18,21 @@ FREE_TEXT = ("summary", "detail", "note", "result", "reason", "answer", "notes")
 ANONYMOUS = msg("anonymous owner")
 
 
+WITHHELD = "***"
+
+
 def text(value, known=()):
     """Free text of an output that masks every customer (listings, reports, handover);
-    ``known``: what is on file of the customer it is about, whose name goes whole."""
+    ``known``: what is on file of the customer it is about, whose name goes whole; None when
+    their file cannot be read now, and the text is withheld whole."""
+    if known is None:
+        return WITHHELD if value else value
     return MASKED.text(value, known)
 
 
-def known_in(on_file: dict, view) -> tuple:
-    """What ``on_file`` (customer id → ``known_of``) holds of the customer of ``view``."""
+def known_in(on_file: dict, view) -> tuple | None:
+    """What ``on_file`` (customer id → ``known_of``) holds of the customer of ``view``; None
+    when their file could not be read."""
     return on_file.get(view.customer, ()) if on_file else ()
 
 
