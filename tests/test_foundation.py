@@ -20,7 +20,7 @@ def test_init_creates_a_working_office_with_one_commit(tmp_path):
     assert (root / "svcctl.yaml").is_file() and (root / "customers").is_dir() and (root / "tickets").is_dir()
     assert "merge=svcctl" in (root / ".gitattributes").read_text()
     first = git(root, "log", "--reverse", "--format=%an|%s").splitlines()[0]
-    assert first == "王主任|init CY: 翠苑物业管理处"
+    assert first == "王主任|建立办公室 CY：翠苑物业管理处"
     config = yaml.safe_load((root / "svcctl.yaml").read_text())
     assert config["timezone"] == "Asia/Shanghai"
     assert config["departments"] == ["维修部", "保洁部", "安护部", "绿化部", "工程部"]
@@ -123,7 +123,7 @@ def test_customer_add_show_find_edit(office):
     office.run("customer", "edit", cid, "--add-phone", "02088886666", "--remove-unit", "翠苑/1-1-102")
     record = yaml.safe_load((office.root / "customers" / "C-A003.yaml").read_text())
     assert record["phones"] == ["13700000002", "02088886666"] and record["units"] == ["翠苑/1-1-101"]
-    assert git(office.root, "log", "-1", "--format=%s").strip() == "customer edit C-A003"
+    assert git(office.root, "log", "-1", "--format=%s").strip() == "修改客户 C-A003"
 
 
 def test_duplicate_customer_warns_and_refuses_unless_forced(office):

@@ -101,7 +101,7 @@ def test_register_in_gbk_is_refused_whole_then_imported_with_skip_bad(office, tm
     assert done["bad"] == [{"row": 7, "reason": done["bad"][0]["reason"]}] and "malformed unit" in done["bad"][0]["reason"]
     assert office.commits() == commits + 1 and status_clean(office) == ""
     subject = git(office.root, "log", "-1", "--format=%s").strip()
-    assert subject == "import customers from 业主档案.csv: 2 new, 2 updated (skipped 1 bad row)"
+    assert subject == "从 业主档案.csv 导入客户：新增 2，更新 2，跳过有误的 1 行"
     by_id = {c["id"]: c for c in customers(office)}
     assert len(by_id) == 4
     assert by_id["C-A001"]["name"] == "陈先生"  # the name on file is kept
@@ -241,7 +241,7 @@ def test_ledger_import_matches_the_ledgers_own_counts(office, tmp_path):
     result = json.loads(office.run("import", "tickets", path, "--format", "json", user="zhao").stdout)
     assert len(result["tickets"]) == 24 and result["bad"] == []
     assert office.commits() == commits + 1 and status_clean(office) == ""
-    assert git(office.root, "log", "-1", "--format=%s").strip() == "import tickets from ledger.csv: 24 tickets"
+    assert git(office.root, "log", "-1", "--format=%s").strip() == "从 ledger.csv 导入工单 24 张"
 
     listed = office.json("list")
     labels = {"报修": "repair", "投诉": "complaint", "咨询": "consultation", "建议": "suggestion"}

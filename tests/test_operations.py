@@ -98,14 +98,15 @@ def test_customer_add_and_edit(office):
     written = on_disk(office, rel)
     assert str(written.pop("created")) == "2026-11-20 09:30:00+08:00"  # when it came on file, for the reports
     assert written == {"id": "C-A003", "name": "黄先生", "phones": ["13700001111"], "units": ["7-1-101"], "notes": "新入住"}
-    assert last_commit(office) == {"author": "李娜", "subject": "customer add C-A003 7-1-101",
-                                   "Svcctl-Customer": "C-A003", "Svcctl-Op": "customer-add", "files": [rel]}
+    assert last_commit(office) == {"author": "李娜", "subject": "新增客户 C-A003 7-1-101",
+                                   "Svcctl-Customer": "C-A003", "Svcctl-Units": "7-1-101", "Svcctl-Op": "customer-add",
+                                   "files": [rel]}
 
     edited = customers.edit(env(office), "c-a003", add_phones=["13700002222"], add_units=["7-1-102"],
                             remove_phones=["13700001111"])
     assert (edited["phones"], edited["units"]) == (["13700002222"], ["7-1-101", "7-1-102"])
     assert on_disk(office, rel)["phones"] == ["13700002222"]
-    assert last_commit(office)["subject"] == "customer edit C-A003"
+    assert last_commit(office)["subject"] == "修改客户 C-A003"
 
     # a unit already on file for 陈先生 is refused unless forced, and nothing is written
     commits = office.commits()

@@ -246,5 +246,5 @@ def test_the_quick_start_shows_what_it_says(sandbox):
     ids = re.findall(r"^(\d{6}-A\d{3})$", out, re.M)
     assert re.fullmatch(r"\d{6}-A001", first_id) and ids[0].endswith("-A001") and sentence in out, out
     subjects = git(sandbox.state("office")[0] / "home" / "office", "log", "--format=%s").splitlines()
-    assert subjects[0] == f"回访 {ids[0][:7]}A002 投诉 3-2-1502：满意度 5/5" and subjects[-1] == "init CY: 翠苑物业管理处"
+    assert subjects[0] == f"回访 {ids[0][:7]}A002 投诉 3-2-1502：满意度 5/5" and subjects[-1] == "建立办公室 CY：翠苑物业管理处"
 

@@ -84,3 +84,56 @@ def test_history_written_before_keeps_reading_as_written(office):
     assert office.run("log", tid).stdout.count(old) == 1
     notes = [e.get("note") for e in office.json("show", tid)["events"] if e["event"] == "reopen"]
     assert notes == ["callback found it unresolved: 仍漏水"]
+
+
+def office_day(office, tmp_path) -> list[str]:
+    """A customer added and edited, a member of staff added and an owners' register
+    imported: the subjects those four commits were written with, newest first."""
+    office.run("customer", "add", "--name", "赵丽", "--phone", "13600000003", "--unit", "6-3-701")
+    office.run("customer", "edit", "C-A003", "--add-unit", "6-3-702")
+    office.run("staff", "add", "sun", "--name", "孙丽", "--role", "agent", user="wang")
+    register = tmp_path / "业主档案.csv"
+    register.write_text("姓名,手机,房号\n孙卫东,13500000004,7-1-101\n赵丽,13600000003,6-3-701\n,,8-8\n",
+                        encoding="utf-8")
+    office.run("import", "customers", register, "--skip-bad")
+    return git(office.root, "log", "-4", "--format=%s").splitlines()
+
+
+def test_a_chinese_office_writes_its_customer_staff_and_import_subjects_in_chinese(office, tmp_path):
+    assert office_day(office, tmp_path) == [
+        "从 业主档案.csv 导入客户：新增 1，更新 0，跳过有误的 1 行",
+        "新增员工 sun（客服专员）",
+        "修改客户 C-A003",
+        "新增客户 C-A003 6-3-701",
+    ]
+    facts = trailers(office)
+    assert facts["Svcctl-Op"] == "import-customers" and facts["Svcctl-Import"] == "业主档案.csv"
+    assert (facts["Svcctl-New"], facts["Svcctl-Updated"], facts["Svcctl-Skipped"]) == ("1", "0", "1")
+    # the facts the trailers keep say the same in English to a reader of that language
+    from svcctl.core.subjects import said
+    from svcctl.present.i18n import localise
+
+    assert localise(said(facts), "en") == "import customers from 业主档案.csv: 1 new, 0 updated, 1 bad rows skipped"
+
+
+def test_an_english_office_writes_them_in_english(tmp_path, monkeypatch):
+    from conftest import bare_machine, build_office
+
+    bare_machine(monkeypatch, tmp_path / "home")
+    office = build_office(tmp_path / "office", "A", "--language", "en")
+    office.lang = "en"
+    assert office_day(office, tmp_path) == [
+        "import customers from 业主档案.csv: 1 new, 0 updated, 1 bad rows skipped",
+        "staff add sun (agent)",
+        "customer edit C-A003",
+        "customer add C-A003 6-3-701",
+    ]
+    assert git(office.root, "log", "--format=%s").splitlines()[-1] == "init CY: 翠苑物业管理处"
+
+
+def test_a_hand_edit_keeps_its_words_and_says_the_rest_in_the_offices_language(office):
+    path = office.root / "customers" / "C-A001.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "notes: 两套房 13800138000\n", encoding="utf-8")
+    office.run("commit", "-m", "补备注 13800138000", user="wang")
+    assert subject(office) == "手工修改 customers/C-A001.yaml：补备注 138****8000"
+    assert trailers(office)["Svcctl-Text"] == "补备注 138****8000"

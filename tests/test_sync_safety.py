@@ -180,7 +180,7 @@ def test_a_broken_ticket_already_in_history_is_repaired_by_a_supervisor(pair):
     assert agent.exit_code == 3 and "broken in the office's history" in agent.stderr
     a.run("commit", "-m", "修复工单", user="zhao")
     assert a.json("show", T)["summary"] == "电梯噪音（修复）"
-    assert git(a.root, "log", "-1", "--format=%s%n%b").startswith(f"repair {TICKET}: 修复工单")
+    assert git(a.root, "log", "-1", "--format=%s%n%b").startswith(f"修复 {TICKET}：修复工单")
     # a ticket whose committed version is fine is still never edited by hand
     ticket.write_text(ticket.read_text(encoding="utf-8").replace("（修复）", "（再改）"), encoding="utf-8")
     assert "tickets change only through svcctl commands" in a.fails("commit", "-m", "x", user="zhao").stderr

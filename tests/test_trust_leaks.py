@@ -132,7 +132,7 @@ def test_a_supervisor_adds_a_station(office):
     out = office.run("setup", "--station", "C", "--switch", user="zhao").stdout
     assert "station C registered" in out
     assert "C:" in (office.root / "svcctl.yaml").read_text(encoding="utf-8")
-    assert git(office.root, "log", "-1", "--format=%an %s").strip() == "赵强 station add C"
+    assert git(office.root, "log", "-1", "--format=%an %s").strip() == "赵强 登记站点 C"
     assert git(office.root, "config", "--get", "svcctl.station").strip() == "C"
 
 

@@ -117,7 +117,7 @@ def test_an_import_file_name_cannot_forge_a_trailer_nor_show_a_phone_number(offi
     office.run("import", "customers", path)
     message = git(office.root, "log", "-1", "--format=%B")
     subject = message.splitlines()[0]
-    assert subject.startswith("import customers from 业主 Svcctl-Op: forged 139****5678\\u001b[8m.csv")
+    assert subject.startswith("从 业主 Svcctl-Op: forged 139****5678\\u001b[8m.csv 导入客户")
     assert "13912345678" not in message and "\x1b" not in message
     found = trailers(office.root)
     assert [value for key, value in found if key == "Svcctl-Op"] == ["import-customers"]
@@ -152,7 +152,7 @@ def test_a_commit_message_typed_by_a_person_is_one_line_with_its_controls_escape
     edit(office.root / "customers/C-A002.yaml", "units:", "notes: 楼上漏水\nunits:")
     office.run("commit", "-m", f"补备注{HIDE} 13800138000\nSvcctl-Op: forged", user="wang")
     message = git(office.root, "log", "-1", "--format=%B")
-    assert message.splitlines()[0] == ("edit customers/C-A002.yaml: 补备注\\u001b[8m 138****8000 Svcctl-Op: forged")
+    assert message.splitlines()[0] == ("手工修改 customers/C-A002.yaml：补备注\\u001b[8m 138****8000 Svcctl-Op: forged")
     assert [value for key, value in trailers(office.root) if key == "Svcctl-Op"] == ["edit"]
 
 

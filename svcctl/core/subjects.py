@@ -15,14 +15,23 @@ PREFIX = "Svcctl-"
 def ticket_facts(op: str, ticket_id: str, ticket_type: str, unit: str | None, details: dict) -> dict:
     """The trailers of a commit that changes one ticket: what was done (``op``), to which
     ticket, and the facts of that step (``Kind.facts``)."""
-    facts = {"Ticket": ticket_id, "Op": op, "Type": ticket_type, "Unit": unit, **details}
-    return {PREFIX + key: str(value) for key, value in facts.items() if value not in (None, "")}
+    return _trailers({"Ticket": ticket_id, "Op": op, "Type": ticket_type, "Unit": unit, **details})
 
 
 def handover_facts(by: str, to: str | None, at: str, counts: dict) -> dict:
     """The trailers of a recorded handover: who, to whom, when (ISO time), how many in each group."""
-    facts = {"Op": "handover", "By": by, "To": to, "At": at,
-             **{group.capitalize(): counts[group] for group in ("urgent", "normal", "waiting")}}
+    return _trailers({"Op": "handover", "By": by, "To": to, "At": at,
+                      **{group.capitalize(): counts[group] for group in ("urgent", "normal", "waiting")}})
+
+
+def office_facts(op: str, **details) -> dict:
+    """The trailers of a commit that changes no ticket: a customer file (``Customer``,
+    ``Units``), the roster (``Staff``, ``Role``), a station, the office made (``Code``,
+    ``Name``), an import (``Import``: the file; the counts) or a hand edit (``Files``, ``Text``)."""
+    return _trailers({"Op": op, **details})
+
+
+def _trailers(facts: dict) -> dict:
     return {PREFIX + key: str(value) for key, value in facts.items() if value not in (None, "")}
 
 
@@ -32,6 +41,11 @@ def said(trailers: dict) -> Message | None:
     facts = {key[len(PREFIX):]: value for key, value in trailers.items() if key.startswith(PREFIX)}
     if facts.get("Op") == "handover":
         return _handover(facts)
+    if facts.get("Op") in _OFFICE:
+        try:
+            return _OFFICE[facts["Op"]](facts)
+        except (KeyError, ValueError):  # a trailer missing or unreadable (a hand-made commit): its subject stands
+            return None
     if not all(facts.get(key) for key in ("Op", "Ticket", "Type")):
         return None
     # A temporary measure is recorded as a close that closes nothing: said as the measure.
@@ -63,3 +77,35 @@ def _handover(facts: dict) -> Message | None:
                    by=facts.get("By", ""), to=facts["To"], at=at, **counts)
     return msg("handover {by} {at}: {urgent} urgent, {normal} normal, {waiting} waiting",
                by=facts.get("By", ""), at=at, **counts)
+
+
+def _import_customers(facts: dict) -> Message:
+    counts = dict(file=facts["Import"], new=int(facts["New"]), updated=int(facts["Updated"]))
+    if facts.get("Skipped"):
+        return msg("import customers from {file}: {new} new, {updated} updated, {skipped} bad rows skipped",
+                   skipped=int(facts["Skipped"]), **counts)
+    return msg("import customers from {file}: {new} new, {updated} updated", **counts)
+
+
+def _import_tickets(facts: dict) -> Message:
+    counts = dict(file=facts["Import"], tickets=int(facts["Tickets"]), new=int(facts.get("New", 0)))
+    if facts.get("Skipped"):
+        return msg("import tickets from {file}: {tickets} tickets, {new} new customers, {skipped} bad rows skipped",
+                   skipped=int(facts["Skipped"]), **counts)
+    if counts["new"]:
+        return msg("import tickets from {file}: {tickets} tickets, {new} new customers", **counts)
+    return msg("import tickets from {file}: {tickets} tickets", file=counts["file"], tickets=counts["tickets"])
+
+
+# The commits that change no ticket, each said from its own facts.
+_OFFICE = {
+    "init": lambda f: msg("init {code}: {name}", code=f["Code"], name=f["Name"]),
+    "customer-add": lambda f: msg("customer add {id} {units}", id=f["Customer"], units=f.get("Units", "")),
+    "customer-edit": lambda f: msg("customer edit {id}", id=f["Customer"]),
+    "staff-add": lambda f: msg("staff add {staff} ({role})", staff=f["Staff"], role=term("role", f["Role"])),
+    "station-add": lambda f: msg("station add {station}", station=f["Station"]),
+    "import-customers": _import_customers,
+    "import-tickets": _import_tickets,
+    "edit": lambda f: msg("edit {files}: {text}", files=f["Files"], text=f.get("Text", "")),
+    "repair": lambda f: msg("repair {files}: {text}", files=f["Files"], text=f.get("Text", "")),
+}

@@ -7,7 +7,8 @@ import re
 from ..core.errors import BrokenRecord, ConflictError, NotFound, Refusal, UsageError
 from ..core.timeutil import iso
 from ..core.units import canonical_phone, canonical_unit, find_unit, mask_phone, same_unit
-from ..core import roles
+from ..core import roles, subjects
+from ..present import labels
 from ..store import txn
 from .env import Env
 from ..core.message import msg
@@ -170,8 +171,9 @@ def add(env: Env, *, name: str, phones: list[str], units: list[str], notes: str 
     with records.lock():
         change = txn.Change("")
         data = stage_new(env, change, data, force)
-        change.message = f"customer add {data['id']} {' '.join(data['units'])}"
-        records.commit(change, env.author(actor), {"Svcctl-Customer": data["id"], "Svcctl-Op": "customer-add"})
+        facts = subjects.office_facts("customer-add", Customer=data["id"], Units=" ".join(data["units"]))
+        change.message = labels.said(subjects.said(facts), env.office.language)
+        records.commit(change, env.author(actor), facts)
     return data
 
 
@@ -211,9 +213,10 @@ def edit(env: Env, customer_id: str, *, name=None, add_phones=(), remove_phones=
             cust["notes"] = notes.strip() or None
         if record(cust) == record(original):
             raise UsageError(msg('nothing to change: give --name, --add-phone, --remove-phone, --add-unit, --remove-unit or --notes'))
-        change = txn.Change(f"customer edit {customer_id}")
+        facts = subjects.office_facts("customer-edit", Customer=customer_id)
+        change = txn.Change(labels.said(subjects.said(facts), env.office.language))
         stage(records, change, cust)
-        records.commit(change, env.author(actor), {"Svcctl-Customer": customer_id, "Svcctl-Op": "customer-edit"})
+        records.commit(change, env.author(actor), facts)
     return cust
 
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..core import commit_text, ledger, validate, workflow
+from ..core import commit_text, ledger, subjects, validate, workflow
 from ..core.errors import Refusal, SvcError, UsageError
 from ..core.intake import ANSWERABLE_AT_ONCE, new_ticket
-from ..present.labels import input_words, label
+from ..present.labels import input_words, label, said
 from ..core.ticket import Event, Ticket, fold
 from ..core.units import mask_phone
 from ..store import sheet_limits, sheets, txn
@@ -150,15 +150,10 @@ def import_customers(env: Env, path, *, encoding=None, maps=(), sheet=None, skip
                 outcome.unchanged.append(cid)
                 continue
             customer_ops.stage(records, change, cust)
-        counts = [f"{len(outcome.new)} new", f"{len(outcome.updated)} updated"]
-        change.message = f"import customers from {table.name}: {', '.join(counts)}" + _skipped(outcome)
-        return _finish(env, records, change, outcome, actor, skip_bad,
-                       {"Svcctl-Op": "import-customers", "Svcctl-Import": table.name}, progress)
-
-
-def _skipped(outcome: Outcome) -> str:
-    count = len(outcome.bad)
-    return f" (skipped {count} bad row{'s' if count != 1 else ''})" if count else ""
+        facts = subjects.office_facts("import-customers", Import=table.name, New=len(outcome.new),
+                                      Updated=len(outcome.updated), Skipped=len(outcome.bad) or None)
+        change.message = said(subjects.said(facts), env.office.language)
+        return _finish(env, records, change, outcome, actor, skip_bad, facts, progress)
 
 
 def _file_owner(index: customer_ops.Index, numbering, number: int, cells: list, columns: dict) -> str:
@@ -299,10 +294,10 @@ def import_tickets(env: Env, path, *, encoding=None, maps=(), sheet=None, skip_b
             customer_ops.stage(records, change, cust)
             outcome.new.append(cust["id"])
         outcome.bad.sort()
-        change.message = (f"import tickets from {table.name}: {len(outcome.tickets)} tickets"
-                          + (f", {len(outcome.new)} new customers" if outcome.new else "") + _skipped(outcome))
-        return _finish(env, records, change, outcome, actor, skip_bad,
-                       {"Svcctl-Op": "import-tickets", "Svcctl-Import": table.name}, progress)
+        facts = subjects.office_facts("import-tickets", Import=table.name, Tickets=len(outcome.tickets),
+                                      New=len(outcome.new), Skipped=len(outcome.bad) or None)
+        change.message = said(subjects.said(facts), env.office.language)
+        return _finish(env, records, change, outcome, actor, skip_bad, facts, progress)
 
 
 def _ticket(env: Env, ctx: workflow.Context, index: customer_ops.Index, row: ledger.LedgerRow, file: str):

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from .. import merge_driver, vcs
-from ..core import roles, validate
+from ..core import roles, subjects, validate
 from ..present import labels
 from ..core.errors import Refusal, UsageError
 from ..core.workflow import Actor, senior_names
@@ -86,13 +86,14 @@ def init(folder: str, *, office_name: str, office_code: str, director_id: str, d
     if records.top != root:
         allow_inside(records)
     with records.lock():
-        change = txn.Change(f"init {office_code}: {office_name}")
+        facts = subjects.office_facts("init", Code=office_code, Name=office_name)
+        change = txn.Change(labels.said(subjects.said(facts), language))
         change.write(CONFIG, yamlio.dump(config))
         change.write(".gitattributes", GITATTRIBUTES)
         change.write("customers/.gitkeep", "")
         change.write("tickets/.gitkeep", "")
         director = Actor(director_id, config["staff"][0]["name"], "director")
-        records.commit(change, author_for(director, office_code), {"Svcctl-Op": "init"})
+        records.commit(change, author_for(director, office_code), facts)
     return records
 
 
@@ -128,18 +129,18 @@ def setup(env: Env, station: str, reuse: bool = False, switch: bool = False, ins
     register_clone(records.top, station)
     if inside_repo:
         allow_inside(records)
-    _update_config(env, actor, f"station add {station}", lambda c: c.setdefault("stations", {}).update({station: actor.id}))
+    _update_config(env, actor, subjects.office_facts("station-add", Station=station), lambda c: c.setdefault("stations", {}).update({station: actor.id}))
     return msg("station {station} registered for this clone and recorded in {config}", station=station, config=CONFIG)
 
 
-def _update_config(env: Env, actor, message: str, mutate) -> dict:
+def _update_config(env: Env, actor, facts: dict, mutate) -> dict:
     records = env.records
     with records.lock():
         config = records.raw_config()
         mutate(config)
-        change = txn.Change(message)
+        change = txn.Change(labels.said(subjects.said(facts), env.office.language))
         change.write(CONFIG, records.config_text(config))
-        records.commit(change, env.author(actor), {"Svcctl-Op": message.split()[0]})
+        records.commit(change, env.author(actor), facts)
     return config
 
 
@@ -182,7 +183,7 @@ def staff_add(env: Env, staff_id: str, name: str, role: str, department: str | N
             config.setdefault("departments", []).append(service_centre)
         config.setdefault("staff", []).append(member)
 
-    _update_config(env, actor, f"staff add {staff_id} ({labels.label('role', role, 'zh')})", add)
+    _update_config(env, actor, subjects.office_facts("staff-add", Staff=staff_id, Role=role), add)
     return member
 
 
@@ -240,10 +241,11 @@ def commit_edits(env: Env, message: str) -> list[str]:
         if errors:
             raise Refusal(msg("not recorded: {errors} (run 'svcctl check')", errors=errors[0].said()))
         verb = "repair" if repairs else "edit"
-        change = txn.Change(f"{verb} {', '.join(inner)}: {message.strip()}")
+        facts = subjects.office_facts(verb, Files=", ".join(inner), Text=message.strip())
+        change = txn.Change(labels.said(subjects.said(facts), env.office.language))
         for rel in inner:
             change.write(rel, (records.root / rel).read_bytes().decode("utf-8"))  # as edited, line ends too
-        records.commit(change, env.author(actor), {"Svcctl-Op": verb})
+        records.commit(change, env.author(actor), facts)
     return inner
 
 
