@@ -167,3 +167,19 @@ def test_the_handover_reads_only_work_in_play_and_changes_since_the_last_one(off
     assert [(c.change, c.view.id, c.at) for c in board.changes] == [
         (c.change, c.view.id, c.at) for c in sorting.changes(views, board.since, env.now)]
     assert waiting in board.ids("waiting") and old not in {i.view.id for i in board.items}
+
+
+def test_a_kept_appointment_no_longer_keeps_a_reopened_repair_waiting(office):
+    """The technician came (early, on the day of the order) to an appointment set for Sunday;
+    the owner says on the callback it still leaks: the rework is work in hand, not a visit to wait for."""
+    tid = intake(office, "2026-11-20 09:00", "--type", "repair", "--customer", "C-A002", "--summary", "水管漏水")
+    office.run("dispatch", tid, "--to", "维修部", "--appointment", "2026-11-22 10:00", now="2026-11-20 09:02")
+    office.run("arrive", tid, now="2026-11-20 10:00")
+    office.run("close", tid, "--result", "已修复", now="2026-11-20 11:00")
+    office.run("callback", tid, "--method", "phone", "--satisfaction", "2", "--note", "仍漏水", "--unresolved",
+               now="2026-11-20 12:00")
+    board = office.json("handover", now="2026-11-20 16:00")
+    assert [r["ticket"] for r in board["waiting"]] == []
+    assert [(r["ticket"], r["why"]) for r in board["normal"]] == [(tid, "pending")]
+    table = office.run("handover", "--lang", "zh", now="2026-11-20 16:00").stdout
+    assert "按约上门" not in table and "预约在下班之后" not in table

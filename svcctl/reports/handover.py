@@ -41,11 +41,16 @@ class Change:
 
 
 def appointment(view: TicketView) -> datetime | None:
-    """The agreed visit: the booking's own time, else the latest event that agreed one (a work order)."""
-    agreed = [e for e in view.events if e.get("appointment_at")]
-    if agreed:
-        return agreed[-1].get("appointment_at")
-    return view.appointment_at
+    """The visit still to keep: the latest agreed one (a work order's, else the booking's own
+    time); None once the technician arrived after it was agreed, since a kept appointment
+    (a reopened repair's old one) no longer keeps the ticket waiting."""
+    events = view.events
+    agreed = [i for i, e in enumerate(events) if e.get("appointment_at")]
+    since = agreed[-1] if agreed else 0
+    at = events[since].get("appointment_at") if agreed else view.appointment_at
+    if at is not None and any(e.kind == "arrive" for e in events[since + 1:]):
+        return None
+    return at
 
 
 def sort(views, now: datetime, shift_end: datetime) -> list[Item]:
