@@ -326,7 +326,7 @@ def _office_entries(folder: Path) -> list[tuple[Path, bool]]:
 # Data of the same shape as real documents get (a test compares the shapes), for checking
 # an office's templates without touching a record.
 _ORDER = {
-    "office": "翠苑物业管理处", "id": "202611-A007", "work": "repair", "type": "报修", "kind": "报修 渗漏水", "emergency": False,
+    "office": "翠苑物业管理处", "id": "202611-A007", "work": "repair", "title": "维修工作单", "type": "报修", "kind": "报修 渗漏水", "emergency": False,
     "paid": False, "complaint": False, "department": "维修部", "technician": "周师傅 (zhou)",
     "place": "3-2-1502", "customer": "C-A001", "phone": "138****8000", "summary": "卫生间渗水", "detail": "",
     "appointment": "2026-11-21 10:00", "received_at": "2026-11-20 09:30", "first_responder": "李娜 (li)",

@@ -143,7 +143,12 @@ GLOSSARY: dict[str, dict[str, dict]] = {
         "alternative": {"en": "alternative (minor/important/major)", "zh": "备选（轻微/重要/重大）"},
     },
     "document": {
+        # the form a department is sent, one per kind of work (papers.FORMS)
         "workorder": {"en": "work order", "zh": "维修工作单"},
+        "complaint_form": {"en": "complaint handling form", "zh": "投诉处理单"},
+        "paid_order": {"en": "paid service order", "zh": "有偿服务单"},
+        "appointment_order": {"en": "appointment visit order", "zh": "预约上门单"},
+        "suggestion_form": {"en": "suggestion handling form", "zh": "建议处理单"},
         "callbacks": {"en": "callback list", "zh": "回访清单"},
         "confirmation": {"en": "confirmation", "zh": "受理确认"},
         "digest": {"en": "overdue digest", "zh": "超时提醒"},

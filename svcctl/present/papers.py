@@ -78,12 +78,14 @@ def confirmation(view: TicketView, tz, now: datetime, office: str, lang: str) ->
 
 
 # The form a department is sent: each kind of work has its own (a complaint or a suggestion
-# is looked into, not repaired, so its form asks for no materials or site).
-WORK_FORMS = ("repair", "complaint", "paid", "appointment", "suggestion")
+# is looked into, not repaired, so its form asks for no materials or site), named in the
+# glossary (kind ``document``).
+FORMS = {"repair": "workorder", "complaint": "complaint_form", "paid": "paid_order",
+         "appointment": "appointment_order", "suggestion": "suggestion_form"}
 
 
 def work(ticket_type: str) -> str:
-    return ticket_type if ticket_type in WORK_FORMS else "repair"
+    return ticket_type if ticket_type in FORMS else "repair"
 
 
 def work_order(view: TicketView, customer: dict | None, roster: dict, tz, now: datetime, office: str,
@@ -95,6 +97,7 @@ def work_order(view: TicketView, customer: dict | None, roster: dict, tz, now: d
     known = privacy.known_of(customer)
     return {"order": {
         "office": office, "id": view.id, "work": work(view.type),
+        "title": label("document", FORMS[work(view.type)], lang),
         "type": label("type", view.type, lang), "kind": kind(view, lang),
         "emergency": bool(view.emergency), "paid": view.type == "paid", "complaint": privacy.anonymous(view.type),
         "department": state.department or "", "technician": staff_name(roster, state.assignee),
