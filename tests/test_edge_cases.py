@@ -145,7 +145,7 @@ def test_commit_records_hand_edits_of_the_office_file(office):
                       encoding="utf-8")
     out = office.run("commit", "-m", "增加绿化养护部", user="wang").stdout
     assert out.strip() == "recorded svcctl.yaml"
-    assert git(office.root, "log", "-1", "--format=%an|%s").strip() == "王主任|edit svcctl.yaml: 增加绿化养护部"
+    assert git(office.root, "log", "-1", "--format=%an|%s").strip() == "王主任|手工修改 svcctl.yaml：增加绿化养护部"
     assert git(office.root, "status", "--porcelain") == ""
     assert "nothing to record" in one_line(office.fails("commit", "-m", "again", user="wang"))
 

@@ -25,7 +25,7 @@ class Pause(Kind):
 
     def allowed(self, ticket, state, event, guard):
         if state.status == "paused":
-            raise Refusal(msg('{id} is already paused since {paused_since}', id=ticket.id, paused_since=state.paused_since.isoformat()))
+            raise Refusal(msg('{id} is already paused since {paused_since}', id=ticket.id, paused_since=f"{state.paused_since:%Y-%m-%d %H:%M}"))
 
     def apply(self, state, event):
         state.before_pause, state.status, state.paused_since = state.status, "paused", event.at

@@ -12,9 +12,9 @@ FUTURE_SLACK = timedelta(minutes=5)
 def check_time(at: datetime, now: datetime, not_before: datetime | None = None, what: str = msg("event"),
                before_what: str = msg("the ticket's last event")) -> None:
     if at > now + FUTURE_SLACK:
-        raise UsageError(msg('{what} time {at} lies in the future: give the time it really happened', what=what, at=at.isoformat()))
+        raise UsageError(msg('{what} time {at} lies in the future: give the time it really happened', what=what, at=f"{at:%Y-%m-%d %H:%M}"))
     if not_before is not None and at < not_before:
-        raise Refusal(msg('{what} time {at} is before {before_what} at {not_before}: events are recorded in time order', what=what, at=at.isoformat(), before_what=before_what, not_before=not_before.isoformat()))
+        raise Refusal(msg('{what} time {at} is before {before_what} at {not_before}: events are recorded in time order', what=what, at=f"{at:%Y-%m-%d %H:%M}", before_what=before_what, not_before=f"{not_before:%Y-%m-%d %H:%M}"))
 
 
 def need(text, option: str) -> str:
