@@ -241,7 +241,7 @@ def _reports(record, problems) -> None:
     households = record.get("households")
     if households is not None and (not isinstance(households, int) or isinstance(households, bool)
                                    or households < 1):
-        problems.append((("households",), f"'households' must be a whole number of households, found {households!r}"))
+        problems.append((("households",), msg("'households' must be a whole number of households, found {households!r}", households=households)))
     reports = record.get("reports")
     if reports is None:
         return
@@ -458,19 +458,19 @@ def handover(record, inner: str | None = None, roster=None, tz=None) -> Problems
         _on_roster(_text(record, key, problems, required=key == "by"), roster, (key,), problems)
     station = _text(record, "station", problems)
     if station and not STATION.match(station):
-        problems.append((("station",), f"station code {station!r} must be 1-3 capital letters"))
+        problems.append((("station",), msg("station code {station!r} must be 1-3 capital letters", station=station)))
     hours = record.get("shift_hours")
     if not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= 24:
-        problems.append((("shift_hours",), f"'shift_hours' must be a whole number of hours from 1 to 24, found {hours!r}"))
+        problems.append((("shift_hours",), msg("'shift_hours' must be a whole number of hours from 1 to 24, found {hours!r}", hours=hours)))
     _text(record, "note", problems, required=False, lines=False)  # a handover's note is one line
     for key in ("urgent", "normal", "waiting"):
         for i, tid in enumerate(_list(record, key, problems, "ticket ids") or ()):
             if not isinstance(tid, str) or not TICKET_ID.match(tid):
-                problems.append(((key, i), f"{tid!r} is not a ticket id like 202611-A007"))
+                problems.append(((key, i), msg("{tid!r} is not a ticket id like 202611-A007", tid=tid)))
     if inner is not None and at is not None and station and tz is not None:
         expected = handover_name(at.astimezone(tz), station)
         if inner != expected:
-            problems.append((("at",), f"file name does not match its time and station: expected {expected}"))
+            problems.append((("at",), msg("file name does not match its time and station: expected {expected}", expected=expected)))
     return problems
 
 

@@ -74,8 +74,8 @@ def check_bytes(kind: str, inner: str, raw: bytes, *, office: Office | None = No
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        return None, None, [(line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}): "
-                                   "save the file as UTF-8")]
+        return None, None, [(line, msg("not UTF-8 text (byte 0x{byte:02x} at line {line}): save the file as UTF-8",
+                                       byte=raw[exc.start], line=line))]
     try:
         data = yamlio.parse(text)
     except yamlio.YamlProblem as problem:
@@ -103,9 +103,9 @@ def _ticket_file_problems(inner: str) -> list:
     name = inner.rpartition("/")[2]
     expected = ticket_inner(file_stem(name))
     if expected is None:
-        return [(("id",), f"file name {name} is not a ticket id (like 202611-A007.yaml)")]
+        return [(("id",), msg("file name {name} is not a ticket id (like 202611-A007.yaml)", name=name))]
     if expected != inner:
-        return [(("id",), f"file is in the wrong folder: expected {expected}")]
+        return [(("id",), msg("file is in the wrong folder: expected {expected}", expected=expected))]
     return []
 
 
