@@ -126,3 +126,13 @@ def test_the_rework_of_a_paid_service_is_free(office):
     closes = [e for e in shown["events"] if e["event"] == "close"]
     assert [c.get("fee") for c in closes] == ["80.00", None] and closes[-1].get("receipt") is None
     assert office.run("check").exit_code == 0  # the history replays as allowed
+
+
+def test_the_technician_records_the_materials_used(office):
+    tid = office.intake("--type", "repair", "--customer", "C-A001", "--summary", "龙头漏水")
+    office.run("dispatch", tid, "--to", "维修部", "--assignee", "zhou")
+    office.run("close", tid, "--result", "更换龙头", "--materials", "水龙头1个，生料带1卷", "--signed", user="zhou")
+    closed = [e for e in office.json("show", tid)["events"] if e["event"] == "close"]
+    assert closed[-1]["materials"] == "水龙头1个，生料带1卷"
+    assert "使用材料=水龙头1个，生料带1卷" in office.run("show", tid).stdout
+    assert office.run("check").exit_code == 0

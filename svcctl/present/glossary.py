@@ -189,6 +189,7 @@ GLOSSARY: dict[str, dict[str, dict]] = {
         "emergency": {"en": "emergency", "zh": "紧急"},
         "fee": {"en": "fee", "zh": "费用"},
         "receipt": {"en": "receipt", "zh": "收据"},
+        "materials": {"en": "materials", "zh": "使用材料"},
         "signed": {"en": "signed", "zh": "签字"},
         "leak_test_at": {"en": "leak test", "zh": "试漏"},
         "temporary": {"en": "temporary measure", "zh": "临时措施"},

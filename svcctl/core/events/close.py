@@ -18,6 +18,7 @@ class Fields:
     result: str = typed(TEXT, required=True)
     fee: Decimal | None = typed(MONEY)
     receipt: str | None = typed(TEXT)
+    materials: str | None = typed(TEXT)
     signed: bool | None = typed(FLAG)
     leak_test_at: datetime | None = typed(TIME)
     temporary: bool | None = typed(FLAG)
@@ -31,18 +32,20 @@ class Close(Kind):
         "--temporary for a temporary measure).",
         ("svcctl close 202611-A007 --result '已更换水管' --signed",
          "svcctl close 202611-A008 --result '防水处理' --leak-test-at '2026-11-22 10:00'",
-         "svcctl close 202611-A009 --result '疏通下水道' --fee 80 --receipt R-0012 --signed"),
+         "svcctl close 202611-A009 --result '疏通下水道' --fee 80 --receipt R-0012 --signed",
+         "svcctl close 202611-A010 --result '更换龙头' --materials '水龙头1个，生料带1卷'"),
         (Option("--result", required=True, help="What was done."),
          Option("--fee", value="amount", metavar="AMOUNT",
                 help="Fee collected in yuan, exact to the fen (80 or 80.50; paid service)."),
          Option("--receipt", help="Receipt number for the fee."),
+         Option("--materials", help="Materials used, as written on the work order."),
          Option("--signed/--unsigned", "signed", value="switch", help="Whether the customer signed the work order."),
          Option("--leak-test-at", value="time", metavar="TIME", help="When the leak test (试漏) was done."),
          Option("--temporary", value="flag",
                 help="Record a temporary measure only (000 3.3.6): the ticket stays open.")))
 
     def request(self, ticket, ctx, at, result, fee=None, receipt=None, signed=None, leak_test_at=None,
-                temporary=False):
+                temporary=False, materials=None):
         result = need(result, "--result")
         if fee is not None:
             try:
@@ -60,8 +63,8 @@ class Close(Kind):
             check_time(leak_test_at, ctx.now, ticket.received_at, what=msg("leak test"), before_what=msg("the intake"))
             if leak_test_at > at:
                 raise UsageError(msg('the leak test is after the close: close the ticket once the leak test is done'))
-        return dict(result=result, fee=fee, receipt=receipt or None, signed=signed, leak_test_at=leak_test_at,
-                    temporary=temporary or None)
+        return dict(result=result, fee=fee, receipt=receipt or None, materials=(materials or "").strip() or None,
+                    signed=signed, leak_test_at=leak_test_at, temporary=temporary or None)
 
     def allowed(self, ticket, state, event, guard):
         d = self.of(event)
