@@ -136,3 +136,15 @@ def test_the_technician_records_the_materials_used(office):
     assert closed[-1]["materials"] == "水龙头1个，生料带1卷"
     assert "使用材料=水龙头1个，生料带1卷" in office.run("show", tid).stdout
     assert office.run("check").exit_code == 0
+
+
+def test_a_complaint_names_the_place_of_the_problem_never_the_complainants_unit(office):
+    tid = dispatched(office, "complaint", "--grade", "general", "--place", "5栋地下车库")
+    for fmt in ("text", "html"):
+        order = office.run("print", "workorder", tid, "--format", fmt, user="zhou").stdout
+        assert "5栋地下车库" in order and "3-2-1502" not in order and "陈先生" not in order, fmt
+    assert office.json("show", tid)["place"] == "5栋地下车库"
+    assert office.run("check").exit_code == 0
+    refused = office.fails("intake", "--type", "complaint", "--grade", "general", "--customer", "C-A001",
+                           "--summary", "噪音", "--place", "5栋\n地下车库")
+    assert refused.exit_code == 2 and "place" in refused.stderr

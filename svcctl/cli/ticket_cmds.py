@@ -34,6 +34,8 @@ def register(cli: click.Group) -> None:
               help=help_msg("Request type: {choices}.", choices=names("type")))
 @click.option("--summary", required=True, help="A few words: what the customer wants.")
 @click.option("--detail", help="Full detail as told.")
+@click.option("--place", help="Where the problem is, when not in the customer's own unit (a complaint's 5栋地下车库): "
+              "the work order names it, never the complainant's unit.")
 @click.option("--channel", default="phone", show_default=True, shell_complete=complete.vocabulary("channel"),
               help=help_msg("How it came in: {choices}.", choices=names("channel")))
 @click.option("--customer", "customer_id", help="Customer id (C-A001).")

@@ -21,7 +21,7 @@ def new_ticket(
     ctx: Context, *, ticket_id: str, ticket_type: str, channel: str, customer: str, unit: str,
     summary: str, received_at: datetime, detail: str | None = None, grade: str | None = None,
     category: str | None = None, emergency: bool = False, appointment_at: datetime | None = None,
-    requested_by: datetime | None = None, answer: str | None = None,
+    requested_by: datetime | None = None, answer: str | None = None, place: str | None = None,
 ) -> Ticket:
     require(ctx.actor, ctx.roster, "intake")
     check_time(received_at, ctx.now, what=msg("intake"))
@@ -51,6 +51,9 @@ def new_ticket(
     header = {
         "id": ticket_id, "type": ticket_type, "grade": grade, "category": category,
         "emergency": bool(emergency), "channel": channel, "customer": customer, "unit": unit,
+        # Where the problem is when it is not the customer's own flat: a complaint's work
+        # order names it, while the complainant's unit stays hidden.
+        "place": (place or "").strip() or None,
         "summary": summary.strip(), "detail": (detail or "").strip() or None,
         "received_at": received_at, "first_responder": ctx.actor.id,
         "appointment_at": appointment_at, "requested_by": requested_by,

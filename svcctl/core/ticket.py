@@ -13,7 +13,7 @@ from .statuses import OPEN_STATUSES
 from .timeutil import from_iso, iso
 
 HEADER_KEYS = (
-    "id", "type", "grade", "category", "emergency", "channel", "customer", "unit",
+    "id", "type", "grade", "category", "emergency", "channel", "customer", "unit", "place",
     "summary", "detail", "received_at", "first_responder", "appointment_at", "requested_by",
 )
 HEADER_TIMES = ("received_at", "appointment_at", "requested_by")

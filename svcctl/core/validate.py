@@ -515,6 +515,7 @@ def ticket(record, expected_id: str | None = None, roster=None, customers=None, 
         problems.append((("unit",), msg('unit {unit!r} is not written canonically (e.g. 3-2-1502)', unit=unit)))
     _text(record, "summary", problems)
     _text(record, "detail", problems, required=False)
+    _text(record, "place", problems, required=False)
     received = _time(record, "received_at", problems)
     responder = _text(record, "first_responder", problems)
     _on_roster(responder, roster, ("first_responder",), problems)

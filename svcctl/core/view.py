@@ -18,7 +18,7 @@ from .statuses import OPEN_STATUSES, STATUS_GROUPS
 from .timeutil import read_time
 from .ticket import HEADER_TIMES, Event, State, Ticket, fold
 
-HEADER_FIELDS = ("id", "type", "grade", "category", "channel", "customer", "unit", "summary", "detail",
+HEADER_FIELDS = ("id", "type", "grade", "category", "channel", "customer", "unit", "place", "summary", "detail",
                  "received_at", "first_responder", "appointment_at", "requested_by")
 # The order of urgency among open deadlines: most late first, a held clock last.
 _URGENCY = {"missed": 0, "warned": 1, "pending": 2, "paused": 3}

@@ -23,7 +23,7 @@ from ..core.message import msg, term
 
 def record_intake(env: Env, *, ticket_type: str, channel: str, summary: str, detail=None, at=None,
                   customer_id=None, unit=None, new_name=None, new_phones=(), grade=None, category=None,
-                  emergency=False, appointment=None, due=None, answer=None, force=False) -> Ticket:
+                  emergency=False, appointment=None, due=None, answer=None, force=False, place=None) -> Ticket:
     """File a request as a new ticket, one commit. Its confirmation is filled in by the
     caller afterwards (``present.filled.confirmation``), outside the office lock: an office's
     template is untrusted and may take its whole time limit, while every other command on
@@ -80,7 +80,7 @@ def record_intake(env: Env, *, ticket_type: str, channel: str, summary: str, det
             env.context(actor), ticket_id=ticket_id, ticket_type=ticket_type, channel=channel,
             customer=customer["id"], unit=unit, summary=summary, received_at=received, detail=detail,
             grade=grade, category=category, emergency=emergency, appointment_at=appointment_at,
-            requested_by=requested_by, answer=answer,
+            requested_by=requested_by, answer=answer, place=place,
         )
         if requested_by is not None and not any(
                 r.customer_date for r in env.office.policy.rules_for(ticket_type, grade, category, emergency)):

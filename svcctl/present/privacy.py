@@ -14,7 +14,7 @@ from ..core.units import mask_phone
 from .disclosure import MASKED, WORK_AT_UNIT, Shown
 from .i18n import localise
 
-FREE_TEXT = ("summary", "detail", "note", "result", "reason", "answer", "notes")
+FREE_TEXT = ("summary", "detail", "place", "note", "result", "reason", "answer", "notes")
 ANONYMOUS = msg("anonymous owner")
 
 

@@ -32,7 +32,7 @@ def ticket(view: TicketView, shown: Shown = MASKED, known=()) -> dict:
         **{k: record.get(k) for k in ("id", "type", "grade", "category")},
         "type_zh": label("type", view.type, "zh"),
         "emergency": view.emergency,
-        **{k: record.get(k) for k in ("channel", "customer", "unit", "summary", "detail", "received_at",
+        **{k: record.get(k) for k in ("channel", "customer", "unit", "place", "summary", "detail", "received_at",
                                       "first_responder", "appointment_at", "requested_by")},
         "status": view.status, "owner": view.state.owner, "department": view.state.department,
         "assignee": view.state.assignee, "escalated_to": view.state.escalated_to,

@@ -27,6 +27,8 @@ def render(t: dict, lang: str) -> str:
     ]
     if t["detail"]:
         lines.append(say("detail:  {detail}", detail=t["detail"]))
+    if t.get("place"):
+        lines.append(say("place of the problem: {place}", place=t["place"]))
     if t["appointment_at"]:
         lines.append(say("appointment: {at}", at=when(t["appointment_at"])))
     if t["deadlines"]:
