@@ -77,10 +77,9 @@ def run(work):
     ``Overrun`` when the work had to be stopped without an answer of its own."""
     seconds = render_seconds()  # a bad value is refused here, before any work starts
     if hasattr(os, "fork") and sys.platform != "win32":
-        try:
+        # No process to spare (a process limit reached, BlockingIOError): the thread will do.
+        with contextlib.suppress(BlockingIOError):
             return _in_child(work, seconds)
-        except BlockingIOError:  # no process to spare (a process limit reached): the thread will do
-            pass
     return _in_thread(work, seconds)
 
 
