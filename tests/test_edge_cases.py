@@ -1,6 +1,7 @@
 """What a clerk meets at the edges: odd input, hand edits, estates, templates, authority."""
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from conftest import git, make_office
@@ -254,3 +255,12 @@ def test_phone_numbers_typed_into_text_are_masked_in_listings_unless_revealed(of
     revealed = office.json("show", tid, "--reveal", user="zhao")
     assert revealed["summary"] == "邻居回电138-0013-8000"
     assert "+86 139 1234 5678" in revealed["events"][-1]["note"]
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "nan", "86401"])
+def test_a_lock_timeout_that_is_no_number_of_seconds_is_refused_in_one_line(office, value):
+    result = office.fails("customer", "add", "--name", "林", "--phone", "13900000009", "--unit", "1-1-101",
+                          extra_env={"SVCCTL_LOCK_TIMEOUT": value})
+    assert result.exit_code == 7
+    assert one_line(result) == f"svcctl: SVCCTL_LOCK_TIMEOUT={value!r} is not a number of seconds from 0 to 86400: " \
+                               "fix or unset the variable"

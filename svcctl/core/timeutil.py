@@ -5,7 +5,7 @@ import re
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from .chinese_input import spoken_time, typed
-from .errors import UsageError
+from .errors import SvcError, UsageError
 from .message import msg
 
 
@@ -124,3 +124,21 @@ def _example(match: re.Match) -> str:
 
 def short(value: datetime | None, tz: tzinfo) -> str:
     return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def seconds_setting(name: str, raw: str | None, default: float, most: float, zero: bool = True) -> float:
+    """A number of seconds an ``SVCCTL_*`` variable sets (``raw``, as found), else ``default``;
+    one clear line (exit 7) when it is not a number from 0 (above 0 unless ``zero``) to ``most``."""
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not (0 <= value if zero else 0 < value) or not value <= most:  # also refuses nan and inf
+        if zero:
+            raise SvcError(msg("{name}={raw!r} is not a number of seconds from 0 to {most:g}: fix or unset the "
+                               "variable", name=name, raw=raw, most=most))
+        raise SvcError(msg("{name}={raw!r} is not a number of seconds above 0 and at most {most:g}: fix or unset "
+                           "the variable", name=name, raw=raw, most=most))
+    return value

@@ -21,7 +21,6 @@ import sys
 import threading
 import time
 
-from ..core.errors import SvcError
 from ..core.message import msg
 
 RENDER_SECONDS = 2.0  # a document is filled in milliseconds; this is for one that never ends
@@ -51,17 +50,11 @@ def render_seconds() -> float:
     """Seconds one document may take: ``SVCCTL_RENDER_SECONDS``, else ``RENDER_SECONDS``.
     Read at each render so that a slow PC can allow more, and the test suite less (its
     endless templates would otherwise cost the whole limit each)."""
-    raw = os.environ.get("SVCCTL_RENDER_SECONDS")
-    if raw is None or not raw.strip():
-        return RENDER_SECONDS
-    try:
-        value = float(raw)
-    except ValueError:
-        value = float("nan")
-    if not 0 < value <= MOST_RENDER_SECONDS:  # also refuses nan and inf; 0 would switch the timer off
-        raise SvcError(msg("SVCCTL_RENDER_SECONDS={raw!r} is not a number of seconds above 0 and at most {most:g}: "
-                           "fix or unset the variable", raw=raw, most=MOST_RENDER_SECONDS))
-    return value
+    from ..core.timeutil import seconds_setting
+
+    # 0 would switch the timer off: above 0 only.
+    return seconds_setting("SVCCTL_RENDER_SECONDS", os.environ.get("SVCCTL_RENDER_SECONDS"), RENDER_SECONDS,
+                           MOST_RENDER_SECONDS, zero=False)
 
 
 def too_slow():

@@ -30,16 +30,9 @@ SYNC_ONCE_FROM = 50
 
 def lock_timeout() -> float:
     """Seconds to wait for the office lock: ``SVCCTL_LOCK_TIMEOUT``, else two minutes."""
-    raw = os.environ.get("SVCCTL_LOCK_TIMEOUT")
-    if raw is None or not raw.strip():
-        return DEFAULT_LOCK_TIMEOUT
-    try:
-        value = float(raw)
-    except ValueError:
-        value = float("nan")
-    if not 0 <= value <= 86400:  # also refuses nan and inf
-        raise SvcError(msg('SVCCTL_LOCK_TIMEOUT={raw!r} is not a number of seconds from 0 to 86400: fix or unset the variable', raw=raw))
-    return value
+    from ..core.timeutil import seconds_setting
+
+    return seconds_setting("SVCCTL_LOCK_TIMEOUT", os.environ.get("SVCCTL_LOCK_TIMEOUT"), DEFAULT_LOCK_TIMEOUT, 86400)
 
 
 def _file_mode() -> int:
