@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import Office, edit, git, line_of, make_office
+from conftest import Office, copy_of, edit, line_of, made_once
 
 
 def where(path, needle=None):
@@ -34,8 +34,7 @@ def refused(office, args, expected):
     return result
 
 
-@pytest.fixture
-def repair(office):
+def _repair(office):
     """A leak repair with every event field the workflow writes: dispatch (department,
     technician, visit time, urgent), a temporary measure, the real close (leak test, fee,
     receipt, signed), an unresolved callback with its reopen, and an escalation."""
@@ -51,16 +50,38 @@ def repair(office):
     office.run("callback", tid, "--method", "phone", "--satisfaction", "2", "--note", "仍漏", "--unresolved",
                "--within", "2 workdays", "--at", "2026-11-18 10:00", now="2026-11-18 10:00")
     office.run("escalate", tid, "--to", "zhao", "--note", "返工", "--at", "2026-11-18 10:05", now="2026-11-18 10:05")
-    path = office.root / "tickets/2026/11" / f"{tid}.yaml"
     assert office.run("check").stdout.strip() == "all records are valid"
-    return path
+    return tid
+
+
+def _complaint(office):
+    return office.intake("--type", "complaint", "--grade", "general", "--unit", "3-2-1502", "--summary", "电梯噪音",
+                         "--at", "2026-11-20 09:00")
+
+
+# The same starting office serves dozens of cases: each is made once and copied per test.
+@pytest.fixture(scope="module")
+def repair_template(tmp_path_factory):
+    return made_once(tmp_path_factory, "repair", _repair)
+
+
+@pytest.fixture(scope="module")
+def complaint_template(tmp_path_factory):
+    return made_once(tmp_path_factory, "complaint", _complaint)
 
 
 @pytest.fixture
-def complaint(office):
-    tid = office.intake("--type", "complaint", "--grade", "general", "--unit", "3-2-1502", "--summary", "电梯噪音",
-                        "--at", "2026-11-20 09:00")
-    return office.root / "tickets/2026/11" / f"{tid}.yaml"
+def repaired(repair_template, tmp_path):
+    """The office and the file of its repair (see ``_repair``)."""
+    office, tid = copy_of(repair_template, tmp_path)
+    return office, office.root / "tickets/2026/11" / f"{tid}.yaml"
+
+
+@pytest.fixture
+def complained(complaint_template, tmp_path):
+    """The office and the file of its one open complaint."""
+    office, tid = copy_of(complaint_template, tmp_path)
+    return office, office.root / "tickets/2026/11" / f"{tid}.yaml"
 
 
 # ---------------------------------------------------------------- 1. one validation path
@@ -71,7 +92,8 @@ def complaint(office):
     ("customer", "a customer file", [("customer", "list"), ("customer", "show", "C-A001")]),
     ("svcctl.yaml", "svcctl.yaml", [("list",), ("staff", "list")]),
 ])
-def test_an_empty_record_is_reported_by_check_and_refused_by_every_command(office, complaint, record, what, others):
+def test_an_empty_record_is_reported_by_check_and_refused_by_every_command(complained, record, what, others):
+    office, complaint = complained
     path = {"ticket": complaint, "customer": office.root / "customers/C-A001.yaml",
             "svcctl.yaml": office.root / "svcctl.yaml"}[record]
     path.write_text("", encoding="utf-8")
@@ -81,7 +103,8 @@ def test_an_empty_record_is_reported_by_check_and_refused_by_every_command(offic
         refused(office, args, expected)
 
 
-def test_a_ticket_filed_in_the_wrong_folder_is_refused_like_check_reports_it(office, complaint):
+def test_a_ticket_filed_in_the_wrong_folder_is_refused_like_check_reports_it(complained):
+    office, complaint = complained
     moved = office.root / "tickets/2026/12" / complaint.name
     moved.parent.mkdir()
     complaint.rename(moved)
@@ -123,7 +146,8 @@ def test_a_ticket_filed_in_the_wrong_folder_is_refused_like_check_reports_it(off
      "'appointment_at' is not an ISO 8601 time with offset: 'soon'"),
     ("category: leak\n", "category: leak\ngrade: major\n", "grade: major", "'grade' is for complaints only"),
 ])
-def test_a_field_commands_rely_on_is_checked_and_refused_at_its_line(office, repair, old, new, needle, message):
+def test_a_field_commands_rely_on_is_checked_and_refused_at_its_line(repaired, old, new, needle, message):
+    office, repair = repaired
     edit(repair, old, new)
     expected = f"{where(repair, needle)}: {message}"
     reported(office, expected)
@@ -131,7 +155,8 @@ def test_a_field_commands_rely_on_is_checked_and_refused_at_its_line(office, rep
         refused(office, args, expected)
 
 
-def test_a_category_on_a_complaint_cannot_pick_other_deadlines(office, complaint):
+def test_a_category_on_a_complaint_cannot_pick_other_deadlines(complained):
+    office, complaint = complained
     # complaint.major rules would apply through 'category: major' if it were read
     edit(complaint, "grade: general\n", "grade: general\ncategory: major\n")
     expected = f"{where(complaint, 'category: major')}: 'category' is for repairs only"
@@ -214,7 +239,8 @@ def test_a_valid_config_with_every_optional_section_is_accepted(office):
 # ---------------------------------------------------------------- 4. grades of either scheme
 
 
-def test_switching_the_complaint_scheme_keeps_old_complaints_valid(office, complaint):
+def test_switching_the_complaint_scheme_keeps_old_complaints_valid(complained):
+    office, complaint = complained
     edit(office.root / "svcctl.yaml", "complaint_scheme: standard", "complaint_scheme: alternative")
     result = office.run("check")
     assert result.stdout.strip() == "all records are valid"
@@ -248,7 +274,8 @@ def test_an_unquoted_phone_is_reported_instead_of_crashing_a_search(office):
 # ---------------------------------------------------------------- 6. ids typed by people
 
 
-def test_ids_are_read_in_any_case_and_a_malformed_one_is_a_usage_error(office, complaint):
+def test_ids_are_read_in_any_case_and_a_malformed_one_is_a_usage_error(complained):
+    office, complaint = complained
     shown = office.json("show", "202611-a001")
     assert shown["id"] == "202611-A001"
     office.run("reply", " 202611-a001 ", "--note", "已联系")
@@ -267,7 +294,8 @@ def test_ids_are_read_in_any_case_and_a_malformed_one_is_a_usage_error(office, c
 # ---------------------------------------------------------------- 7. the read cache
 
 
-def test_reading_commands_work_on_a_records_folder_outside_git(office, complaint, tmp_path):
+def test_reading_commands_work_on_a_records_folder_outside_git(complained, tmp_path):
+    office = complained[0]
     copy = tmp_path / "copy"
     shutil.copytree(office.root, copy, ignore=shutil.ignore_patterns(".git"))
     other = Office(copy)
@@ -282,13 +310,15 @@ def test_reading_commands_work_on_a_records_folder_outside_git(office, complaint
     assert not (copy / ".git").exists()
 
 
-def test_an_indexed_ticket_is_checked_again_when_svcctl_yaml_changes(office, repair):
+def test_an_indexed_ticket_is_checked_again_when_svcctl_yaml_changes(repaired):
+    office, repair = repaired
     assert len(office.json("list")) == 1  # fills the index
     edit(office.root / "svcctl.yaml", "  - id: zhou\n    name: 周师傅\n    role: agent\n    department: 维修部\n", "")
     refused(office, ("list",), f"{where(repair, 'assignee: zhou')}: staff 'zhou' is not on the roster")
 
 
-def test_a_broken_ticket_is_never_served_from_the_index(office, complaint):
+def test_a_broken_ticket_is_never_served_from_the_index(complained):
+    office, complaint = complained
     assert len(office.json("list")) == 1
     edit(complaint, "channel: phone", "channel: 'fax'")  # the same length: only the stamp tells
     refused(office, ("list",), f"{where(complaint, 'channel:')}: 'channel' is 'fax'; allowed: phone, visit, letter, online")
