@@ -1,8 +1,11 @@
 """Several PCs, one office: clones of a bare remote, offline work, ``svcctl sync``.
 
-Everything runs the real ``python -m svcctl`` in child processes against real git
-repositories; git calls the real merge driver. Git has no identity configured (see
-conftest): svcctl must supply one for every commit it makes, merge commits included.
+Real git repositories throughout. Commands run through Click in this process (``run``:
+the exit code, stdout and stderr a child process would give), except where the process is
+the subject: the real ``python -m svcctl`` in child processes answers with no remote, clones
+and syncs, runs two syncs at the same moment, a cron sync, a sync from git's pre-push hook,
+and syncs cut off half way. Git has no identity configured (see conftest): svcctl must
+supply one for every commit it makes, merge commits included.
 """
 from __future__ import annotations
 
@@ -34,8 +37,16 @@ def ok(proc):
     return proc
 
 
+def run(office, *args, **kw) -> subprocess.CompletedProcess:
+    """svcctl through Click in this process, answered as ``office.subprocess`` answers (exit
+    code, stdout, stderr apart): for a test whose subject is what the command does."""
+    result = office.run(*args, ok=False, **kw)
+    return subprocess.CompletedProcess(["svcctl", *map(str, args)], result.exit_code, result.stdout, result.stderr)
+
+
 class Net:
-    """A bare remote, clone A (made by ``svcctl init``) and clones made by ``svcctl clone``."""
+    """A bare remote, clone A (made by ``svcctl init``) and clones made by ``svcctl clone``,
+    each in the folder named by its station."""
 
     def __init__(self, tmp: Path):
         self.tmp = tmp
@@ -50,30 +61,31 @@ class Net:
         net.a.intake("--type", "complaint", "--grade", "general", "--unit", "3-2-1502", "--summary", "电梯噪音")
         git(tmp, "clone", "-q", "--bare", str(net.a.root), net.url)
         git(net.a.root, "remote", "add", "origin", net.url)
-        ok(net.a.subprocess("sync"))
+        sync(net.a)
         return net
 
     def copy(self, tmp: Path) -> "Net":
+        """The net copied to ``tmp``, every clone's origin pointing at the copied remote."""
         shutil.copytree(self.tmp, tmp, symlinks=True, dirs_exist_ok=True)
         net = Net(tmp)
-        git(net.a.root, "remote", "set-url", "origin", net.url)
+        for station in self.clones:
+            office = net.clones.setdefault(station, Office(tmp / station, user="wang"))
+            git(office.root, "remote", "set-url", "origin", net.url)
         return net
 
     def clone(self, station: str, **kw) -> Office:
         target = self.tmp / station
-        proc = self.clone_proc(station, target, **kw)
+        proc = self.clone_run(station, target, **kw)
         ok(proc)
         assert f"station {station} registered" in proc.stdout
         office = Office(target, user="wang")
         self.clones[station] = office
         return office
 
-    def clone_proc(self, station: str, target: Path, user="wang"):
+    def clone_run(self, station: str, target: Path, user="wang"):
         # SVCCTL_RECORDS still points at the first folder, as 'svcctl init' told the user to export.
-        env = {**os.environ, "SVCCTL_RECORDS": str(self.a.root), "SVCCTL_NOW": "2026-11-20 09:00", "SVCCTL_LANG": "en"}
-        return subprocess.run([sys.executable, "-m", "svcctl", "--as", user, "clone", self.url, str(target),
-                               "--station", station], capture_output=True, text=True, env=env, cwd=self.tmp,
-                              timeout=60)
+        first = Office(self.a.root, now="2026-11-20 09:00", user=user)
+        return run(first, "--as", user, "clone", self.url, target, "--station", station)
 
     def remote_head(self) -> str:
         return git(self.url, "rev-parse", "refs/heads/main").strip()
@@ -93,6 +105,25 @@ def net(template, tmp_path) -> Net:
     return template.copy(tmp_path / "net")
 
 
+@pytest.fixture(scope="module")
+def level_template(template, tmp_path_factory) -> Net:
+    """The net with clone B, both PCs synced: each holds what the other has."""
+    with pytest.MonkeyPatch.context() as mp:
+        bare_machine(mp, tmp_path_factory.mktemp("level-home"))
+        net = template.copy(tmp_path_factory.mktemp("level-template"))
+        b = net.clone("B")
+        sync(b)
+        sync(net.a)
+        assert head(b) == head(net.a) == net.remote_head()
+        return net
+
+
+@pytest.fixture
+def level(level_template, tmp_path) -> tuple[Net, Office, Office]:
+    net = level_template.copy(tmp_path / "net")
+    return net, net.a, net.clones["B"]
+
+
 def head(office) -> str:
     return git(office.root, "rev-parse", "HEAD").strip()
 
@@ -102,8 +133,13 @@ def show(office, ticket_id=T) -> dict:
 
 
 def sync(office):
-    """The real entry point in a child process; git calls the real merge driver from it."""
-    return ok(office.subprocess("sync"))
+    """A sync that succeeds, through Click in this process."""
+    return ok(run(office, "sync"))
+
+
+def sync_process(office, **kw):
+    """A sync that succeeds, by the real entry point in a child process."""
+    return ok(office.subprocess("sync", **kw))
 
 
 def customer(office, cid="C-A001") -> dict:
@@ -142,7 +178,7 @@ def test_unreachable_remote_fails_cleanly_and_keeps_local_commits(office, tmp_pa
     git(office.root, "remote", "add", "origin", str(tmp_path / "no-such-server" / "records.git"))
     tid = office.intake("--type", "query", "--unit", "5-1-301", "--summary", "查询水费")
     before = head(office)
-    proc = office.subprocess("sync")
+    proc = run(office, "sync")
     assert proc.returncode != 0
     assert "cannot reach remote 'origin'" in one_line(proc)
     assert head(office) == before
@@ -158,10 +194,8 @@ def test_two_stations_number_offline_intakes_apart_and_never_collide(net):
     # the clone was set up, not the folder $SVCCTL_RECORDS pointed at
     assert git(a.root, "config", "svcctl.station").strip() == "A"
     assert git(b.root, "config", "svcctl.station").strip() == "B"
-    ids_a = [a.subprocess("intake", "--type", "query", "--unit", "5-1-301", "--summary", f"甲{i}").stdout.split()[0]
-             for i in range(2)]
-    ids_b = [b.subprocess("intake", "--type", "query", "--unit", "5-1-301", "--summary", f"乙{i}").stdout.split()[0]
-             for i in range(2)]
+    ids_a = [a.intake("--type", "query", "--unit", "5-1-301", "--summary", f"甲{i}").split()[0] for i in range(2)]
+    ids_b = [b.intake("--type", "query", "--unit", "5-1-301", "--summary", f"乙{i}").split()[0] for i in range(2)]
     new_a = a.run("intake", "--type", "repair", "--name", "甲户", "--phone", "13600000001",
                   "--unit", "1-1-101", "--summary", "甲报修")
     new_b = b.run("intake", "--type", "repair", "--name", "乙户", "--phone", "13600000002",
@@ -178,18 +212,17 @@ def test_two_stations_number_offline_intakes_apart_and_never_collide(net):
         assert customers == ["C-A001", "C-A002", "C-A003", "C-B001"]
         assert_healthy(office)
     # numbering goes on from each station's own highest number after the sync
-    assert b.subprocess("intake", "--type", "query", "--unit", "5-1-301", "--summary", "乙3").stdout.split()[0] \
-        == "202611-B004"
+    assert b.intake("--type", "query", "--unit", "5-1-301", "--summary", "乙3").split()[0] == "202611-B004"
 
 
 def test_clone_refuses_a_station_already_on_file(net):
-    proc = net.clone_proc("A", net.tmp / "second-a")
+    proc = net.clone_run("A", net.tmp / "second-a")
     assert proc.returncode != 0
     assert "station A is already used" in one_line(proc)
     assert not (net.tmp / "second-a").exists()
     b = net.clone("B")
     sync(b)  # station B is now in the shared svcctl.yaml
-    proc = net.clone_proc("B", net.tmp / "second-b")
+    proc = net.clone_run("B", net.tmp / "second-b")
     assert proc.returncode != 0
     assert "station B is already used" in one_line(proc)
     assert not (net.tmp / "second-b").exists()
@@ -200,23 +233,20 @@ def test_a_clone_without_a_station_refuses_to_number_records(net):
     git(net.tmp, "clone", "-q", net.url, str(plain))
     office = Office(plain, user="wang")
     before = head(office)
-    proc = office.subprocess("intake", "--type", "query", "--unit", "5-1-301", "--summary", "查询")
+    proc = run(office, "intake", "--type", "query", "--unit", "5-1-301", "--summary", "查询")
     assert proc.returncode != 0
     line = one_line(proc)
     assert "no station code" in line and "svcctl setup --station" in line
     assert head(office) == before and git(plain, "status", "--porcelain", "--untracked-files=all") == ""
-    ok(office.subprocess("setup", "--station", "D"))
-    assert office.subprocess("intake", "--type", "query", "--unit", "5-1-301", "--summary", "查询").stdout \
-        .split()[0] == "202611-D001"
+    office.run("setup", "--station", "D")
+    assert office.intake("--type", "query", "--unit", "5-1-301", "--summary", "查询").split()[0] == "202611-D001"
 
 
 # -- the merge driver ------------------------------------------------------------------
 
 @pytest.mark.parametrize("first", ["A", "B"])
-def test_one_ticket_edited_on_two_clones_keeps_every_event(net, first):
-    a, b = net.a, net.clone("B")
-    sync(b)
-    sync(a)
+def test_one_ticket_edited_on_two_clones_keeps_every_event(level, first):
+    net, a, b = level
     a.run("reply", T, "--note", "甲第一次回复", now="2026-11-20 10:00")
     b.run("dispatch", T, "--to", "维修部", "--assignee", "zhou", now="2026-11-20 10:20")
     b.run("reply", T, "--note", "乙回复", now="2026-11-20 10:30", user="li")
@@ -281,10 +311,8 @@ def resolve(path: Path, keep: str) -> None:
     path.write_text(pattern.sub(lambda m: m.group(1 if keep == "ours" else 2), text), encoding="utf-8")
 
 
-def test_customer_file_merges_field_by_field_and_a_real_conflict_is_resolvable(net):
-    a, b = net.a, net.clone("B")
-    sync(b)
-    sync(a)
+def test_customer_file_merges_field_by_field_and_a_real_conflict_is_resolvable(level):
+    net, a, b = level
     # different fields: merged without asking
     a.run("customer", "edit", "C-A001", "--name", "陈建国")
     b.run("customer", "edit", "C-A001", "--add-phone", "13700000009")
@@ -300,14 +328,14 @@ def test_customer_file_merges_field_by_field_and_a_real_conflict_is_resolvable(n
     b.run("reply", T, "--note", "乙的回复", now="2026-11-20 11:00")
     sync(a)
     pushed = net.remote_head()
-    stop = b.subprocess("sync")
+    stop = run(b, "sync")
     assert stop.returncode != 0
     line = one_line(stop)
     assert "customers/C-A001.yaml (notes)" in line and "git add" in line and "svcctl sync" in line
     cfile = b.root / "customers" / "C-A001.yaml"
     assert MARKERS.search(cfile.read_text(encoding="utf-8"))
     assert net.remote_head() == pushed, "nothing is pushed while the conflict stands"
-    again = b.subprocess("sync")
+    again = run(b, "sync")
     assert again.returncode != 0 and "customers/C-A001.yaml" in one_line(again)
 
     resolve(cfile, keep="theirs")
@@ -325,11 +353,9 @@ def test_customer_file_merges_field_by_field_and_a_real_conflict_is_resolvable(n
 
 # -- push races ------------------------------------------------------------------------
 
-def test_push_rejected_because_another_pc_pushed_first_is_retried(net):
+def test_push_rejected_because_another_pc_pushed_first_is_retried(level):
     """B's ``svcctl sync`` runs between A's fetch and A's push (from A's pre-push hook)."""
-    a, b = net.a, net.clone("B")
-    sync(b)
-    sync(a)
+    net, a, b = level
     a.run("reply", T, "--note", "甲的回复", now="2026-11-20 10:00")
     b_id = b.run("intake", "--type", "query", "--unit", "5-1-301", "--summary", "乙查询").stdout.split()[0]
     b.run("reply", T, "--note", "乙的回复", now="2026-11-20 10:05")
@@ -357,10 +383,8 @@ def test_push_rejected_because_another_pc_pushed_first_is_retried(net):
 
 
 @pytest.mark.slow
-def test_two_clones_syncing_at_the_same_moment_both_land(net):
-    a, b = net.a, net.clone("B")
-    sync(b)
-    sync(a)
+def test_two_clones_syncing_at_the_same_moment_both_land(level):
+    net, a, b = level
     a.run("reply", T, "--note", "甲同时", now="2026-11-20 10:00")
     b.run("reply", T, "--note", "乙同时", now="2026-11-20 10:01")
     procs = []
@@ -381,9 +405,8 @@ def test_two_clones_syncing_at_the_same_moment_both_land(net):
         assert_healthy(office)
 
 
-def test_a_cron_sync_without_a_named_person_signs_merges_as_the_station(net):
-    a, b = net.a, net.clone("B")
-    sync(b)
+def test_a_cron_sync_without_a_named_person_signs_merges_as_the_station(level):
+    net, a, b = level
     a.run("reply", T, "--note", "甲回复", now="2026-11-20 10:00")
     b.run("reply", T, "--note", "乙回复", now="2026-11-20 10:10")
     sync(a)
@@ -399,11 +422,10 @@ def test_a_cron_sync_without_a_named_person_signs_merges_as_the_station(net):
     ("sync-journal", "rolled back a sync that was cut off while merging"),
     ("sync-moved", "finished a sync that was cut off after its merge was recorded"),
 ])
-def test_a_sync_cut_off_while_applying_its_merge_is_finished_or_rolled_back(net, step, said):
+def test_a_sync_cut_off_while_applying_its_merge_is_finished_or_rolled_back(level, step, said):
     """The merge is made and checked in a private index; a sync killed while it moves the
     branch and writes the files is finished (the branch had moved) or undone (it had not)."""
-    a, b = net.a, net.clone("B")
-    sync(b)
+    net, a, b = level
     b.intake("--type", "query", "--unit", "5-1-301", "--summary", "乙站登记", now="2026-11-20 10:00")
     b.run("reply", T, "--note", "乙回复", now="2026-11-20 10:05")
     sync(b)
@@ -411,7 +433,7 @@ def test_a_sync_cut_off_while_applying_its_merge_is_finished_or_rolled_back(net,
     before = head(a)
     cut = a.subprocess("sync", extra_env={"SVCCTL_CRASH_AT": step})
     assert cut.returncode == 137
-    listed = a.subprocess("list", "--format", "json")
+    listed = run(a, "list", "--format", "json")  # the next command, whatever it is, repairs
     assert listed.returncode == 0, listed.stderr
     assert said in listed.stderr
     assert git(a.root, "status", "--porcelain", "--untracked-files=all") == ""
@@ -432,7 +454,7 @@ def test_clone_of_a_bare_repository_whose_head_names_another_branch(tmp_path):
     bare = tmp_path / "plain.git"
     git(tmp_path, "init", "-q", "--bare", "--initial-branch=master", str(bare))  # HEAD → master, nobody pushes it
     git(a.root, "remote", "add", "origin", str(bare))
-    ok(a.subprocess("sync"))
+    sync_process(a)
     env = {**os.environ, "SVCCTL_NOW": "2026-11-20 09:00"}
     proc = subprocess.run([sys.executable, "-m", "svcctl", "--as", "wang", "clone", str(bare), str(tmp_path / "B"),
                            "--station", "B"], capture_output=True, text=True, env=env, timeout=60)
@@ -441,9 +463,8 @@ def test_clone_of_a_bare_repository_whose_head_names_another_branch(tmp_path):
     assert git(tmp_path / "B", "symbolic-ref", "--short", "HEAD").strip() == "main"
 
 
-def test_a_broken_record_pulled_in_stops_the_push_and_names_the_file(net):
-    a, b = net.a, net.clone("B")
-    sync(b)
+def test_a_broken_record_pulled_in_stops_the_push_and_names_the_file(level):
+    net, a, b = level
     ticket = b.root / "tickets/2026/11" / f"{T}.yaml"  # broken by hand and pushed with plain git
     ticket.write_text(ticket.read_text(encoding="utf-8").replace("type: complaint", "type: complain"),
                       encoding="utf-8")
@@ -451,32 +472,32 @@ def test_a_broken_record_pulled_in_stops_the_push_and_names_the_file(net):
     git(b.root, "push", "-q", "origin", "HEAD:main")
     remote_before = net.remote_head()
     a.run("reply", T, "--note", "甲回复", now="2026-11-20 10:00")
-    proc = a.subprocess("sync")
+    proc = run(a, "sync")
     line = one_line(proc)
     assert proc.returncode == 7 and f"{T}.yaml" in line and "'type' is 'complain'" in line and "nothing was pushed" in line
     assert net.remote_head() == remote_before
 
 
-def test_handovers_recorded_on_two_pcs_both_arrive_and_a_broken_one_is_not_pushed(net):
-    b = net.clone("B")
-    ok(net.a.subprocess("handover", "--record", "--to", "zhao", now="2026-11-20 16:00"))
-    ok(b.subprocess("handover", "--record", "--to", "li", now="2026-11-20 16:00", user="zhao"))
-    sync(net.a)
+def test_handovers_recorded_on_two_pcs_both_arrive_and_a_broken_one_is_not_pushed(level):
+    net, a, b = level
+    a.run("handover", "--record", "--to", "zhao", now="2026-11-20 16:00")
+    b.run("handover", "--record", "--to", "li", now="2026-11-20 16:00", user="zhao")
+    sync(a)
     sync(b)
-    sync(net.a)
-    for office in (net.a, b):
+    sync(a)
+    for office in (a, b):
         names = sorted(p.name for p in (office.root / "handovers/2026/11").iterdir())
         assert names == ["20261120-160000-A.yaml", "20261120-160000-B.yaml"]
-        assert ok(office.subprocess("check")).stdout.strip() == "all records are valid"
+        assert office.run("check").stdout.strip() == "all records are valid"
     # The next handover on B starts from the latest record on file, whichever PC made it.
-    board = json.loads(ok(b.subprocess("handover", "--format", "json", now="2026-11-20 17:00")).stdout)
+    board = b.json("handover", now="2026-11-20 17:00")
     assert board["since"] == "2026-11-20T16:00:00+08:00"
     # A handover file broken by hand is caught by the check before the push.
-    ok(b.subprocess("handover", "--record", now="2026-11-20 18:00", user="zhao"))
+    b.run("handover", "--record", now="2026-11-20 18:00", user="zhao")
     broken = b.root / "handovers/2026/11/20261120-180000-B.yaml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("by: zhao", "by: ghost"), encoding="utf-8")
     git(b.root, "commit", "-qam", "hand edit")
     before = net.remote_head()
-    proc = b.subprocess("sync")
+    proc = run(b, "sync")
     assert proc.returncode != 0 and "ghost" in one_line(proc)
     assert net.remote_head() == before
