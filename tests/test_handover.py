@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import edit, git
+import pytest
 
+from conftest import copy_of, edit, git, made_once
 
 
 def intake(office, when, *args):
@@ -43,8 +44,26 @@ def day_shift(office) -> dict:
     return ids
 
 
-def test_handover_at_a_shift_change_after_a_recorded_handover(office):
+def _day_shift(office) -> dict:
     ids = day_shift(office)
+    # Packed, the office is a few files to copy per test instead of one per object written.
+    git(office.root, "repack", "-a", "-d", "-q")
+    return ids
+
+
+@pytest.fixture(scope="module")
+def day_template(tmp_path_factory):
+    return made_once(tmp_path_factory, "day-shift", _day_shift)
+
+
+@pytest.fixture
+def day(day_template, tmp_path):
+    """The office at the end of the day shift (``day_shift``), and the ids of its tickets."""
+    return copy_of(day_template, tmp_path)
+
+
+def test_handover_at_a_shift_change_after_a_recorded_handover(day):
+    office, ids = day
     name = {v: k for k, v in ids.items()}
     board = office.json("handover", now="2026-11-20 16:00")
     assert board["shift_end"] == "2026-11-21T00:00:00+08:00" and board["since"] == "2026-11-20T08:00:00+08:00"
@@ -80,8 +99,8 @@ def test_handover_at_a_shift_change_after_a_recorded_handover(office):
         assert word in table
 
 
-def test_recording_a_handover_commits_one_file_and_moves_the_next_start(office):
-    ids = day_shift(office)
+def test_recording_a_handover_commits_one_file_and_moves_the_next_start(day):
+    office, ids = day
     commits = office.commits()
     result = office.run("handover", "--record", "--to", "zhou", "--note", "量房预约今晚20:00", "--format", "json",
                         now="2026-11-20 16:00")
