@@ -73,6 +73,13 @@ class Net:
             git(office.root, "remote", "set-url", "origin", net.url)
         return net
 
+    def packed(self) -> "Net":
+        """The net with each repository's objects in one pack. A template is copied for
+        every test, and each loose object is a file (and often a folder) of its own to copy."""
+        for repo in (self.url, *(office.root for office in self.clones.values())):
+            git(repo, "repack", "-a", "-d", "-q")
+        return self
+
     def clone(self, station: str, **kw) -> Office:
         target = self.tmp / station
         proc = self.clone_run(station, target, **kw)
@@ -97,7 +104,7 @@ def template(tmp_path_factory) -> Net:
     home = tmp_path_factory.mktemp("template-home")
     with pytest.MonkeyPatch.context() as mp:
         bare_machine(mp, home)
-        return Net.build(tmp_path_factory.mktemp("net-template"))
+        return Net.build(tmp_path_factory.mktemp("net-template")).packed()
 
 
 @pytest.fixture
@@ -115,7 +122,7 @@ def level_template(template, tmp_path_factory) -> Net:
         sync(b)
         sync(net.a)
         assert head(b) == head(net.a) == net.remote_head()
-        return net
+        return net.packed()
 
 
 @pytest.fixture
