@@ -19,7 +19,7 @@ from svcctl.core.events import KINDS, Guard
 from svcctl.core.ticket import Event, Ticket, folding, step
 from svcctl.core.workflow import Actor
 
-from conftest import git
+from conftest import bare_machine, git
 
 # ---------------------------------------------------------------- a new kind in one module
 
@@ -63,19 +63,49 @@ INSPECT = '''
 '''
 
 
-@pytest.fixture
-def with_inspect(tmp_path, office):
-    """The office, and svcctl run in a child process from a copy of the package that has one
-    more file: core/events/inspection.py."""
-    copy = tmp_path / "copy"
+# The child below runs svcctl's commands as they come, as the tests' Office runs them here: one
+# interpreter for every command of the module, instead of one (and its imports) per command.
+COMMANDS = """
+import json, sys
+from click.testing import CliRunner
+from svcctl.cli.main import cli
+for line in sys.stdin:
+    args, env = json.loads(line)
+    result = CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
+    print(json.dumps([result.exit_code, result.stdout, result.stderr]), flush=True)
+"""
+
+
+@pytest.fixture(scope="module")
+def svcctl_with_inspect(tmp_path_factory):
+    """A child process running svcctl from a copy of the package that has one more file:
+    core/events/inspection.py."""
+    copy = tmp_path_factory.mktemp("copy")
     shutil.copytree(Path(svcctl.__file__).parent, copy / "svcctl", ignore=shutil.ignore_patterns("__pycache__"))
     (copy / "svcctl" / "core" / "events" / "inspection.py").write_text(textwrap.dedent(INSPECT), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:  # the machine every test sees, made before any test's
+        bare_machine(mp, tmp_path_factory.mktemp("home"))
+        child = subprocess.Popen([sys.executable, "-c", COMMANDS], cwd=copy,
+                                 env={**os.environ, "PYTHONPATH": str(copy)}, stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True, encoding="utf-8")
+    yield child
+    child.stdin.close()
+    child.wait(timeout=30)
+
+
+@pytest.fixture
+def with_inspect(svcctl_with_inspect, office):
+    """The office, and a way to run svcctl with the inspect kind in it."""
+    child = svcctl_with_inspect
 
     def run(*args, user="li", now="2026-11-20 10:00"):
-        env = {**os.environ, "SVCCTL_RECORDS": str(office.root), "SVCCTL_NOW": now, "SVCCTL_USER": user,
-               "SVCCTL_LANG": "en", "PYTHONPATH": str(copy)}
-        return subprocess.run([sys.executable, "-m", "svcctl", *args], cwd=copy, env=env, capture_output=True,
-                              text=True, timeout=120)
+        env = {"SVCCTL_RECORDS": str(office.root), "SVCCTL_NOW": now, "SVCCTL_USER": user, "SVCCTL_LANG": "en"}
+        child.stdin.write(json.dumps([args, env]) + "\n")
+        child.stdin.flush()
+        answer = child.stdout.readline()
+        assert answer, f"svcctl {' '.join(args)} ended the child process"
+        code, out, err = json.loads(answer)
+        return subprocess.CompletedProcess(args, code, out, err)
 
     return office, run
 
