@@ -4,6 +4,10 @@ history that only grew, and git on this PC cannot be bent by the repository's at
 PC B pushes each hostile change with plain git (an agent can push anything). PC A's
 ``svcctl sync`` refuses it whole, in one line naming the file and the commit that brought
 it, and stays exactly as it was; ``svcctl check`` on B names the same file first.
+
+A's syncs run through Click in this process (test_sync.run: the same exit code, stdout and
+stderr), except the one read in the office's language: the real ``python -m svcctl`` in a
+child process, with no SVCCTL_LANG set.
 """
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import os
 import pytest
 
 from conftest import Office, git
-from test_sync import T, Net, one_line, sync
+from test_sync import T, Net, one_line, run, sync
 from test_sync_safety import built, snapshot, text_of
 
 TICKET = f"tickets/2026/11/{T}.yaml"
@@ -35,10 +39,7 @@ def shared_template(tmp_path_factory) -> Net:
 @pytest.fixture
 def pair(shared_template, tmp_path):
     net = shared_template.copy(tmp_path / "net")
-    b = Office(net.tmp / "B", user="wang")
-    git(b.root, "remote", "set-url", "origin", net.url)
-    net.clones["B"] = b
-    return net, net.a, b
+    return net, net.a, net.clones["B"]
 
 
 def write(b: Office, rel: str, data: str | bytes | None = None, link_to: str | None = None) -> None:
@@ -117,7 +118,7 @@ def test_a_hostile_push_is_refused_whole_naming_the_file_and_commit(pair, tmp_pa
     a.run("reply", T, "--note", "甲回复", now="2026-11-20 11:00")  # work of A's own waiting to go
     before = snapshot(a)
     remote = net.remote_head()
-    proc = a.subprocess("sync")
+    proc = run(a, "sync")
     line = one_line(proc)
     assert proc.returncode != 0
     assert rel in line and said in line and bad in line and "nothing here changed" in line, line
@@ -188,7 +189,7 @@ def test_a_pushed_rewrite_is_undone_by_reverting_it_as_the_readme_says(pair, tmp
     do(b, tmp_path / "outside")
     git(b.root, "commit", "-qam", f"hostile: {kind}")
     git(b.root, "push", "-q", "origin", "HEAD:main")
-    assert a.subprocess("sync").returncode != 0
+    assert run(a, "sync").returncode != 0
     git(b.root, "revert", "--no-edit", "HEAD")
     assert b.run("check", ok=False).exit_code == 0
     sync(b)
@@ -208,7 +209,7 @@ def test_a_second_rewrite_is_not_passed_off_as_a_repair(pair):
     write(b, TICKET, _without_reply(text_of(b, TICKET)))
     git(b.root, "commit", "-qam", "hostile: event deleted")
     git(b.root, "push", "-q", "origin", "HEAD:main")
-    line = one_line(a.subprocess("sync"))
+    line = one_line(run(a, "sync"))
     assert "reply event of" in line and "was removed or edited" in line, line
 
 
