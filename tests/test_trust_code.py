@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Office, bare_machine, git, make_office
+from conftest import Office, bare_machine, copy_of, git, made_once, make_office
 from svcctl import merge_driver
 
 T = "202611-A001"
@@ -53,6 +53,10 @@ class Pair:
         git(pair.a.root, "fetch", "-q", "origin")
         git(pair.a.root, "branch", "-q", "--set-upstream-to", "origin/main")
         pair.a.run("clone", pair.url, pair.b.root, "--station", "B")
+        # Each test copies this pair: with each repository's objects in one pack, a copy
+        # writes a few files instead of hundreds.
+        for repo in (pair.url, pair.a.root, pair.b.root):
+            git(repo, "repack", "-a", "-d", "-q")
         return pair
 
     def copy(self, tmp: Path) -> "Pair":
@@ -174,7 +178,7 @@ def test_check_warns_of_an_old_driver_line(pair):
     git(pair.a.root, "config", "merge.svcctl.driver", OLD_DRIVER)
     check = pair.a.run("check")
     assert "merge.svcctl.driver" in check.stdout and "svcctl sync" in check.stdout
-    pair.a.subprocess("sync")
+    pair.a.run("sync")
     assert "merge.svcctl.driver" not in pair.a.run("check").stdout
 
 
@@ -234,11 +238,20 @@ SPAWNING = textwrap.dedent("""
 """)
 
 
-@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="workers are started on a machine with two cores or more")
-@pytest.mark.parametrize("command", ["check", "list"])
-def test_spawned_workers_import_nothing_from_the_records(office, tmp_path, command):
+def six_leaks(office) -> None:
     for n in range(6):
         office.intake("--type", "repair", "--unit", "3-2-1502", "--summary", f"漏水 {n}", "--at", f"2026-11-1{n} 09:00")
+
+
+@pytest.fixture(scope="module")
+def leaks_template(tmp_path_factory):
+    return made_once(tmp_path_factory, "leaks", six_leaks)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="workers are started on a machine with two cores or more")
+@pytest.mark.parametrize("command", ["check", "list"])
+def test_spawned_workers_import_nothing_from_the_records(leaks_template, tmp_path, command):
+    office, _ = copy_of(leaks_template, tmp_path)
     markers = tmp_path / "markers"
     markers.mkdir()
     (office.root / "multiprocessing").mkdir()
