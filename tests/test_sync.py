@@ -3,8 +3,8 @@
 Real git repositories throughout. Commands run through Click in this process (``run``:
 the exit code, stdout and stderr a child process would give), except where the process is
 the subject: the real ``python -m svcctl`` in child processes answers with no remote, clones
-and syncs, runs two syncs at the same moment, a cron sync, a sync from git's pre-push hook,
-and syncs cut off half way. Git has no identity configured (see conftest): svcctl must
+a repository, runs two syncs at the same moment, a cron sync, a sync from git's pre-push
+hook, and syncs cut off half way. Git has no identity configured (see conftest): svcctl must
 supply one for every commit it makes, merge commits included.
 """
 from __future__ import annotations
@@ -461,7 +461,7 @@ def test_clone_of_a_bare_repository_whose_head_names_another_branch(tmp_path):
     bare = tmp_path / "plain.git"
     git(tmp_path, "init", "-q", "--bare", "--initial-branch=master", str(bare))  # HEAD → master, nobody pushes it
     git(a.root, "remote", "add", "origin", str(bare))
-    sync_process(a)
+    sync(a)
     env = {**os.environ, "SVCCTL_NOW": "2026-11-20 09:00"}
     proc = subprocess.run([sys.executable, "-m", "svcctl", "--as", "wang", "clone", str(bare), str(tmp_path / "B"),
                            "--station", "B"], capture_output=True, text=True, env=env, timeout=60)
