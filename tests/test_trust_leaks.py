@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import edit, git
+from conftest import Office, copy_of, edit, git, made_once
 
 
 def one_line(result) -> str:
@@ -22,29 +22,35 @@ def found(office, *args) -> list[str]:
 
 # ---------------------------------------------------------------- phone search
 
+@pytest.fixture(scope="module")
+def searched(tmp_path_factory) -> Office:
+    """The sample office, one for every search below: a search changes nothing in it."""
+    return Office(made_once(tmp_path_factory, "searched", lambda office: None)[0])
+
+
 @pytest.mark.parametrize("fragment", ["3800", "00138", "0013800", "138001380"])
-def test_a_middle_fragment_of_a_phone_finds_nobody(office, fragment):
+def test_a_middle_fragment_of_a_phone_finds_nobody(searched, fragment):
     # C-A001's number is 13800138000: every fragment above sits inside it
-    assert found(office, "--phone", fragment) == []
-    assert found(office, fragment) == []
+    assert found(searched, "--phone", fragment) == []
+    assert found(searched, fragment) == []
 
 
 @pytest.mark.parametrize("fragment", ["0", "13", "380", "138-x", "80 0"])
-def test_a_phone_search_that_is_neither_a_whole_number_nor_its_last_four_digits_is_refused(office, fragment):
-    result = office.fails("customer", "find", "--phone", fragment)
+def test_a_phone_search_that_is_neither_a_whole_number_nor_its_last_four_digits_is_refused(searched, fragment):
+    result = searched.fails("customer", "find", "--phone", fragment)
     assert result.exit_code == 2
     line = one_line(result)
     assert "neither a full number nor its last four digits" in line and "e.g. 13800138000 or 8000" in line
 
 
-def test_the_hidden_digits_cannot_be_read_off_one_question_at_a_time(office):
+def test_the_hidden_digits_cannot_be_read_off_one_question_at_a_time(searched):
     """What the review did: grow a fragment digit by digit, keeping the one that matched."""
     known = "138"  # a masked number shows 138****8000
     for _ in range(4):
-        grown = [known + d for d in "0123456789" if _found_or_refused(office, known + d)]
+        grown = [known + d for d in "0123456789" if _found_or_refused(searched, known + d)]
         assert grown == []
         known += "0"  # the attacker cannot tell which digit was right; take any
-    assert found(office, "--phone", "8000") == ["C-A001"]
+    assert found(searched, "--phone", "8000") == ["C-A001"]
 
 
 def _found_or_refused(office, fragment) -> bool:
@@ -52,17 +58,17 @@ def _found_or_refused(office, fragment) -> bool:
     return result.exit_code == 0 and "C-A001" in result.stdout
 
 
-def test_the_last_four_digits_or_the_full_number_find_the_customer(office):
-    assert found(office, "--phone", "8000") == ["C-A001"]
-    assert found(office, "--phone", "0001") == ["C-A002"]
+def test_the_last_four_digits_or_the_full_number_find_the_customer(searched):
+    assert found(searched, "--phone", "8000") == ["C-A001"]
+    assert found(searched, "--phone", "0001") == ["C-A002"]
     for full in ("13800138000", "138 0013 8000", "138-0013-8000", "+86 138 0013 8000"):
-        assert found(office, "--phone", full) == ["C-A001"], full
-    assert found(office, "13800138000") == ["C-A001"]  # the free-text search too
-    assert found(office, "--phone", "13800138001") == []
+        assert found(searched, "--phone", full) == ["C-A001"], full
+    assert found(searched, "13800138000") == ["C-A001"]  # the free-text search too
+    assert found(searched, "--phone", "13800138001") == []
 
 
-def test_a_search_without_digits_says_what_it_takes(office):
-    line = one_line(office.fails("customer", "find", "--phone", "abc"))
+def test_a_search_without_digits_says_what_it_takes(searched):
+    line = one_line(searched.fails("customer", "find", "--phone", "abc"))
     assert "has no digits" in line and "last four digits" in line
 
 
@@ -72,9 +78,7 @@ SCRIPT = "<script>alert(1)</script>"
 DEPARTMENT = "<iframe src=//evil>|维修|部"
 
 
-@pytest.fixture
-def hostile_office(office):
-    """svcctl.yaml as a hostile PC could push it: markup in the office and a department name."""
+def _hostile(office) -> None:
     config = office.root / "svcctl.yaml"
     edit(config, "name: 翠苑物业管理处", f"name: '{SCRIPT}'")
     edit(config, "  - 维修部\n", f"  - 维修部\n  - '{DEPARTMENT}'\n")
@@ -83,7 +87,19 @@ def hostile_office(office):
                         "--at", "2026-11-03 09:00", now="2026-11-03 09:00")
     office.run("dispatch", tid, "--to", DEPARTMENT, "--at", "2026-11-03 09:05", now="2026-11-03 09:05")
     office.run("close", tid, "--result", "已修", "--at", "2026-11-03 12:00", now="2026-11-03 12:00")
-    return office
+    # Packed, the office is a few files to copy per test instead of one per object written.
+    git(office.root, "repack", "-a", "-d", "-q")
+
+
+@pytest.fixture(scope="module")
+def hostile_template(tmp_path_factory):
+    return made_once(tmp_path_factory, "hostile", _hostile)
+
+
+@pytest.fixture
+def hostile_office(hostile_template, tmp_path):
+    """svcctl.yaml as a hostile PC could push it: markup in the office and a department name."""
+    return copy_of(hostile_template, tmp_path)[0]
 
 
 @pytest.mark.parametrize("report", [("monthly", "--month", "2026-11"), ("weekly", "--week", "2026-W45"),
