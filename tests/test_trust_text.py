@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import edit, git, line_of
+from conftest import Office, edit, git, line_of, made_once
 
 HIDE = "\x1b[8m"  # ESC[8m: what follows is invisible in a terminal
 HOSTILE = {"ESC": f"陈{HIDE}先生", "BEL": "陈\x07先生", "NUL": "陈\x00先生", "RLO": "陈\u202e生先",
@@ -26,8 +26,9 @@ INPUTS = {
 }
 
 
-def snapshot(office) -> tuple[str, str]:
-    return git(office.root, "rev-parse", "HEAD"), git(office.root, "status", "--porcelain", "--untracked-files=all")
+def snapshot(office) -> str:
+    """The commit checked out and every file changed or left over."""
+    return git(office.root, "status", "--porcelain=v2", "--branch", "--untracked-files=all")
 
 
 def one_line_refusal(result) -> str:
@@ -37,9 +38,16 @@ def one_line_refusal(result) -> str:
     return lines[0]
 
 
+@pytest.fixture(scope="module")
+def refusing(tmp_path_factory) -> Office:
+    """The sample office, one for all the refusals below: each leaves it as it was, or fails."""
+    return Office(made_once(tmp_path_factory, "refusing", lambda office: None)[0])
+
+
 @pytest.mark.parametrize("what", sorted(HOSTILE))
 @pytest.mark.parametrize("where", sorted(INPUTS))
-def test_a_control_character_typed_into_a_field_is_refused_naming_the_field(office, where, what):
+def test_a_control_character_typed_into_a_field_is_refused_naming_the_field(refusing, where, what):
+    office = refusing
     args, field = INPUTS[where]
     before = snapshot(office)
     result = office.fails(*args, HOSTILE[what])
