@@ -29,7 +29,7 @@ import re
 
 import pytest
 
-from conftest import copy_of, edit, git, made_once
+from conftest import Office, copy_of, edit, git, made_once
 
 
 
@@ -327,6 +327,12 @@ def test_running_periods_and_period_words(month):
     assert then["running"] is True and then["volume"]["received"] == 4
 
 
+@pytest.fixture(scope="module")
+def refusing(tmp_path_factory) -> Office:
+    """The sample office, one for every refused period: a refusal changes nothing in it."""
+    return Office(made_once(tmp_path_factory, "refusing", lambda office: None)[0])
+
+
 @pytest.mark.parametrize("args, message", [
     (("monthly", "--month", "2026-13"), "cannot read the month '2026-13'"),
     (("weekly", "--week", "2026-W54"), "cannot read the week '2026-W54'"),
@@ -335,8 +341,8 @@ def test_running_periods_and_period_words(month):
     (("monthly", "--month", "2027-01"), "has not begun"),
     (("monthly", "--as-of", "2026-12-01 00:00"), "is in the future"),
 ])
-def test_bad_periods_get_one_line_and_exit_2(office, args, message):
-    result = office.fails("report", *args, now="2026-11-20 09:30")
+def test_bad_periods_get_one_line_and_exit_2(refusing, args, message):
+    result = refusing.fails("report", *args, now="2026-11-20 09:30")
     assert result.exit_code == 2 and message in result.stderr and len(result.stderr.splitlines()) == 1
 
 
