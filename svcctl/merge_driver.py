@@ -42,6 +42,12 @@ def register(top: Path) -> None:
     vcs.git(top, "config", "merge.svcctl.driver", command())
 
 
+def current(settings: dict[str, list[str]]) -> bool:
+    """Whether a clone's git settings (``merge.svcctl.*`` by name, each with all its values)
+    hold this svcctl's driver, once, as ``register`` writes it."""
+    return settings.get("merge.svcctl.name") == [NAME] and settings.get("merge.svcctl.driver") == [command()]
+
+
 def registered(top: Path) -> str | None:
     """The driver line this clone's git config holds, if any."""
     return vcs.run(top, "config", "--get", "merge.svcctl.driver").stdout.rstrip("\n") or None
@@ -57,19 +63,26 @@ def isolated(line: str | None) -> bool:
     return len(words) >= 6 and words[1:4] == ["-I", "-c", _START] and os.path.isfile(words[0])
 
 
-def out_of_date(top: Path) -> bool:
+_ASK = object()  # the line is not known yet: asked of git
+
+
+def out_of_date(top: Path, line: str | None | object = _ASK) -> bool:
     """Whether the clone holds a driver line that lets the records folder shadow svcctl (one
     an older svcctl registered), or one whose Python is gone. Two installs of svcctl on one
-    PC (a venv for people, another for cron) leave each other's isolated line alone."""
-    line = registered(top)
+    PC (a venv for people, another for cron) leave each other's isolated line alone.
+    ``line``: the clone's line (``registered``) when the caller has it already."""
+    line = registered(top) if line is _ASK else (line or None)
     return line is not None and line != command() and not isolated(line)
 
 
-def keep_current(top: Path) -> None:
-    """Replace a driver line an older svcctl registered; one git call (about 2 ms) when it is
-    current. A clone never set up (no line) is left as it is. Failing to write .git/config
-    stops nothing: the next change tries again, and ``svcctl check`` reports the old line."""
-    if out_of_date(top):
-        # A .git/config this account may not write: the next change tries again.
-        with contextlib.suppress(vcs.GitError):
-            register(top)
+def keep_current(top: Path, line: str | None | object = _ASK) -> bool:
+    """Replace a driver line an older svcctl registered (``line``: the clone's line, when
+    the caller has read it; else one git call, about 2 ms); whether it tried to write it. A
+    clone never set up (no line) is left as it is. Failing to write .git/config stops
+    nothing: the next change tries again, and ``svcctl check`` reports the old line."""
+    if not out_of_date(top, line):
+        return False
+    # A .git/config this account may not write: the next change tries again.
+    with contextlib.suppress(vcs.GitError):
+        register(top)
+    return True

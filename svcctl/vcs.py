@@ -8,11 +8,14 @@ whatever a .gitattributes in the repository (pushed by another PC) asks of git.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .core.errors import SvcError
 from .core.message import msg
@@ -77,8 +80,13 @@ def objects(top: Path, names: list[str]) -> list[tuple[str, bytes] | None]:
     proc = run_bytes(top, "cat-file", "--batch", input="".join(f"{name}\n" for name in names).encode("utf-8"))
     if proc.returncode != 0:
         raise GitError(msg('git cat-file failed: {stderr}', stderr=proc.stderr.decode(errors='replace').strip()[-200:]))
-    found, data, pos = [], proc.stdout, 0
-    for _ in names:
+    return _batch_answers(proc.stdout, len(names))
+
+
+def _batch_answers(data: bytes, count: int) -> list[tuple[str, bytes] | None]:
+    """``cat-file --batch``'s answers to ``count`` names: (type, content), None for a miss."""
+    found, pos = [], 0
+    for _ in range(count):
         end = data.index(b"\n", pos)
         header = data[pos:end].split()
         pos = end + 1
@@ -244,22 +252,77 @@ def _popen(cwd, args: tuple, stdin) -> subprocess.Popen:
 
 
 def toplevel(path: Path) -> Path | None:
-    proc = run(path, "rev-parse", "--show-toplevel")
-    return Path(proc.stdout.strip()) if proc.returncode == 0 else None
+    found = locate(path)
+    return found[0] if found is not None else None
 
 
 def git_dir(top: Path) -> Path:
+    found = locate(top)
+    if found is not None:
+        return found[1]
     return (top / git(top, "rev-parse", "--git-dir").strip()).resolve()
 
 
+# Where the repository of each folder is, asked of git once per process: every command asks
+# it first, and one process (a test run, a long-lived caller of the CLI) runs many commands
+# on the same few folders. An answer is reused only while everything git looked at to find
+# it is as it was: the folder's real path, the ``.git`` of that folder and of each one above
+# it (made, removed or replaced), the configuration of each repository there (which may move
+# its work tree), and the variables that steer git's search.
+_LOCATED: dict[tuple, tuple[tuple, tuple[Path, Path] | None]] = {}
+_SEARCH = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_CEILING_DIRECTORIES",
+           "GIT_DISCOVERY_ACROSS_FILESYSTEM", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT")
+
+
 def locate(path: Path) -> tuple[Path, Path] | None:
-    """The top level and the git directory of the repository ``path`` is in, with one git
-    process; None outside git."""
+    """The top level and the git directory of the repository ``path`` is in (one git process
+    the first time a process asks); None outside git."""
+    key = (str(path), *(os.environ.get(name) for name in _SEARCH))
+    # Looked at before git is asked: whatever changes meanwhile makes the next call ask again.
+    marks = _landmarks(path)
+    known = _LOCATED.get(key)
+    if known is not None and marks is not None and known[0] == marks:
+        return known[1]
     proc = run(path, "rev-parse", "--show-toplevel", "--absolute-git-dir")
     lines = proc.stdout.splitlines()
-    if proc.returncode != 0 or len(lines) != 2:
+    found = None if proc.returncode != 0 or len(lines) != 2 else (Path(lines[0]), Path(lines[1]).resolve())
+    if marks is not None:
+        _LOCATED[key] = (marks, found)
+    return found
+
+
+def _landmarks(path: Path) -> tuple | None:
+    """What git's search for the repository of ``path`` looks at, as it stands now; None
+    when it cannot be told (the folder is gone), and git is asked every time."""
+    try:
+        real = os.path.realpath(path)
+        if not os.path.isdir(real):
+            return None
+    except (OSError, ValueError):
         return None
-    return Path(lines[0]), Path(lines[1]).resolve()
+    marks = [real]
+    folder = real
+    while True:
+        dot_git = os.path.join(folder, ".git")
+        marks.append(_stamp(dot_git))
+        if marks[-1] is not None:
+            marks.append(_stamp(os.path.join(dot_git, "config")))
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return tuple(marks)
+        folder = parent
+
+
+def _stamp(path: str) -> tuple | None:
+    """Which file or folder is at ``path``, and for a file its version (a folder's times
+    change with every commit made inside it, and say nothing about where it leads)."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        return st.st_dev, st.st_ino, st.st_mode, st.st_uid
+    return st.st_dev, st.st_ino, st.st_mode, st.st_uid, st.st_size, st.st_mtime_ns
 
 
 def head(top: Path) -> str | None:
@@ -267,8 +330,42 @@ def head(top: Path) -> str | None:
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
+def resolve(top: Path, names: list[str]) -> list[str | None]:
+    """The object id each revision names (``HEAD^{commit}``, ``@{upstream}``...), as
+    ``rev-parse -q --verify`` gives it, for several with one git process; None for one that
+    names nothing. git stops at a name it cannot even look for (``@{upstream}`` of a branch
+    that has none): that one names nothing, and any after it are asked one by one."""
+    proc = run(top, "cat-file", "--batch-check=%(objectname)", input="".join(f"{name}\n" for name in names))
+    lines = proc.stdout.splitlines()
+    found: list[str | None] = []
+    for i, name in enumerate(names):
+        if i < len(lines):
+            line = lines[i]
+            # One that names nothing comes back as itself followed by "missing" (or "ambiguous").
+            found.append(None if " " in line or not line else line)
+        elif i == len(lines) and proc.returncode != 0:
+            found.append(None)
+        else:
+            asked = run(top, "rev-parse", "-q", "--verify", name)
+            found.append(asked.stdout.strip() if asked.returncode == 0 else None)
+    return found
+
+
+def settings(top: Path, pattern: str) -> dict[str, list[str]]:
+    """Every value of the git configuration variables whose names match ``pattern`` (an
+    extended regular expression over names as git prints them: section and variable in
+    lower case), by name, as ``git config --get-all`` would give each; one git process."""
+    proc = run(top, "config", "--null", "--get-regexp", pattern)
+    found: dict[str, list[str]] = {}
+    for entry in proc.stdout.split("\0"):
+        if entry:
+            name, _, value = entry.partition("\n")
+            found.setdefault(name, []).append(value)
+    return found
+
+
 def commit_paths(top: Path, paths: list[str], message: str, author: Author, expected_head: str | None,
-                 before_landing=None) -> str:
+                 before_landing=None, trees: dict | None = None) -> str:
     """Commit the working-tree state of ``paths`` (relative to ``top``) on top of HEAD.
 
     Only the trees along the changed paths are read and written (a ticket's commit touches
@@ -277,6 +374,8 @@ def commit_paths(top: Path, paths: list[str], message: str, author: Author, expe
     a commit that raced in between is never overwritten. ``before_landing`` is called
     before anything can land, while git works on the commit in other processes: work
     that must succeed for the commit to be made (an exception from it stops the commit).
+    ``trees``: the folders along ``paths`` as ``expected_head`` has them (``base``), when
+    they were read with it.
     """
     if not expected_head:
         if before_landing is not None:
@@ -296,7 +395,7 @@ def commit_paths(top: Path, paths: list[str], message: str, author: Author, expe
             shas = git(top, "hash-object", "-w", "--no-filters", "--stdin-paths",
                        input="\n".join(present) + "\n").split()
             changes.update(zip(present, shas))
-        tree = _tree_with(top, expected_head, changes)
+        tree = _tree_with(top, expected_head, changes, trees)
         commit = git(top, "commit-tree", tree, "-p", expected_head, input=message, env=author.env()).strip()
         git(top, "update-ref", "-m", f"svcctl: {message.splitlines()[0]}", "HEAD", commit, expected_head)
     except BaseException:
@@ -326,24 +425,87 @@ def _first_commit(top: Path, paths: list[str], message: str, author: Author) -> 
     return commit
 
 
-def _tree_with(top: Path, commit: str, changes: dict[str, str | None]) -> str:
+def _folders(paths) -> list[str]:
+    """The folders on the way down to each path, the top ("") first, parents before children."""
+    folders = {""}
+    for path in paths:
+        parts = path.split("/")[:-1]
+        folders.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return sorted(folders, key=lambda f: (f.count("/") + bool(f), f))
+
+
+def _tree_names(commit: str, folders: list[str]) -> list[str]:
+    return [f"{commit}:{f}" if f else f"{commit}^{{tree}}" for f in folders]
+
+
+class Base(NamedTuple):
+    """What a commit of some paths builds on: HEAD (None before the first commit) and, as
+    HEAD has them, the folders on the way down to those paths (folder -> ``objects``' answer)."""
+
+    head: str | None
+    trees: dict
+
+
+def base(top: Path, paths: list[str]) -> Base:
+    """HEAD and the folders along ``paths`` in it (see ``Base``), read by one git process.
+
+    HEAD is named once, and its folders read by its commit's id, so they are that very
+    commit's whatever moves HEAD meanwhile (the commit would then not land: ``commit_paths``
+    swaps HEAD only from the commit it read)."""
+    folders = _folders(paths)
+    full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    try:
+        proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=str(top), stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, env=full_env,
+                                **_spawn_options())
+    except FileNotFoundError:
+        raise GitError(msg('git is not installed or not on PATH: install git first')) from None
+    with proc:
+        data = b""
+        with contextlib.suppress(BrokenPipeError):  # git stopped at once (no repository): said below
+            proc.stdin.write(b"HEAD^{commit}\n")
+        # git answers that line, then waits for the next: nothing more can be read ahead.
+        while b"\n" not in data:
+            chunk = proc.stdout.read(65536)
+            if not chunk:
+                break
+            data += chunk
+        header = data.split(b"\n", 1)[0].split()
+        if len(header) != 3:  # "HEAD^{commit} missing": no commit yet (or no repository)
+            proc.communicate()
+            return Base(None, {})
+        head = header[0].decode()
+        wanted = len(data.split(b"\n", 1)[0]) + 1 + int(header[2]) + 1
+        while len(data) < wanted:
+            chunk = proc.stdout.read(wanted - len(data))
+            if not chunk:
+                break
+            data += chunk
+        names = "".join(f"{name}\n" for name in _tree_names(head, folders))
+        out, err = proc.communicate(names.encode("utf-8", "surrogateescape"))
+    if proc.returncode != 0 or len(data) < wanted:
+        raise GitError(msg('git cat-file failed: {stderr}', stderr=err.decode(errors='replace').strip()[-200:]))
+    return Base(head, dict(zip(folders, _batch_answers(out, len(folders)))))
+
+
+def _tree_with(top: Path, commit: str, changes: dict[str, str | None], known: dict | None = None) -> str:
     """The id of ``commit``'s tree with each path set to a blob (or removed, for None).
 
-    Reads the trees on the way down to each changed file with one ``cat-file``, builds
-    the new ones here, and writes them with one ``hash-object``; nothing else of the tree
-    is read.
+    Reads the trees on the way down to each changed file with one ``cat-file`` (unless they
+    are ``known``, read with ``commit`` by ``base``), builds the new ones here, and writes
+    them with one ``hash-object``; nothing else of the tree is read.
     """
     import hashlib
     import tempfile
 
     digest = hashlib.sha256 if len(commit) == 64 else hashlib.sha1
-    folders = {""}
-    for path in changes:
-        parts = path.split("/")[:-1]
-        folders.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
-    order = sorted(folders, key=lambda f: (f.count("/") + bool(f), f))
+    order = _folders(changes)
+    folders = set(order)
+    if known is None or any(folder not in known for folder in order):
+        known = dict(zip(order, objects(top, _tree_names(commit, order))))
     trees = {}
-    for folder, found in zip(order, objects(top, [f"{commit}:{f}" if f else f"{commit}^{{tree}}" for f in order])):
+    for folder in order:
+        found = known[folder]
         if found is None:
             trees[folder] = {}  # a new folder
         elif found[0] != "tree":  # a file where a folder is wanted: git refuses such a change too

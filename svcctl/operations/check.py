@@ -94,7 +94,7 @@ def run(env: Env, only: set[str] | None = None, templates: bool = True) -> list[
                     records.label(CONFIG), None,
                     msg('no published holiday schedule (调休) for {year} in the holidays package: working days of {year} follow weekends and fixed holidays only; add the State Council schedule under calendar: in svcctl.yaml (holidays, workdays) and list {year} under calendar: schedule_years, or upgrade holidays', year=year),
                     "warning"))
-    if only is None and records.toplevel is not None and merge_driver.out_of_date(records.top):
+    if only is None and records.toplevel is not None and merge_driver.out_of_date(records.top, records.setting("merge.svcctl.driver")):
         problems.append(Problem(".git/config", None, msg("merge.svcctl.driver is not the line this svcctl registers: one an older svcctl registered lets files committed into the records run as you when git merges; run 'svcctl sync', or any command that records a change, to replace it"), "warning"))
     return problems
 

@@ -82,7 +82,11 @@ class Env:
     def actor(self) -> Actor:
         staff_id = self.user or os.environ.get("SVCCTL_USER")
         if not staff_id:
-            name = vcs.run(self.records.root, "config", "--get", "user.name").stdout.strip()
+            records = self.records
+            if records.toplevel is not None:  # asked with the clone's other settings
+                name = (records.setting("user.name") or "").strip()
+            else:
+                name = vcs.run(records.root, "config", "--get", "user.name").stdout.strip()
             if name in self.office.roster:
                 staff_id = name
         if not staff_id:

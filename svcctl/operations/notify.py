@@ -141,7 +141,6 @@ def run(env: Env, wording, dry_run: bool = False) -> RunReport:
     """Queue the alerts due now and send what every channel has waiting; ``wording`` makes
     each message (present.alert_text: ``render``, ``combined``, ``more``)."""
     from ..store.outbox import open_outbox
-    from ..store.changes import configured_station
 
     report = RunReport()
     office = env.office
@@ -150,7 +149,7 @@ def run(env: Env, wording, dry_run: bool = False) -> RunReport:
     if not known:
         report.note = msg("no alert channels on this PC: a supervisor adds one with 'svcctl notify add'")
         return report
-    station = configured_station(env.records.top)
+    station = env.records.configured_station()
     if rules.station and station != rules.station and not dry_run:
         # Another PC of the office may hold the same channels: only the one named sends.
         report.note = msg("this PC (station {station}) does not send: svcctl.yaml names station {sender} in "

@@ -22,15 +22,23 @@ GITATTRIBUTES = """\
 """
 
 
-def register_driver(top: Path) -> None:
-    """The merge driver lives in each clone's own git config: git never shares it."""
-    merge_driver.register(top)
+def register_driver(records: Records) -> None:
+    """The merge driver lives in each clone's own git config: git never shares it. Written
+    when the clone does not hold it as this svcctl writes it."""
+    if not merge_driver.current(records.settings()):
+        try:
+            merge_driver.register(records.top)
+        finally:
+            records.settings_changed()
 
 
-def register_clone(top: Path, station: str) -> None:
+def register_clone(records: Records, station: str) -> None:
     """Per-clone settings that git never shares: the station code and the merge driver."""
-    vcs.git(top, "config", "svcctl.station", station)
-    register_driver(top)
+    try:
+        vcs.git(records.top, "config", "svcctl.station", station)
+        merge_driver.register(records.top)
+    finally:
+        records.settings_changed()
 
 
 def check_station(code: str) -> str:
@@ -82,7 +90,7 @@ def init(folder: str, *, office_name: str, office_code: str, director_id: str, d
         vcs.git(root, "init", "-q")
         vcs.git(root, "symbolic-ref", "HEAD", "refs/heads/main")
     records = Records(root)
-    register_clone(records.top, station)
+    register_clone(records, station)
     if records.top != root:
         allow_inside(records)
     with records.lock():
@@ -101,7 +109,10 @@ def allow_inside(records: Records) -> None:
     """Let this records folder live below another repository's top, as asked for."""
     rel = records.root.relative_to(records.top).as_posix()
     if rel not in records.allowed_inside():
-        vcs.git(records.top, "config", "--add", "svcctl.records", rel)
+        try:
+            vcs.git(records.top, "config", "--add", "svcctl.records", rel)
+        finally:
+            records.settings_changed()
 
 
 def setup(env: Env, station: str, reuse: bool = False, switch: bool = False, inside_repo: bool = False) -> str:
@@ -111,14 +122,14 @@ def setup(env: Env, station: str, reuse: bool = False, switch: bool = False, ins
     actor = env.actor()  # before anything changes: a refused setup leaves the clone as it was
     if not inside_repo:
         records.require_own_repo()
-    current = configured_station(records.top)
+    current = records.configured_station()
     if current and current != station and not switch:
         raise Refusal(msg('this PC is already station {current}: the ids it numbers carry that code, so it keeps it (nothing changed); add --switch to number new records as {station} from now on', current=current, station=station))
     stations = records.office.stations
     if station in stations:
-        if not reuse and configured_station(records.top) != station:
+        if not reuse and records.configured_station() != station:
             raise Refusal(msg('station {station} is already on file ({stations}): two PCs with one code would number records alike; choose another, or add --reuse if this PC is that station', station=station, stations=stations[station]))
-        register_clone(records.top, station)
+        register_clone(records, station)
         if inside_repo:
             allow_inside(records)
         return msg("station {station} registered for this clone (it was already on file)", station=station)
@@ -126,7 +137,7 @@ def setup(env: Env, station: str, reuse: bool = False, switch: bool = False, ins
     # roster trusts, as with any change to that file (an edited roster makes nobody senior).
     if not _senior_on_record(records, actor.id):
         raise Refusal(msg('station {station} is not on file yet: adding a station to {config} needs a supervisor or director: {roster} (nothing changed)', station=station, config=CONFIG, roster=senior_names(env.office.roster)))
-    register_clone(records.top, station)
+    register_clone(records, station)
     if inside_repo:
         allow_inside(records)
     _update_config(env, actor, subjects.office_facts("station-add", Station=station), lambda c: c.setdefault("stations", {}).update({station: actor.id}))

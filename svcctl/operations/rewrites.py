@@ -74,9 +74,12 @@ def undoes_a_rewrite(records: Records, commit: str, path: str, new: dict, depth:
 def _shared(top) -> str | None:
     """The last commit this PC shares with its remote (where its branch and the upstream
     part), else HEAD."""
-    upstream = vcs.run(top, "merge-base", "HEAD", "@{upstream}")
-    if upstream.returncode == 0 and upstream.stdout.strip():
-        return upstream.stdout.split()[0]
+    head, upstream = vcs.resolve(top, ["HEAD^{commit}", "@{upstream}^{commit}"])
+    if head is None or upstream is None or upstream == head:
+        return head  # no upstream (or no commit yet), or nothing to tell them apart
+    found = vcs.run(top, "merge-base", "HEAD", "@{upstream}")
+    if found.returncode == 0 and found.stdout.strip():
+        return found.stdout.split()[0]
     return vcs.head(top)
 
 

@@ -10,7 +10,6 @@ from .. import vcs
 from ..core.errors import ConflictError, Refusal, SvcError, UsageError
 from ..core.merge import MergeConflict
 from ..store import txn, yamlio
-from ..store.changes import configured_station
 from ..store.names import CONFIG
 from ..store.records import Records
 from . import check as check_ops
@@ -64,7 +63,11 @@ def sync(env: Env, remote: str = "origin", attempts: int = 5) -> list[str]:
     records = env.records
     top = records.top
     records.require_own_repo()
-    if vcs.run(top, "remote", "get-url", remote).returncode != 0:
+    # A remote with a URL in the clone's settings is one; else git judges (a remote set up
+    # the old way, in .git/remotes).
+    known = any(name.startswith("remote.") and name.endswith(".url") and name[7:-4] == remote
+                for name in records.settings())
+    if not known and vcs.run(top, "remote", "get-url", remote).returncode != 0:
         raise SvcError(msg("no remote {remote!r} to sync with: add one with 'git remote add NAME URL' (see README)", remote=remote))
     author = _merge_author(env)
     branch = vcs.run(top, "symbolic-ref", "--short", "-q", "HEAD").stdout.strip()
@@ -82,7 +85,7 @@ def sync(env: Env, remote: str = "origin", attempts: int = 5) -> list[str]:
 def _sync(env: Env, records: Records, top: Path, remote: str, branch: str, author, attempts: int) -> list[str]:
     said: list[str] = []
     with records.lock():
-        office_ops.register_driver(top)
+        office_ops.register_driver(records)
         if _in_merge(records):
             paths = _unmerged(top)
             if paths:
@@ -99,21 +102,22 @@ def _sync(env: Env, records: Records, top: Path, remote: str, branch: str, autho
             raise SvcError(msg('cannot reach remote {remote!r} (offline?): {last}; local records are unchanged', remote=remote, last=last))
         with records.lock():
             _require_clean(records)
-            before = vcs.head(top)
-            theirs = vcs.run(top, "rev-parse", "-q", "--verify", upstream + "^{commit}").stdout.strip()
-            if theirs and before:
+            before, theirs = vcs.resolve(top, ["HEAD^{commit}", upstream + "^{commit}"])
+            tip = before
+            if theirs and before == theirs:
+                outgoing = 0  # both PCs hold the same commit: nothing to pull, check or push
+            elif theirs and before:
                 incoming = pull.plan(top, before, theirs)
                 if incoming is None:  # nothing new there: check only what this push adds
                     incoming = pull.Pull(before, theirs, theirs, False, local=vcs.tree_changes(top, theirs, before))
-                _pull(env, records, incoming, f"sync: merge {remote}/{branch}", author)
+                tip = _pull(env, records, incoming, f"sync: merge {remote}/{branch}", author) or before
                 if incoming.changes or incoming.fast_forward:
                     count = int(vcs.git(top, "rev-list", "--count", f"{before}..{theirs}").strip())
                     said.append(msg('pulled {count} change(s) from {remote}', count=count, remote=remote))
-                outgoing = int(vcs.git(top, "rev-list", "--count", f"{upstream}..HEAD").strip())
+                outgoing = int(vcs.git(top, "rev-list", "--count", f"{upstream}..{tip}").strip())
             else:
                 outgoing = int(vcs.git(top, "rev-list", "--count", "HEAD").strip()) if before else 0
                 _require_valid(env)
-            tip = vcs.head(top)
         if not outgoing:
             said.append(msg('up to date'))
             return said
@@ -131,8 +135,9 @@ def _sync(env: Env, records: Records, top: Path, remote: str, branch: str, autho
     raise SvcError(msg("gave up after {attempts} rejected pushes; your commits are kept locally, run 'svcctl sync' again", attempts=attempts))
 
 
-def _pull(env: Env, records: Records, incoming: pull.Pull, message: str, author: vcs.Author) -> None:
-    """Check the merge, then apply it, or lay out its conflicts for a person; under the lock."""
+def _pull(env: Env, records: Records, incoming: pull.Pull, message: str, author: vcs.Author) -> str | None:
+    """Check the merge, then apply it, or lay out its conflicts for a person; under the lock.
+    The commit HEAD was moved to, if it was."""
     top, gdir = records.top, records.gdir
     found = pull.problems(records, incoming)
     if found:
@@ -144,7 +149,7 @@ def _pull(env: Env, records: Records, incoming: pull.Pull, message: str, author:
             "it comes from {origin}: have it repaired on that PC (README: Repairing a broken record), "
             "then sync again", where=where, problem=problem, more=more, origin=pull.origin(records, incoming, path, side)))
     if incoming.base == incoming.theirs:
-        return  # their commits are part of ours already: nothing to join
+        return None  # their commits are part of ours already: nothing to join
     # Even a side that changes nothing in the end (a repair undoing a broken commit, a revert,
     # the same edit on both PCs) is joined by a merge commit: otherwise this PC pushes a
     # history that does not contain the other's, and every push is rejected.
@@ -153,7 +158,9 @@ def _pull(env: Env, records: Records, incoming: pull.Pull, message: str, author:
         pull.lay_out_conflict(top, gdir, incoming, message)
         fields = {p: f for p, (f, _, _) in incoming.conflicts.items()}
         raise ConflictError(_conflict_message(sorted(incoming.conflicts), fields))
-    pull.apply(top, gdir, incoming, pull.merge_commit(top, gdir, incoming, message, author))
+    target = pull.merge_commit(top, gdir, incoming, message, author)
+    pull.apply(top, gdir, incoming, target)
+    return target
 
 
 def _require_untouched(records: Records, paths: list[str]) -> None:
@@ -185,7 +192,7 @@ def _merge_author(env: Env) -> vcs.Author:
     except UsageError:
         if env.user or os.environ.get("SVCCTL_USER"):
             raise  # someone was named, and is not on the roster
-    station = configured_station(env.records.top) or "?"
+    station = env.records.configured_station() or "?"
     return vcs.Author(f"svcctl sync (station {station})", f"sync-{station.lower()}@{env.office.code.lower()}.svcctl")
 
 

@@ -18,8 +18,35 @@ def configured_station(top) -> str | None:
     return vcs.run(top, "config", "--get", "svcctl.station").stdout.strip() or None
 
 
+# The git settings of a clone that svcctl reads, asked of git together: the station code,
+# records folders kept below the top, the merge driver, the remotes and who git says the
+# user is. Read once per ``Records`` (one command), and again after svcctl changes them.
+SETTINGS = r"^(svcctl\.(station|records)|merge\.svcctl\.(name|driver)|user\.name|remote\..*\.url)$"
+
+
 class Changes:
     """Part of ``Records``: what a command that records a change goes through."""
+
+    def setting(self, name: str) -> str | None:
+        """The value of the git setting ``name`` (one of ``SETTINGS``, spelt as git prints
+        it) as ``git config --get`` gives it: the last one given; None when there is none."""
+        values = self.settings().get(name)
+        return values[-1] if values else None
+
+    def settings(self) -> dict[str, list[str]]:
+        """Every value of each of ``SETTINGS`` this clone has, by name."""
+        found = self.__dict__.get("_settings")
+        if found is None:
+            found = self.__dict__["_settings"] = vcs.settings(self.top, SETTINGS)
+        return found
+
+    def settings_changed(self) -> None:
+        """svcctl changed the clone's git settings: the next question asks git again."""
+        self.__dict__.pop("_settings", None)
+
+    def configured_station(self) -> str | None:
+        """This clone's station code (see ``configured_station``)."""
+        return (self.setting("svcctl.station") or "").strip() or None
 
     def pending_merge(self) -> tuple[str, list[str]] | None:
         """What a sync left waiting for a person (its conflicts), and how to go on; None when
@@ -36,7 +63,7 @@ class Changes:
 
     def allowed_inside(self) -> list[str]:
         """Records folders this clone keeps below its top on purpose (``init --inside-repo``)."""
-        return vcs.run(self.top, "config", "--get-all", "svcctl.records").stdout.splitlines()
+        return [line for value in self.settings().get("svcctl.records", ()) for line in value.splitlines()]
 
     def owns_repo(self) -> bool:
         """Whether the git repository holding the records is the office's own (or keeps them
@@ -98,7 +125,7 @@ class Changes:
     # -- ids --------------------------------------------------------------------
     def station(self) -> str:
         self.require_own_repo()  # the first thing a new record needs; say why before asking for a station
-        code = configured_station(self.top)
+        code = self.configured_station()
         if not code:
             raise SvcError(
                 msg("this clone has no station code, so it cannot number new records: run 'svcctl setup --station CODE' (a code no other PC uses, e.g. B)")
@@ -145,7 +172,9 @@ class Changes:
         must succeed for the change to be made, done while git writes it)."""
         self.require_own_repo()
         self.require_no_pending_merge()
-        merge_driver.keep_current(self.top)  # a clone set up by an older svcctl: see merge_driver
+        # A clone set up by an older svcctl: see merge_driver.
+        if merge_driver.keep_current(self.top, self.setting("merge.svcctl.driver")):
+            self.settings_changed()
         at_top = txn.Change(change.message)
         for inner, text in change.files.items():
             at_top.write(self.rel(inner), text)

@@ -443,7 +443,9 @@ def apply(top: Path, gdir: Path, change: Change, author: vcs.Author, trailers: d
     txn = os.urandom(6).hex()  # what secrets.token_hex gives, without importing hmac and random
     message = commit_text.message(change.message, trailers or {}) + f"{TXN_TRAILER}: {txn}\n"
     paths = sorted(change.files)
-    head = vcs.head(top)
+    # HEAD as the commit will find it, read under the lock with the trees the commit edits.
+    base = vcs.base(top, paths)
+    head = base.head
     journal = Journal(top, gdir)
     journal.begin(txn, paths, head, message)
     _crash_point("after-journal")
@@ -470,7 +472,7 @@ def apply(top: Path, gdir: Path, change: Change, author: vcs.Author, trailers: d
         os.sync()  # the files are on disk before the commit that records them
     _crash_point("before-commit")
     try:
-        commit = vcs.commit_paths(top, paths, message, author, head, before_landing)
+        commit = vcs.commit_paths(top, paths, message, author, head, before_landing, base.trees)
     except SvcError:
         # git refused the commit (an author name it will not take, a full disk), or
         # before_landing did: the files go back at once, so nothing is left for the next

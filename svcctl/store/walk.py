@@ -106,13 +106,16 @@ def begin(records_dir: str | None) -> None:
         root = _root(records_dir)
         if root is None:
             return
-        proc = subprocess.run(["git", "rev-parse", "--show-toplevel", "--absolute-git-dir"], cwd=str(root),
-                              capture_output=True, text=True)
-        lines = proc.stdout.splitlines()
-        if proc.returncode != 0 or len(lines) != 2:
+        from .. import vcs
+
+        try:
+            found = vcs.locate(root)  # the command asks the same, and is given this answer
+        except vcs.GitError:  # no git: the command says so
             return
-        rel = root.relative_to(Path(lines[0]).resolve()).as_posix()
-        file = index_file(Path(lines[1]).resolve(), "" if rel == "." else rel)
+        if found is None:
+            return
+        rel = root.relative_to(found[0].resolve()).as_posix()
+        file = index_file(found[1], "" if rel == "." else rel)
         since = swept(file)
         if since and (str(file), since) not in _EARLY:
             _EARLY[(str(file), since)] = Walk(root, since)
