@@ -110,7 +110,9 @@ def main() -> None:
 
     # As an installed package has them: an editable install with PYTHONDONTWRITEBYTECODE set
     # would otherwise compile every module on every run.
-    compileall.compile_dir(str(Path(__file__).resolve().parent.parent / "svcctl"), quiet=1)
+    import importlib.util
+
+    compileall.compile_dir(importlib.util.find_spec("svcctl").submodule_search_locations[0], quiet=1)
     tmp = Path(tempfile.mkdtemp(prefix="svcctl-startup-")) if args.keep is None else args.keep
     tmp.mkdir(parents=True, exist_ok=True)
     try:

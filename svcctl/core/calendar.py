@@ -30,11 +30,13 @@ DAY = timedelta(days=1)
 KNOWN: dict[int, tuple] = {}
 
 
-def _china_schedule(year: int):
+def china_schedule(year: int):
+    """The State Council schedule of ``year``: (days off, weekend working days, published)."""
     found = KNOWN.get(year)
     if found is None:
         found = KNOWN[year] = _ask_holidays(year)
     return found
+
 
 
 @lru_cache(maxsize=None)
@@ -59,7 +61,7 @@ class OfficeCalendar:
             return True
         if day in self.extra_holidays:
             return False
-        days_off, weekend_workdays, _ = _china_schedule(day.year)
+        days_off, weekend_workdays, _ = china_schedule(day.year)
         if day in weekend_workdays:
             return True
         return day.weekday() < 5 and day not in days_off
@@ -71,7 +73,7 @@ class OfficeCalendar:
         does not make a year's schedule known."""
         if year in self.schedule_years:
             return True
-        return _china_schedule(year)[2]
+        return china_schedule(year)[2]
 
     def _day_start(self, day: date) -> datetime:
         return datetime.combine(day, time(0), tzinfo=self.tz)

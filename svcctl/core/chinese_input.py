@@ -13,9 +13,10 @@ from datetime import date, timedelta
 
 from .errors import UsageError
 from .message import msg
+from .patterns import Lazy
 
 _DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_NUMERAL_RUN = re.compile(r"[零〇一二两三四五六七八九十百]+")
+_NUMERAL_RUN = Lazy(r"[零〇一二两三四五六七八九十百]+")
 # The longest count read as a number. Lengths come from svcctl.yaml, which any PC may push,
 # and Python refuses to read a number of thousands of digits (ValueError, not a clear line).
 LONGEST_NUMBER = 18
@@ -62,7 +63,7 @@ _PERIODS = {
 }
 _DAY = "|".join(_DAYS)
 _PERIOD = "|".join(_PERIODS)
-_SPOKEN = re.compile(
+_SPOKEN = Lazy(
     r"^(?:(?P<day>" + _DAY + r")|"
     r"(?:(?P<y>\d{4})\s*[年./-]\s*)?(?P<mo>\d{1,2})\s*(?:月\s*(?P<d1>\d{1,2})\s*[日号]?|[./-]\s*(?P<d2>\d{1,2})(?=\s|$|[^\d]))"
     r")?\s*(?P<period>" + _PERIOD + r")?\s*"
@@ -135,7 +136,7 @@ def _in_period(text: str, period: str, hour: int) -> int:
 
 # ---------------------------------------------------------------------------- lengths
 
-_LENGTH = re.compile(r"^(?:(?P<n>\d+)\s*个?\s*(?P<mid>半)?|(?P<lead>半)\s*个?)?\s*(?P<unit>[a-z\u4e00-\u9fff]+?)\s*(?P<end>半)?$",
+_LENGTH = Lazy(r"^(?:(?P<n>\d+)\s*个?\s*(?P<mid>半)?|(?P<lead>半)\s*个?)?\s*(?P<unit>[a-z\u4e00-\u9fff]+?)\s*(?P<end>半)?$",
                      re.IGNORECASE)
 
 

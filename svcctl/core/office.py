@@ -14,7 +14,7 @@ from . import model
 from .calendar import OfficeCalendar
 from .errors import UsageError
 from .policy import Policy, build_policy, parse_within
-from .workflow import Actor
+from .roles import Actor
 from .message import msg
 
 

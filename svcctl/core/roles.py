@@ -56,6 +56,27 @@ KEYS = tuple(ROLES)
 SENIOR_ROLES = tuple(key for key, role in ROLES.items() if role.senior)
 
 
+@dataclass(frozen=True)
+class Actor:
+    """A member of staff as the roster has them (the one acting, or one named)."""
+
+    id: str
+    name: str
+    role: str
+    department: str | None = None
+    email: str | None = None  # for git history; None: a made-up address under the office code
+
+    @property
+    def senior(self) -> bool:
+        return self.role in SENIOR_ROLES
+
+
+def senior_names(roster: dict) -> str:
+    """Who may do what an agent may not, for refusals that name them (rules §6)."""
+    names = [f"{sid} ({a.name})" for sid, a in roster.items() if a.role in SENIOR_ROLES]
+    return ", ".join(names) or msg("a supervisor or director (none on the roster)")
+
+
 def scope(role: str | None, action: str) -> str | None:
     """On which tickets ``role`` may take ``action``; None: on none."""
     known = ROLES.get(role)

@@ -7,14 +7,15 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from .chinese_input import spoken_time, typed
 from .errors import SvcError, UsageError
 from .message import msg
+from .patterns import Lazy
 
 
 
 _DATE = r"(?P<y>\d{4})[-/年](?P<mo>\d{1,2})[-/月](?P<d>\d{1,2})日?"
 _CLOCK = r"(?P<h>\d{1,2})[:：](?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?"
 _OFFSET = r"(?P<off>Z|[+-]\d{2}:?\d{2})?"
-_FULL = re.compile(rf"^{_DATE}(?:(?:\s+|T|\s*)(?:{_CLOCK}){_OFFSET})?$")
-_CLOCK_ONLY = re.compile(rf"^{_CLOCK}$")
+_FULL = Lazy(rf"^{_DATE}(?:(?:\s+|T|\s*)(?:{_CLOCK}){_OFFSET})?$")
+_CLOCK_ONLY = Lazy(rf"^{_CLOCK}$")
 LONGEST_SPAN = timedelta(days=366)  # no office deadline or look-ahead is longer
 TIME_FORMS = msg("2026-11-20 09:30, 2026-11-20T09:30+08:00, 2026年11月20日 09:30, 2026-11-20 or 09:30 (today)")
 

@@ -5,9 +5,10 @@ import re
 
 from .errors import UsageError
 from .message import msg
+from .patterns import Lazy
 
 _TOKEN = r"[0-9A-Za-z]{1,6}"
-_UNIT = re.compile(
+_UNIT = Lazy(
     rf"^(?:(?P<estate>[^\s/:：]+?)\s*[/:：\s]\s*|(?P<estate_cn>[^\x00-\x7f]+?))?"
     rf"(?P<building>{_TOKEN})\s*(?:-|栋|幢|号楼|座)\s*"
     rf"(?P<unit>{_TOKEN})\s*(?:-|单元)\s*"

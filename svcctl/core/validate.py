@@ -7,6 +7,7 @@ can be folded, evaluated against the deadline policy and acted on without surpri
 """
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from decimal import Decimal
@@ -14,8 +15,6 @@ from decimal import Decimal
 from . import controls, model, roles
 from .errors import Refusal, SvcError
 from .policy import DEFAULT_DEADLINES, LENGTH_FORMS, START_POINTS, build_policy, parse_within
-from . import events as ev
-from .ticket import HEADER_KEYS, Ticket, folding, step
 from .timeutil import NotRecordTime, from_iso
 from .units import canonical_phone, is_canonical_unit
 from .message import Message, msg, term
@@ -369,9 +368,11 @@ def _rule(path, name, value, has_default, problems) -> None:
         if value.get("level") is not None and value["level"] not in ("target", "limit"):
             problems.append((path + ("level",), msg("'level' is {level!r}; allowed: target, limit", level=value['level'])))
         until = value.get("until")
-        if until is not None and (not isinstance(until, list) or not until
-                                  or not all(isinstance(k, str) and k in ev.KINDS for k in until)):
-            problems.append((path + ("until",), msg("'until' must list the events that stop the clock ({kinds})", kinds=', '.join(ev.KINDS))))
+        if until is not None:
+            from . import events as ev  # the kinds of event, loaded only for a policy that names them
+
+            if not isinstance(until, list) or not until or not all(isinstance(k, str) and k in ev.KINDS for k in until):
+                problems.append((path + ("until",), msg("'until' must list the events that stop the clock ({kinds})", kinds=', '.join(ev.KINDS))))
         _flag(value, "pausable", problems, path)
         _flag(value, "customer_date", problems, path)
         _text(value, "source", problems, required=False, path=path)
@@ -484,10 +485,15 @@ def ticket(record, expected_id: str | None = None, roster=None, customers=None, 
     scheme: an office that switches ``policy.complaint_scheme`` keeps its old complaints.
     A ticket that passes is replayed event by event; ``replayed``, when given, receives the
     ``(Ticket, Fold)`` of that replay, so a caller building its view does not fold it again."""
+    # The kinds of event, loaded by the commands that read tickets (validating svcctl.yaml
+    # or a customer needs none of them).
+    from . import events as ev
+    from .ticket import HEADER_KEYS
+
     if not isinstance(record, dict):
         return _mapping(record, msg("a ticket file"))
     problems = []
-    if not _TICKET_KEYS.issuperset(record):
+    if not _ticket_keys().issuperset(record):
         _unknown(record, (*HEADER_KEYS, "events"), problems)
     tid = _text(record, "id", problems)
     if tid and not TICKET_ID.match(tid):
@@ -552,6 +558,9 @@ def _replay(record, roster, departments, problems, replayed=None) -> None:
     history from a hand edit or a merge that no sequence of commands could have made is
     refused, so no command ever shows a state that cannot be. Authority is judged where
     ``roster`` maps staff ids to their roles."""
+    from . import events as ev
+    from .ticket import Ticket, folding, step
+
     ticket = Ticket.from_record(record)
     members = roster if isinstance(roster, dict) else {}
     acc = folding(ticket)
@@ -573,16 +582,22 @@ def _on_roster(staff_id, roster, path, problems) -> None:
         problems.append((path, msg('staff {staff_id!r} is not on the roster', staff_id=staff_id)))
 
 
-_TICKET_KEYS = frozenset((*HEADER_KEYS, "events"))
+@functools.cache
+def _ticket_keys() -> frozenset:
+    from .ticket import HEADER_KEYS
+
+    return frozenset((*HEADER_KEYS, "events"))
 
 
-def _event_keys(kind: ev.Kind) -> frozenset:
+def _event_keys(kind) -> frozenset:
     """The keys an event of ``kind`` may have."""
     return frozenset((*(f.name for f in kind.fields), "at", "event", "by"))
 
 
 def _event(kind, event, path, roster, departments, problems) -> None:
     """An event's fields, each checked by the type its kind declares (core.events)."""
+    from . import events as ev
+
     declared = ev.KINDS[kind].fields
     allowed = ev.derived(kind, _event_keys)
     if not allowed.issuperset(event):  # the words of a problem are made only when there is one
@@ -621,8 +636,10 @@ def _money(record, key, problems, path) -> None:
         return
     bad = isinstance(value, bool) or not isinstance(value, (int, float, str))
     if not bad:
+        from .events import money
+
         try:
-            amount = ev.money(value)
+            amount = money(value)
             bad = amount < 0 or amount != Decimal(str(value)) or len(amount.as_tuple().digits) > 15
         except (ValueError, ArithmeticError):
             bad = True

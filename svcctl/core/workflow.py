@@ -13,21 +13,8 @@ from .errors import UsageError
 from .events import KINDS, Guard, senior_names  # noqa: F401 - senior_names is used by operations
 from .events.request import check_time
 from .message import msg
-from .roles import SENIOR_ROLES
+from .roles import Actor  # noqa: F401 - the roster's members, named here by the operations
 from .ticket import Event, Ticket, folding, step
-
-
-@dataclass(frozen=True)
-class Actor:
-    id: str
-    name: str
-    role: str
-    department: str | None = None
-    email: str | None = None  # for git history; None: a made-up address under the office code
-
-    @property
-    def senior(self) -> bool:
-        return self.role in SENIOR_ROLES
 
 
 @dataclass(frozen=True)

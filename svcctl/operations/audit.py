@@ -33,7 +33,7 @@ def entries(env: Env, ticket: str | None = None, customer: str | None = None, by
     and directors only, as it names the customers looked at."""
     actor = env.actor()
     if not actor.senior:
-        from ..core.workflow import senior_names
+        from ..core.roles import senior_names
 
         raise Refusal(msg("the audit log names whose personal data was shown, which only a supervisor or "
                           "director may read: ask {seniors}", seniors=senior_names(env.office.roster)))

@@ -67,7 +67,7 @@ class Env:
             return False
         actor = self.actor()
         if not actor.senior:
-            from ..core.workflow import senior_names
+            from ..core.roles import senior_names
 
             raise Refusal(msg("--reveal shows customers' names and phone numbers, which only a supervisor or "
                               "director may see: ask {seniors}", seniors=senior_names(self.office.roster)))

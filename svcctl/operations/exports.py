@@ -12,7 +12,7 @@ from ..core.errors import Refusal
 from ..present.labels import namer
 from ..core.ticket import fold
 from ..core.units import mask_phones_in
-from ..core.workflow import senior_names
+from ..core.roles import senior_names
 from ..store import sheets
 from . import customers as customer_ops
 from . import tickets as ticket_ops

@@ -45,7 +45,7 @@ class RunReport:
 def _senior(env: Env) -> None:
     actor = env.actor()
     if not actor.senior:
-        from ..core.workflow import senior_names
+        from ..core.roles import senior_names
 
         raise Refusal(msg("the office's alert channels are set by a supervisor or director: ask {seniors}",
                           seniors=senior_names(env.office.roster)))

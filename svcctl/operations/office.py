@@ -8,7 +8,7 @@ from .. import merge_driver, vcs
 from ..core import roles, subjects, validate
 from ..present import labels
 from ..core.errors import Refusal, UsageError
-from ..core.workflow import Actor, senior_names
+from ..core.roles import Actor, senior_names
 from ..store import txn, yamlio
 from ..store.changes import configured_station
 from ..store.names import CONFIG
@@ -102,7 +102,25 @@ def init(folder: str, *, office_name: str, office_code: str, director_id: str, d
         change.write("tickets/.gitkeep", "")
         director = Actor(director_id, config["staff"][0]["name"], "director")
         records.commit(change, author_for(director, office_code), facts)
+    keep_holidays(Env(str(root)))
     return records
+
+
+def keep_holidays(env: Env) -> None:
+    """Keep the holiday schedules of last year, this year and next in the clone (see
+    store.schedules.keep): its first commands then do not import the package that has them."""
+    from datetime import datetime
+
+    from ..store import schedules
+
+    records = env.records
+    if not records.owns_repo():
+        return
+    try:
+        year = env.now.year
+    except UsageError:  # a SVCCTL_NOW that cannot be read: the commands that read it say so
+        year = datetime.now(env.office.tz).year
+    schedules.keep(records.gdir, year)
 
 
 def allow_inside(records: Records) -> None:

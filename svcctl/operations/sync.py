@@ -234,6 +234,7 @@ def clone(user: str | None, url: str, folder: str, station: str) -> str:
             raise Refusal(msg('station {station} is already used by another PC ({CONFIG} stations): choose another code', station=station, CONFIG=CONFIG))
         env = Env(str(root), user)
         message = office_ops.setup(env, station, inside_repo=root != target)
+        office_ops.keep_holidays(env)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from ..core.message import msg
 from ..core.office import Office
-from ..core.ticket import Ticket
 from . import names
 from .names import CONFIG
+
+if TYPE_CHECKING:
+    from ..core.ticket import Ticket
 
 
 class IndexedReading:
@@ -142,14 +145,14 @@ class IndexedReading:
         where, args = f"folder IN ({','.join('?' * len(folders))})", tuple(folders)
         if customer is not None:
             where, args = where + " AND customer = ?", args + (customer,)
-        return [Ticket.from_record(r) for r in index.records_of(where, args)]
+        return _tickets(index.records_of(where, args))
 
     def tickets(self) -> list[Ticket]:
         """Every ticket, in path order."""
         index = self.index()
         if index is None:
             return [self._load_ticket(inner) for inner in self.ticket_inners()]
-        return [Ticket.from_record(r) for r in index.records_of()]
+        return _tickets(index.records_of())
 
     def open_tickets(self) -> list[Ticket]:
         """The tickets still in play: open, awaiting a callback, or with a deadline whose
@@ -157,7 +160,7 @@ class IndexedReading:
         index = self.index()
         if index is None:
             return [t for t in self.tickets() if _in_play(t, self.office)]
-        return [Ticket.from_record(r) for r in index.records_of("live = 1")]
+        return _tickets(index.records_of("live = 1"))
 
     def tickets_touching(self, start: datetime, end: datetime) -> list[Ticket]:
         """The tickets a report of ``[start, end)`` can need: received before ``end`` and
@@ -168,8 +171,8 @@ class IndexedReading:
                 _last_at(t) >= start or _in_play(t, self.office))]
         from .index import _utc
 
-        return [Ticket.from_record(r) for r in index.records_of(
-            "received < ? AND (live = 1 OR last_at >= ?)", (_utc(end), _utc(start)))]
+        return _tickets(index.records_of(
+            "received < ? AND (live = 1 OR last_at >= ?)", (_utc(end), _utc(start))))
 
     def tickets_since(self, start: datetime) -> list[Ticket]:
         """The tickets still in play and those with an event at or after ``start`` (a shift
@@ -179,7 +182,7 @@ class IndexedReading:
             return [t for t in self.tickets() if _last_at(t) >= start or _in_play(t, self.office)]
         from .index import _utc
 
-        return [Ticket.from_record(r) for r in index.records_of("live = 1 OR last_at >= ?", (_utc(start),))]
+        return _tickets(index.records_of("live = 1 OR last_at >= ?", (_utc(start),)))
 
     def report_store(self, reach):
         """The reports' cache (``store.report_cache``) in step with the ticket index; None where
@@ -218,6 +221,12 @@ class IndexedReading:
 def _reason(exc: Exception) -> str:
     """What went wrong with a file, in a few words (SQLite's or the system's)."""
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+def _tickets(records) -> list[Ticket]:
+    from ..core.ticket import Ticket  # with the kinds of event: loaded by the commands that read tickets
+
+    return [Ticket.from_record(r) for r in records]
 
 
 def _last_at(ticket: Ticket) -> datetime:

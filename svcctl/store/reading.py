@@ -59,7 +59,7 @@ def read_stat(root: Path, inner: str) -> tuple[bytes | str, os.stat_result | Non
 
 
 def check_bytes(kind: str, inner: str, raw: bytes, *, office: Office | None = None, customers=None,
-                replayed: list | None = None):
+                replayed: list | None = None, parse=yamlio.parse):
     """A record of ``kind`` (config, customer, ticket or handover) read from its bytes, from
     anywhere (a file, or a commit not yet checked out), and checked: ``(data, text, problems)``,
     ``problems`` a list of ``(line, message)`` (line None when no line fits), empty when the
@@ -67,7 +67,7 @@ def check_bytes(kind: str, inner: str, raw: bytes, *, office: Office | None = No
     against ``office`` (roster, departments) and ``customers`` (ids on file) when they are
     given; ``replayed`` receives a valid ticket's replay (see ``validate.ticket``). This is
     the one validation path: ``svcctl check`` reports every problem, loading refuses on the
-    first."""
+    first. ``parse``: how the text is read (``yamlio.parse``, or a kept reading of it)."""
     if kind not in RECORDS:
         raise ValueError(f"unknown kind of record {kind!r}")
     try:
@@ -77,7 +77,7 @@ def check_bytes(kind: str, inner: str, raw: bytes, *, office: Office | None = No
         return None, None, [(line, msg("not UTF-8 text (byte 0x{byte:02x} at line {line}): save the file as UTF-8",
                                        byte=raw[exc.start], line=line))]
     try:
-        data = yamlio.parse(text)
+        data = parse(text)
     except yamlio.YamlProblem as problem:
         return None, text, [(problem.line, problem.message)]
     stem = file_stem(inner)

@@ -8,19 +8,25 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import vcs
 from ..core.errors import BrokenRecord, ConflictError, NotFound, SvcError
 from ..core.message import msg
 from ..core.office import Office
-from ..core.ticket import Ticket
-from . import names, reading
+from . import names, reading, yamlio
 from .changes import Changes
 from .folders import linked_folder, not_a_folder
 from .ids import canonical_customer_id, file_stem, ticket_rel
 from .listings import IndexedReading
 from .names import CONFIG
 from .walk import upward
+
+if TYPE_CHECKING:
+    from ..core.ticket import Ticket
+
+
+KEPT_CONFIG = "svcctl-config.parsed"  # in the git directory (yamlio.parse_kept)
 
 
 def find_root(explicit: str | None, start: Path | None = None) -> Path:
@@ -125,7 +131,12 @@ class Records(IndexedReading, Changes):
         raw = reading.read_file(self.root, inner)
         if isinstance(raw, str):
             return None, None, [(None, raw)]
-        return reading.check_bytes(kind, inner, raw, office=office, customers=customers)
+        parse = yamlio.parse
+        if kind == "config" and inner == CONFIG and self.owns_repo():
+            # Every command reads svcctl.yaml: its reading is kept beside the index.
+            gdir = self.gdir
+            parse = lambda text: yamlio.parse_kept(text, gdir / KEPT_CONFIG)  # noqa: E731
+        return reading.check_bytes(kind, inner, raw, office=office, customers=customers, parse=parse)
 
     @cached_property
     def _folders_seen(self) -> dict:
@@ -188,6 +199,8 @@ class Records(IndexedReading, Changes):
         return self._load_ticket(inner)
 
     def _load_ticket(self, inner: str) -> Ticket:
+        from ..core.ticket import Ticket  # with the kinds of event: loaded by what reads a ticket
+
         return Ticket.from_record(self._load("ticket", inner, office=self.office))
 
     # -- handovers ---------------------------------------------------------------

@@ -46,6 +46,23 @@ def load(gdir: Path) -> None:
         return
     _LOADED.add(str(file))
     fingerprint = release()
+    _read(file, fingerprint)
+    before = set(calendar.KNOWN)
+    atexit.register(_save, file, fingerprint, before)
+
+
+def keep(gdir: Path, year: int) -> None:
+    """Write the schedules of the year before ``year``, ``year`` and the next into ``gdir``
+    now (asking the package for those not known yet): a new clone's first commands, which
+    work out deadlines around today, then read them from there instead of importing
+    ``holidays``; and a copy of the folder has them too."""
+    load(gdir)
+    for each in (year - 1, year, year + 1):
+        calendar.china_schedule(each)
+    _save(gdir / NAME, release(), set())
+
+
+def _read(file: Path, fingerprint: str) -> None:
     # A missing or damaged file only means the schedules are worked out again.
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
         data = json.loads(file.read_text(encoding="utf-8"))
@@ -53,8 +70,6 @@ def load(gdir: Path) -> None:
             for year, (off, work, published) in data["years"].items():
                 calendar.KNOWN.setdefault(int(year), (frozenset(map(date.fromisoformat, off)),
                                                       frozenset(map(date.fromisoformat, work)), bool(published)))
-    before = set(calendar.KNOWN)
-    atexit.register(_save, file, fingerprint, before)
 
 
 def _save(file: Path, fingerprint: str, before: set) -> None:

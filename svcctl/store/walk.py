@@ -10,9 +10,7 @@ index adopts it when it finds the same last sweep (``adopt``).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -26,8 +24,11 @@ PARTS = 2  # find processes: the walk is the kernel's stat work, which spreads o
 def index_file(gdir: Path, records_rel: str) -> Path:
     """The index of the records folder at ``records_rel`` below the top of the repository
     whose git directory is ``gdir`` (a repository may hold several records folders)."""
-    suffix = f"-{hashlib.sha1(records_rel.encode()).hexdigest()[:10]}" if records_rel else ""
-    return gdir / f"svcctl-tickets{suffix}.sqlite"
+    if not records_rel:
+        return gdir / "svcctl-tickets.sqlite"
+    import hashlib
+
+    return gdir / f"svcctl-tickets-{hashlib.sha1(records_rel.encode()).hexdigest()[:10]}.sqlite"
 
 
 class Walk:
@@ -38,9 +39,13 @@ class Walk:
     def __init__(self, root: Path, since_ns: int):
         self.root, self.since_ns, self.procs = root, since_ns, []
         self.started_ns = time.time_ns()
-        find = shutil.which("find") if sys.platform != "win32" else None
         base = root / "tickets"
-        if not (since_ns and find and base.is_dir()):
+        if not (since_ns and sys.platform != "win32" and base.is_dir()):
+            return
+        import shutil
+
+        find = shutil.which("find")
+        if not find:
             return
         seconds, fraction = divmod(since_ns, 1_000_000_000)
         newer = ["-newerct", f"@{seconds}.{fraction:09d}"]

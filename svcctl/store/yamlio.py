@@ -1,18 +1,22 @@
 """Canonical YAML: one way to write the same data (same data, same bytes), and a strict
-reader that rejects duplicate keys and remembers where every value sits in the file."""
+reader that rejects duplicate keys and remembers where every value sits in the file.
+
+PyYAML is loaded only when it is needed (a record not in svcctl's own layout, a value the
+direct writer leaves to the emitter): the records svcctl writes are read and written here
+without it, and loading it costs a short command a tenth of its time.
+"""
 from __future__ import annotations
 
+import contextlib
+import functools
+import marshal
+import os
 import re
-
-import yaml
+from pathlib import Path
 
 from ..core.message import msg
+from ..core.patterns import Lazy
 from ..core.timeutil import TIME_PATTERN
-
-try:
-    _BaseLoader = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _BaseLoader = yaml.SafeLoader
 
 
 class YamlProblem(Exception):
@@ -22,8 +26,23 @@ class YamlProblem(Exception):
         self.message = message
 
 
-class _StrictLoader(_BaseLoader):
-    """Safe loading that rejects duplicate keys and keeps times as text (constructors below)."""
+@functools.cache
+def _loaders():
+    """(PyYAML's safe loader, the strict loader made from it)."""
+    import yaml
+
+    try:
+        base = yaml.CSafeLoader
+    except AttributeError:  # PyYAML built without libyaml
+        base = yaml.SafeLoader
+
+    class _StrictLoader(base):
+        """Safe loading that rejects duplicate keys and keeps times as text (constructors below)."""
+
+    _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _strict_mapping)
+    # Times stay strings until the domain reads them, so an offset is never silently dropped.
+    _StrictLoader.add_constructor(_TIMESTAMP, _keep_timestamps_as_text)
+    return base, _StrictLoader
 
 
 def _strict_mapping(loader, node, deep=False):
@@ -38,11 +57,6 @@ def _strict_mapping(loader, node, deep=False):
 
 def _keep_timestamps_as_text(loader, node):
     return loader.construct_scalar(node)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _strict_mapping)
-# Times stay strings until the domain reads them, so an offset is never silently dropped.
-_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _keep_timestamps_as_text)
 
 
 # A record is a few kilobytes; these bounds keep a hostile or broken file pulled from another
@@ -61,11 +75,62 @@ def parse(text: str):
     return data if data is not None else full_parse(text)
 
 
+def parse_kept(text: str, file: Path):
+    """``parse``, kept in ``file`` (in the git directory, never shared) with the exact text it
+    was read from, and read back from there while the text is the same. For svcctl.yaml,
+    which every command reads and which is not in the layout ``fast_parse`` takes: parsing
+    it would load PyYAML for every command. A kept reading is used only for the same text
+    read by the same Python, svcctl and PyYAML; anything else reads it afresh."""
+    stamp = _reader_stamp()
+    try:
+        kept = marshal.loads(file.read_bytes())
+        if type(kept) is tuple and len(kept) == 3 and kept[0] == stamp and kept[1] == text:
+            return kept[2]
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # none kept yet, or unreadable: read afresh
+    data = parse(text)
+    try:
+        keep = marshal.dumps((stamp, text, data))
+    except ValueError:  # a value marshal cannot hold: read afresh each time
+        return data
+    tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(keep)
+        os.replace(tmp, file)
+    except OSError:
+        with contextlib.suppress(OSError):  # a read-only git folder: read afresh each time
+            tmp.unlink()
+    return data
+
+
+@functools.cache
+def _reader_stamp() -> tuple:
+    """What a reading depends on besides the text: this Python, this reader, PyYAML's files
+    (found without loading PyYAML)."""
+    import importlib.util
+    import sys
+
+    from .. import __version__
+
+    def version(path):
+        try:
+            info = os.stat(path)
+        except (OSError, TypeError):
+            return None
+        return path, info.st_size, info.st_mtime_ns
+
+    spec = importlib.util.find_spec("yaml")
+    return (tuple(sys.version_info[:2]), __version__, version(__file__),
+            version(spec.origin if spec is not None else None))
+
+
 def full_parse(text: str):
     """``parse`` by PyYAML alone."""
+    import yaml
+
     if len(text) > MAX_BYTES:
         raise YamlProblem(None, msg('{count} characters is more than a record can be ({megabytes} MB)', count=len(text), megabytes=MAX_BYTES // 1024 // 1024))
-    loader = _StrictLoader(text)
+    loader = _loaders()[1](text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -88,7 +153,7 @@ def full_parse(text: str):
         loader.dispose()
 
 
-def _where(text: str, exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
+def _where(text: str, exc) -> tuple[int | None, str]:
     """The line of the mistake and what it is. YAML notices many mistakes only on the line
     after (a key without ':' is found out when the next key starts); the line named is then
     the one where the unfinished thing began, when that is the line just before."""
@@ -110,6 +175,8 @@ _MERGE = "tag:yaml.org,2002:merge"
 def _check_shape(root) -> None:
     """Refuse what no record holds and what would make reading it explode: keys that are
     lists or mappings, nesting deeper than ``MAX_DEPTH``, aliases expanding past ``MAX_VALUES``."""
+    import yaml
+
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
 
@@ -152,8 +219,10 @@ def _check_shape(root) -> None:
 def line_index(text: str) -> dict:
     """Map of value paths (``('events', 2, 'at')``) to 1-based lines, for messages (of a
     text ``parse`` accepted: its shape is bounded)."""
+    import yaml
+
     try:
-        root = yaml.compose(text, Loader=_BaseLoader)
+        root = yaml.compose(text, Loader=_loaders()[0])
         if root is not None:
             _check_shape(root)
     except (yaml.YAMLError, YamlProblem, RecursionError):
@@ -178,12 +247,31 @@ def line_index(text: str) -> dict:
     return index
 
 
-class _CanonicalDumper(yaml.SafeDumper):
-    def increase_indent(self, flow=False, indentless=False):
-        return super().increase_indent(flow, False)
+@functools.cache
+def _canonical_dumper():
+    import yaml
 
-    def ignore_aliases(self, data):
-        return True  # a record spells every value out: no anchors, nothing to expand
+    class _CanonicalDumper(yaml.SafeDumper):
+        def increase_indent(self, flow=False, indentless=False):
+            return super().increase_indent(flow, False)
+
+        def ignore_aliases(self, data):
+            return True  # a record spells every value out: no anchors, nothing to expand
+
+    _CanonicalDumper.add_representer(str, _str_presenter)
+    # Times are written bare (at: 2026-11-20T09:30:00+08:00) rather than quoted: easier to read
+    # in git diff, and the strict reader above keeps them as text either way.
+    _CanonicalDumper.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
+        for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
+    }
+    return _CanonicalDumper
+
+
+def __getattr__(name: str):
+    if name == "_CanonicalDumper":  # made when first asked for: it loads PyYAML
+        return _canonical_dumper()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # Characters YAML reads as line breaks or folds away in plain and block text: a value with
@@ -201,24 +289,72 @@ def _str_presenter(dumper, data):
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
-_CanonicalDumper.add_representer(str, _str_presenter)
-# Times are written bare (at: 2026-11-20T09:30:00+08:00) rather than quoted: easier to read
-# in git diff, and the strict reader above keeps them as text either way.
-_CanonicalDumper.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
-}
-
-
 def dump(data) -> str:
     """Block style, keys in the order given, Chinese left readable."""
     fast = _fast_dump(data)
     if fast is not None:
         return fast
+    import yaml
+
     return yaml.dump(
-        data, Dumper=_CanonicalDumper, allow_unicode=True, sort_keys=False,
+        data, Dumper=_canonical_dumper(), allow_unicode=True, sort_keys=False,
         default_flow_style=False, width=1000,
     )
+
+
+# How YAML 1.1 reads a plain scalar (text, a number, a flag, null, a time...): PyYAML's
+# implicit resolvers as yaml.resolver.Resolver registers them, the same patterns in the
+# same order for each first character, so that the direct reader and writer below judge a
+# value exactly as PyYAML does without loading it.
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_IMPLICIT = (
+    ("tag:yaml.org,2002:bool", re.X, r'''^(?:yes|Yes|YES|no|No|NO
+                    |true|True|TRUE|false|False|FALSE
+                    |on|On|ON|off|Off|OFF)$''', "yYnNtTfFoO"),
+    ("tag:yaml.org,2002:float", re.X, r'''^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+                    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+                    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+                    |[-+]?\.(?:inf|Inf|INF)
+                    |\.(?:nan|NaN|NAN))$''', "-+0123456789."),
+    ("tag:yaml.org,2002:int", re.X, r'''^(?:[-+]?0b[0-1_]+
+                    |[-+]?0[0-7_]+
+                    |[-+]?(?:0|[1-9][0-9_]*)
+                    |[-+]?0x[0-9a-fA-F_]+
+                    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$''', "-+0123456789"),
+    ("tag:yaml.org,2002:merge", 0, r'^(?:<<)$', ("<",)),
+    ("tag:yaml.org,2002:null", re.X, r'''^(?: ~
+                    |null|Null|NULL
+                    | )$''', ("~", "n", "N", "")),
+    (_TIMESTAMP, re.X, r'''^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+                    |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
+                     (?:[Tt]|[ \t]+)[0-9][0-9]?
+                     :[0-9][0-9] :[0-9][0-9] (?:\.[0-9]*)?
+                     (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$''', "0123456789"),
+    ("tag:yaml.org,2002:value", 0, r'^(?:=)$', ("=",)),
+    ("tag:yaml.org,2002:yaml", 0, r'^(?:!|&|\*)$', "!&*"),
+)
+
+
+@functools.cache
+def _implicit_resolvers(times: bool) -> dict[str, list]:
+    """First character -> [(tag, pattern)], as PyYAML's loader has them (``times``) or its
+    dumper as svcctl makes it, which writes times bare."""
+    table: dict[str, list] = {}
+    for tag, flags, pattern, firsts in _IMPLICIT:
+        if tag == _TIMESTAMP and not times:
+            continue
+        compiled = re.compile(pattern, flags)
+        for first in firsts:
+            table.setdefault(first, []).append((tag, compiled))
+    return table
+
+
+def _implicit_tag(value: str, times: bool = True) -> str:
+    """The tag YAML gives ``value`` written as a plain scalar (PyYAML's ``Resolver.resolve``)."""
+    for tag, pattern in _implicit_resolvers(times).get(value[:1], ()):
+        if pattern.match(value):
+            return tag
+    return _STR
 
 
 # The pure-Python emitter costs about a millisecond per record, which an import of 20,000
@@ -229,9 +365,8 @@ def dump(data) -> str:
 # ways give the same bytes.
 _STR = "tag:yaml.org,2002:str"
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`. ~=<")
-_PRINTABLE = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]+")
+_PRINTABLE = Lazy("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]+")
 _SIMPLE = re.compile(r"[0-9A-Za-z.+_-]+")
-_resolve = _CanonicalDumper(None).resolve
 
 
 def _fast_scalar(value) -> str | None:
@@ -243,14 +378,14 @@ def _fast_scalar(value) -> str | None:
     if kind is not str or not value or len(value) > 400 or not _PRINTABLE.fullmatch(value) or value.strip() != value:
         return None
     plain = value[0] not in _INDICATORS and ": " not in value and " #" not in value and value[-1] != ":"
-    if _resolve(yaml.ScalarNode, value, (True, False)) == _STR:
+    if _implicit_tag(value, times=False) == _STR:
         return value if plain else None
     return f"'{value}'" if _SIMPLE.fullmatch(value) else None
 
 
 def _fast_key(key) -> bool:
     return type(key) is str and _SIMPLE.fullmatch(key) is not None and key[0] not in _INDICATORS \
-        and _resolve(yaml.ScalarNode, key, (True, False)) == _STR
+        and _implicit_tag(key, times=False) == _STR
 
 
 class _NotSimple(Exception):
@@ -306,13 +441,11 @@ _KEY_NAME = _re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _INT = _re.compile(r"0|[1-9][0-9]{0,17}")
 _PLAIN_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _ODD_BREAKS = _re.compile("[\r\x85\u2028\u2029\x0b\x0c\x1c-\x1e\ufeff]")
-_resolver = yaml.resolver.Resolver()
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _GIVE_UP = object()
 # A time (core.timeutil's one pattern): YAML resolves it as a timestamp, which this loader
 # keeps as text, for validation to read.
 _WRITTEN_TIME = _re.compile(TIME_PATTERN)
-_RESOLVED_FIRST = frozenset(_resolver.yaml_implicit_resolvers)
+_RESOLVED_FIRST = frozenset(first for _, _, _, firsts in _IMPLICIT for first in firsts)
 
 
 def _scalar(text: str):
@@ -334,7 +467,7 @@ def _other_scalar(text: str):
         return _GIVE_UP
     if text[0] not in _RESOLVED_FIRST:
         return text
-    tag = _resolver.resolve(yaml.ScalarNode, text, (True, False))
+    tag = _implicit_tag(text)
     if tag in (_STR, _TIMESTAMP):
         return text
     if tag == "tag:yaml.org,2002:int" and _INT.fullmatch(text):
@@ -347,7 +480,7 @@ def _other_scalar(text: str):
 @_functools.lru_cache(maxsize=1024)
 def _key(text: str) -> bool:
     """Whether ``text`` is a key the layout allows (``[A-Za-z_][A-Za-z0-9_]*``) that YAML reads as text."""
-    return _KEY_NAME.fullmatch(text) is not None and _resolver.resolve(yaml.ScalarNode, text, (True, False)) == _STR
+    return _KEY_NAME.fullmatch(text) is not None and _implicit_tag(text) == _STR
 
 
 def fast_parse(text: str):

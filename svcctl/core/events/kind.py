@@ -16,7 +16,7 @@ from decimal import Decimal
 from ..errors import Refusal
 from ..message import msg, term
 from .. import roles
-from ..roles import SENIOR_ROLES
+from ..roles import SENIOR_ROLES, senior_names  # noqa: F401 - named by the kinds and by core.events
 from .fold import Fold
 
 # Field types; ``validate`` knows how to check each, ``Event`` how to store it.
@@ -98,12 +98,6 @@ class Guard:
 
     def senior_names(self) -> str:
         return senior_names(self.roster)
-
-
-def senior_names(roster: dict) -> str:
-    """Who may do what an agent may not, for refusals that name them (rules §6)."""
-    names = [f"{sid} ({a.name})" for sid, a in roster.items() if a.role in SENIOR_ROLES]
-    return ", ".join(names) or msg("a supervisor or director (none on the roster)")
 
 
 class Kind:
