@@ -1,19 +1,22 @@
 #!/usr/bin/env python3
 """What one short svcctl command costs: CPU time of the process, and git processes spawned.
 
-Usage: python bench/startup.py [--repeat 9] [--keep DIR]
+Usage: python bench/startup.py [--repeat 9] [--lang en] [--calls] [--keep NEW_DIR]
 
 Builds a small office in a temporary folder through the real CLI (init, three staff, two
 customers, a few tickets, a bare remote it has synced with), then runs each command below
-as a fresh process (``python -m svcctl ...``), as the desk and cron run them:
+as a fresh process (``python -m svcctl ...``), as the desk and cron run them, reading the
+office's own language (Chinese) unless --lang says otherwise:
 
   intake, show, list, overdue, sync (nothing to do), check
+  the first intake in a fresh office (``svcctl init``, then ``intake``)
   the first overdue in a fresh clone (``svcctl clone``, then ``overdue``)
 
 and prints, for each, the median CPU seconds (user + system) of the child process and of
-the git processes it waited for, and how many git processes it started. The git processes
-are counted in separate runs, through a ``git`` shim placed first on PATH that logs each
-call and hands it to the real git, so the shim's own cost never enters the CPU times.
+the processes it waited for (git, find), and how many git processes it started. The git
+processes are counted in separate runs, through a ``git`` shim placed first on PATH that
+logs each call and hands it to the real git, so the shim's own cost never enters the CPU
+times. --calls lists them.
 """
 from __future__ import annotations
 
@@ -33,11 +36,11 @@ GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invali
            "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
 
 
-def base_env(home: Path) -> dict:
+def base_env(home: Path, lang: str | None) -> dict:
     """A machine with no git identity or user configuration, as cron on a fresh PC has."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SVCCTL_", "GIT_"))}
     env.update({"HOME": str(home), "GIT_CONFIG_GLOBAL": str(home / "gitconfig"), "GIT_CONFIG_NOSYSTEM": "1",
-                "SVCCTL_NOW": NOW, "SVCCTL_USER": "li", "SVCCTL_LANG": "en"})
+                "SVCCTL_NOW": NOW, "SVCCTL_USER": "li", **({"SVCCTL_LANG": lang} if lang else {})})
     return env
 
 
@@ -104,7 +107,8 @@ def shim(folder: Path, log: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=9, help="runs per command (median taken)")
-    parser.add_argument("--keep", type=Path, help="build in this folder and leave it there")
+    parser.add_argument("--lang", choices=("zh", "en"), help="the language read (default: the office's, Chinese)")
+    parser.add_argument("--keep", type=Path, help="build in this new folder and leave it there")
     parser.add_argument("--calls", action="store_true", help="also print each command's git calls")
     args = parser.parse_args()
 
@@ -118,7 +122,7 @@ def main() -> None:
     try:
         home = tmp / "home"
         home.mkdir(exist_ok=True)
-        env = base_env(home)
+        env = base_env(home, args.lang)
         root, ids = build(tmp, env)
         office = {**env, "SVCCTL_RECORDS": str(root)}
         serial = iter(range(10**6))
@@ -127,6 +131,12 @@ def main() -> None:
             n = next(serial)
             return ["intake", "--type", "repair", "--category", "leak", "--unit", "5-1-301",
                     "--summary", f"漏水{n}"], {**office, "SVCCTL_NOW": f"2026-11-20 {8 + n // 60 % 10:02d}:{n % 60:02d}"}
+
+        def fresh_office():
+            folder = tmp / f"init{next(serial)}"
+            svcctl(["init", str(folder), "--name", "新物业", "--code", "XW", "--director", "wang"], env)
+            return ["intake", "--type", "repair", "--unit", "1-1-101", "--name", "王先生", "--phone", "13700000000",
+                    "--summary", "漏水"], {**env, "SVCCTL_RECORDS": str(folder), "SVCCTL_USER": "wang"}
 
         def fresh_clone():
             folder = tmp / f"clone{next(serial)}"
@@ -140,6 +150,7 @@ def main() -> None:
             "overdue": lambda: (["overdue"], office),
             "sync (nothing to do)": lambda: (["sync"], office),
             "check": lambda: (["check"], office),
+            "intake, first after init": fresh_office,
             "overdue, first after clone": fresh_clone,
         }
         ok = {"overdue": (0, 1), "overdue, first after clone": (0, 1)}

@@ -37,13 +37,14 @@ def parse_po(text: str) -> dict[tuple[str | None, str], str]:
     entry: dict[str, str] = {}
     fuzzy = False
     field = None
+    translated = False  # the entry has a msgstr (or msgstr[N]) already
 
     def finish():
-        nonlocal entry, fuzzy
+        nonlocal entry, fuzzy, translated
         entry.setdefault("msgstr", entry.get("msgstr[0]", ""))
         if "msgid" in entry and entry.get("msgstr") and not fuzzy:
             entries[(entry.get("msgctxt"), entry["msgid"])] = entry["msgstr"]
-        entry, fuzzy = {}, False
+        entry, fuzzy, translated = {}, False, False
 
     # Lines end at \n only: text may hold U+2028 or U+0085 as it is, which splitlines() would cut at.
     for number, raw in enumerate(text.split("\n"), 1):
@@ -52,8 +53,9 @@ def parse_po(text: str) -> dict[tuple[str | None, str], str]:
             finish()
             field = None
             continue
-        if line.startswith("#"):
-            if any(k.startswith("msgstr") for k in entry):  # the comments of the next entry, with no blank line before
+        first = line[0]
+        if first == "#":
+            if translated:  # the comments of the next entry, with no blank line before
                 finish()
                 field = None
             if line.startswith("#,") and "fuzzy" in line:
@@ -61,13 +63,16 @@ def parse_po(text: str) -> dict[tuple[str | None, str], str]:
             elif line.startswith("#~"):  # an obsolete entry: the flags above were its own
                 fuzzy = False
             continue
-        keyword, _, rest = line.partition(" ")
-        if keyword in ("msgctxt", "msgid", "msgstr", "msgid_plural") or _PLURAL_FORM.fullmatch(keyword):
-            if keyword in ("msgctxt", "msgid") and any(k.startswith("msgstr") for k in entry):
+        if first != '"':
+            keyword, _, rest = line.partition(" ")
+            if keyword not in ("msgctxt", "msgid", "msgstr", "msgid_plural") and not _PLURAL_FORM.fullmatch(keyword):
+                raise ValueError(f"line {number}: cannot read {raw!r}")
+            if translated and keyword in ("msgctxt", "msgid"):
                 finish()
             field = keyword
+            translated = translated or keyword.startswith("msgstr")
             line = rest
-        elif not line.startswith('"') or field is None:
+        elif field is None:
             raise ValueError(f"line {number}: cannot read {raw!r}")
         entry[field] = entry.get(field, "") + _unquote(line)
     finish()
@@ -79,7 +84,11 @@ _PLURAL_FORM = re.compile(r"msgstr\[[0-9]+\]")
 
 def _unquote(quoted: str) -> str:
     """A .po string literal's text. Its escapes are C's; JSON reads the common ones (\\n \\" \\\\)
-    ten times faster than the Python parser, which takes the rest."""
+    ten times faster than the Python parser, which takes the rest. Most literals have none."""
+    inner = quoted[1:-1]
+    if len(quoted) > 1 and quoted[0] == quoted[-1] == '"' and '"' not in inner and "\\" not in inner \
+            and inner.isprintable():
+        return inner
     try:
         return json.loads(quoted)
     except ValueError:

@@ -37,11 +37,30 @@ RULEBOOKS = {
 }
 
 
+# Characters every release of wcwidth counts as two columns (wide or fullwidth in every
+# Unicode version): the ideographs of Unicode 1.1 and the punctuation of Chinese text.
+# Text made of these and printable ASCII is measured here: loading wcwidth costs a short
+# command a tenth of its time.
+_FIRST_IDEOGRAPH, _LAST_IDEOGRAPH = 0x4E00, 0x9FA5
+_WIDE_PUNCTUATION = frozenset("，。、：；！？（）【】《》「」『』〔〕～")
+
+
 def columns(text: str) -> int:
     """How many terminal columns ``text`` takes: a Chinese character two, a combining mark
     none (text with control characters, which are shown escaped, counts one a character)."""
     if text.isascii():
         return len(text)
+    width = 0
+    for ch in text:
+        code = ord(ch)
+        if _FIRST_IDEOGRAPH <= code <= _LAST_IDEOGRAPH or ch in _WIDE_PUNCTUATION:
+            width += 2
+        elif 0x20 <= code < 0x7F:
+            width += 1
+        else:
+            break
+    else:
+        return width
     from wcwidth import wcswidth
 
     width = wcswidth(text)
