@@ -149,6 +149,7 @@ def make_office(root: Path, station: str = "A", *extra: str) -> Office:
         with pytest.MonkeyPatch.context() as mp:  # built the same way whichever test asks first
             bare_machine(mp, template.parent / "home")
             build_office(template, station)
+        packed(template)
         _templates[station] = template
     shutil.copytree(template, root, symlinks=True)
     # Per-clone settings live in .git/config; none may point into the template's folder.
@@ -181,7 +182,18 @@ def made_once(tmp_path_factory, name: str, fill) -> tuple[Path, object]:
     with pytest.MonkeyPatch.context() as mp:
         bare_machine(mp, tmp_path_factory.mktemp("home"))
         office = make_office(tmp_path_factory.mktemp(name) / "office")
-        return office.root, fill(office)
+        made = fill(office)
+    packed(office.root)
+    return office.root, made
+
+
+def packed(root: Path) -> Path:
+    """``root``'s git objects in one pack and git's sample hooks gone: a template copied for
+    every test is then a few dozen files, not one per object."""
+    git(root, "repack", "-a", "-d", "-q")
+    for sample in (root / ".git" / "hooks").glob("*.sample"):
+        sample.unlink()
+    return root
 
 
 def copy_of(template: tuple[Path, object], tmp_path: Path, **options) -> tuple[Office, object]:
