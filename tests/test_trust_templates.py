@@ -25,8 +25,9 @@ SECRET = "TOP-SECRET-7391"
 PROMPT = bounded.RENDER_SECONDS + bounded.GRACE + 4
 # The limit these tests run under: an endless template is stopped the same way after a
 # fraction of a second as after the default two, and there are a dozen of them (each
-# costs its limit). A template that ends is filled in within a few hundredths.
-SHORT_LIMIT = "0.3"
+# costs its limit). Not less: a template that includes itself takes some 60 ms to be
+# refused, several times that on a busy machine, and must be refused for what it does.
+SHORT_LIMIT = "0.5"
 # The limit when SVCCTL_RENDER_SECONDS is not set, as the README's table of variables gives it.
 README_LIMIT = float(re.search(r"^\| `SVCCTL_RENDER_SECONDS` \|[^|]*\(default ([0-9.]+);",
                                (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8"),
@@ -175,14 +176,17 @@ def test_intake_with_a_broken_confirmation_still_records_the_ticket(desk):
     assert "templates/zh/confirmation.txt:2" in result.stderr and "datum" in result.stderr
 
 
-def test_the_lock_is_free_while_a_slow_confirmation_is_filled_in(desk):
+def test_the_lock_is_free_while_a_slow_confirmation_is_filled_in(desk, monkeypatch):
     """Another command on the same records goes through while an intake's office template
     spends its whole time limit: the default one, which is what the README says it is."""
+    from svcctl.present.i18n import localise
+
     office, tid, _ = desk
     (office.root / "templates/zh/confirmation.txt").write_text(HOSTILE["nested-ranges"] + "\n", encoding="utf-8")
     commits = office.commits()
+    monkeypatch.delenv("SVCCTL_RENDER_SECONDS")  # the default: time enough for the other command
+    assert bounded.render_seconds() == README_LIMIT
     env = {**os.environ, "SVCCTL_RECORDS": str(office.root), "SVCCTL_NOW": office.now, "SVCCTL_USER": "li"}
-    del env["SVCCTL_RENDER_SECONDS"]  # the default: time enough for the other command
     started = time.monotonic()
     slow = subprocess.Popen([sys.executable, "-m", "svcctl", "intake", "--type", "query", "--unit", "5-1-301",
                              "--summary", "停车费"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -198,7 +202,7 @@ def test_the_lock_is_free_while_a_slow_confirmation_is_filled_in(desk):
     took = time.monotonic() - started
     assert slow.returncode == 0 and "templates/zh/confirmation.txt" in err
     assert office.commits() == commits + 2
-    assert README_LIMIT <= took < README_LIMIT + bounded.GRACE + 4, f"took {took:.1f}s"
+    assert localise(bounded.too_slow(), "zh") in err and took >= README_LIMIT, (took, err)
 
 
 def test_check_reports_every_hostile_template_with_its_line_and_finishes(desk, tmp_path):
