@@ -44,16 +44,9 @@ def day_shift(office) -> dict:
     return ids
 
 
-def _day_shift(office) -> dict:
-    ids = day_shift(office)
-    # Packed, the office is a few files to copy per test instead of one per object written.
-    git(office.root, "repack", "-a", "-d", "-q")
-    return ids
-
-
 @pytest.fixture(scope="module")
 def day_template(tmp_path_factory):
-    return made_once(tmp_path_factory, "day-shift", _day_shift)
+    return made_once(tmp_path_factory, "day-shift", day_shift)
 
 
 @pytest.fixture

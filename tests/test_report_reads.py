@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_of, edit, git, made_once
+from conftest import copy_of, edit, made_once
 from test_reports import at, intake
 
 
@@ -92,8 +92,6 @@ def _year(o) -> dict:
     ids["NOV2"] = intake(o, "2026-11-04 09:00", "--type", "complaint", "--grade", "general", "--customer", "C-A001",
                          "--summary", "楼道又堆物")
     at(o, "2026-11-04 09:30", "reply", ids["NOV2"], "--note", "已安排")
-    # Packed, the office is a few files to copy per test instead of one per object written.
-    git(o.root, "repack", "-a", "-d", "-q")
     return ids
 
 

@@ -98,8 +98,6 @@ def _november(office) -> dict:
     at(o, "2026-11-30 17:00", "close", ids["T10"], "--result", "更换水管")
     ids["T11"] = intake(o, "2026-11-30 23:45", "--type", "query", "--customer", "C-A001", "--summary", "查询车位")
     at(o, "2026-12-01 09:00", "callback", ids["T10"], "--method", "phone", "--satisfaction", "5", "--note", "满意")
-    # Packed, the office is a few files to copy per test instead of one per object written.
-    git(o.root, "repack", "-a", "-d", "-q")
     return ids
 
 

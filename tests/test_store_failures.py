@@ -36,8 +36,6 @@ def fill_desk(office) -> None:
     office.intake("--type", "complaint", "--grade", "general", "--unit", "3-2-1502", "--summary", "电梯噪音",
                   "--at", "2026-11-19 10:00")
     answers(office)
-    # Packed, the office is a few files to copy per test instead of one per object written.
-    git(office.root, "repack", "-a", "-d", "-q")
 
 
 @pytest.fixture(scope="module")

@@ -53,8 +53,6 @@ def _hostile(office: Office) -> None:
     office.run("customer", "add", "--name", "+赵六", "--phone", "13700000003", "--unit", "6-1-102",
                "--notes", "-2+3+cmd|' /C calc'!A0")
     office.intake("--type", "repair", "--unit", "6-1-101", "--summary", DDE, "--detail", "-1+1 漏水")
-    # Packed, the office is a few files to copy per test instead of one per object written.
-    git(office.root, "repack", "-a", "-d", "-q")
 
 
 @pytest.fixture(scope="module")

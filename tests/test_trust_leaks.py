@@ -87,8 +87,6 @@ def _hostile(office) -> None:
                         "--at", "2026-11-03 09:00", now="2026-11-03 09:00")
     office.run("dispatch", tid, "--to", DEPARTMENT, "--at", "2026-11-03 09:05", now="2026-11-03 09:05")
     office.run("close", tid, "--result", "已修", "--at", "2026-11-03 12:00", now="2026-11-03 12:00")
-    # Packed, the office is a few files to copy per test instead of one per object written.
-    git(office.root, "repack", "-a", "-d", "-q")
 
 
 @pytest.fixture(scope="module")

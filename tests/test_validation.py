@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import Office, copy_of, edit, git, line_of, made_once
+from conftest import Office, copy_of, edit, line_of, made_once
 
 
 def where(path, needle=None):
@@ -51,19 +51,12 @@ def _repair(office):
                "--within", "2 workdays", "--at", "2026-11-18 10:00", now="2026-11-18 10:00")
     office.run("escalate", tid, "--to", "zhao", "--note", "返工", "--at", "2026-11-18 10:05", now="2026-11-18 10:05")
     assert office.run("check").stdout.strip() == "all records are valid"
-    return packed(office, tid)
+    return tid
 
 
 def _complaint(office):
-    return packed(office, office.intake("--type", "complaint", "--grade", "general", "--unit", "3-2-1502",
-                                        "--summary", "电梯噪音", "--at", "2026-11-20 09:00"))
-
-
-def packed(office, made):
-    """``made``, once the office's git objects are packed: a copy per test is then a few files
-    instead of one file per object every command so far wrote."""
-    git(office.root, "repack", "-a", "-d", "-q")
-    return made
+    return office.intake("--type", "complaint", "--grade", "general", "--unit", "3-2-1502", "--summary", "电梯噪音",
+                         "--at", "2026-11-20 09:00")
 
 
 # The same starting office serves dozens of cases: each is made once and copied per test.
