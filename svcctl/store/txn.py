@@ -126,6 +126,62 @@ class HeldLock:
             os.close(fd)  # closing the only descriptor of the open file releases its lock
 
 
+class OwnLock:
+    """A lock only this very process holds: a POSIX record lock (``fcntl``), which passes
+    to no child, forked or started, and ends with the process (``flock``, the office lock's
+    kind, is held by every process that has its descriptor: git children, and a child
+    between its fork and its exec). POSIX only."""
+
+    _HELD: set[str] = set()  # paths this process holds: a record lock does not stop its own process
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self, timeout: float) -> bool:
+        import fcntl
+
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError:
+            return False
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except (BlockingIOError, PermissionError):  # held: EAGAIN or EACCES, as the system says it
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    return False
+                time.sleep(min(HeldLock.POLL, max(deadline - time.monotonic(), 0)))
+                continue
+            except OSError:  # no record locks on this file system (ENOLCK): held, so none is judged dead
+                os.close(fd)
+                return False
+            except BaseException:
+                os.close(fd)
+                raise
+            break
+        self._fd = fd
+        self._HELD.add(str(self.path))
+        return True
+
+    def held(self) -> bool:
+        """Whether a living process holds it, this one included."""
+        if str(self.path) in self._HELD:
+            return True  # and a look from here would release it: closing any descriptor of the file does
+        if not self.acquire(0):
+            return True
+        self.release()
+        return False
+
+    def release(self) -> None:
+        if self._fd is not None:
+            self._HELD.discard(str(self.path))
+            fd, self._fd = self._fd, None
+            os.close(fd)
+
+
 class OfficeLock:
     """The office lock; entering it also repairs whatever a killed holder left behind.
 
@@ -139,10 +195,23 @@ class OfficeLock:
         self._top = top
         self._records_rel = records_rel
         self._lock = HeldLock(gdir / "svcctl.lock")
+        # Taken with the office lock and never passed on to git: while the office lock is
+        # held and this one is free, the holder is dead and only git processes it started
+        # hold the office lock. (On Windows git does not inherit the office lock at all.)
+        self._holder = None if sys.platform == "win32" else OwnLock(gdir / "svcctl-holder.lock")
+
+    def _take(self, timeout: float) -> bool:
+        if not self._lock.acquire(timeout):
+            return False
+        if self._holder is not None:
+            # Only try_acquire's look holds it against us, for an instant. Were it not won,
+            # a look would judge this process dead and wait for the office lock: time, no harm.
+            self._holder.acquire(1.0)
+        return True
 
     def __enter__(self):
         timeout = lock_timeout()
-        if not self._lock.acquire(timeout):
+        if not self._take(timeout):
             raise SvcError(
                 msg('records are busy: another svcctl command has held the lock for {timeout:.0f}s; try again shortly', timeout=timeout)
             )
@@ -150,12 +219,22 @@ class OfficeLock:
             keep_bytes(self._gdir, self._records_rel)
             self.repair()
         except BaseException:
-            self._lock.release()
+            self.release()
             raise
         return self
 
     def try_acquire(self) -> bool:
-        return self._lock.acquire(0)
+        """The lock, for a repair by a command that would otherwise only read. Not waited
+        for while its holder lives (a journal is then that holder's own work in progress);
+        but a dead holder's git processes, which keep the lock, are waited for (up to the
+        lock timeout): such a git may still move HEAD, and a command that read on without
+        the repair would leave HEAD moved and the files and index not, for whatever runs
+        next, plain git included."""
+        if self._take(0):
+            return True
+        if self._holder is None or self._holder.held():
+            return False  # a live holder
+        return self._take(lock_timeout())
 
     def pending(self) -> list:
         """Journals of work a dead holder left half done (cheap: a stat per kind)."""
@@ -173,10 +252,12 @@ class OfficeLock:
                 print(f"svcctl: {said}", file=sys.stderr, flush=True)
 
     def release(self):
+        if self._holder is not None:
+            self._holder.release()
         self._lock.release()
 
     def __exit__(self, *exc):
-        self._lock.release()
+        self.release()
 
 
 # Attributes a .gitattributes in the repository may set to change the bytes git writes into
