@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
 
 import pytest
 
-from conftest import Office, bare_machine, git, make_office, wait_for
+from conftest import copy_of, git, made_once, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -38,21 +37,6 @@ OPERATIONS = {
 }
 
 
-def lock_is_free(office) -> bool:
-    """No process holds the office lock: a killed command's git child, which keeps it
-    (store.txn.HeldLock), has ended too."""
-    import fcntl
-
-    fd = os.open(office.root / ".git" / "svcctl.lock", os.O_RDWR | os.O_CREAT, 0o666)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    finally:
-        os.close(fd)  # and with it the lock, had it been won
-    return True
-
-
 def status(office) -> str:
     return git(office.root, "status", "--porcelain", "--untracked-files=all")
 
@@ -68,20 +52,13 @@ def replies(office) -> list[str]:
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     """One office with ticket 202611-A001, built once; each test works on its own copy."""
-    home = tmp_path_factory.mktemp("template-home")
-    with pytest.MonkeyPatch.context() as mp:  # the same bare machine as conftest's fresh_machine
-        bare_machine(mp, home)
-        office = make_office(tmp_path_factory.mktemp("template") / "office")
-        office.intake("--type", "complaint", "--grade", "general", "--unit", "3-2-1502", "--summary", "电梯噪音")
-        git(office.root, "repack", "-a", "-d", "-q")  # a copy per test is then a few files, not one per object
-    return office.root
+    return made_once(tmp_path_factory, "template", lambda office: office.intake(
+        "--type", "complaint", "--grade", "general", "--unit", "3-2-1502", "--summary", "电梯噪音"))
 
 
 @pytest.fixture
 def desk(template, tmp_path):
-    root = tmp_path / "office"
-    shutil.copytree(template, root, symlinks=True)
-    return Office(root)
+    return copy_of(template, tmp_path)[0]
 
 
 @pytest.mark.parametrize("operation", sorted(OPERATIONS))
@@ -189,9 +166,6 @@ def test_kill_9_at_random_moments_leaves_a_consistent_repo(desk):
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
-        # A read-only command leaves a change alone while its lock is held (its owner may
-        # be alive): the check must come after the killed command's last git child.
-        wait_for(lambda: lock_is_free(office), "the killed command's git children to end")
         check = office.run("check", ok=False)
         assert check.exit_code == 0, f"seed {seed}, iteration {i} ({moment}): {check.stdout}{check.stderr}"
         assert status(office) == "", f"seed {seed}, iteration {i} ({moment}): {status(office)}"

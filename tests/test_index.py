@@ -82,16 +82,9 @@ def fill_busy(o) -> dict:
     return ids
 
 
-def packed(office, made):
-    """``made``, once the office's git objects are packed: a copy per test is then a few
-    files instead of one per object the commands so far wrote."""
-    git(office.root, "repack", "-a", "-d", "-q")
-    return made
-
-
 @pytest.fixture(scope="module")
 def busy_template(tmp_path_factory):
-    return made_once(tmp_path_factory, "busy", lambda office: packed(office, fill_busy(office)))
+    return made_once(tmp_path_factory, "busy", fill_busy)
 
 
 @pytest.fixture

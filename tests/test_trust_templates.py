@@ -42,7 +42,6 @@ def short_render_limit(monkeypatch):
 def _dispatched_repair(office) -> str:
     tid = office.intake("--type", "repair", "--category", "leak", "--customer", "C-A001", "--summary", "卫生间渗水")
     office.run("dispatch", tid, "--to", "维修部", "--assignee", "zhou", "--appointment", "2026-11-21 10:00")
-    git(office.root, "repack", "-a", "-d", "-q")  # a copy per test is then a few files, not one per object
     return tid
 
 
