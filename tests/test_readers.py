@@ -196,3 +196,22 @@ def test_reports_with_the_cache_equal_reports_without_it_on_random_histories(tmp
     _cache(office.root).unlink()
     again, full = _reports(office.root, now="2026-12-01 09:00", asks=asks)
     assert kept == again == full, history
+
+
+def test_the_direct_yaml_reader_judges_plain_scalars_by_pyyamls_own_resolvers():
+    """svcctl reads and writes its own records without loading PyYAML, judging a plain value
+    (text, number, flag, time) by a copy of PyYAML's implicit resolvers: a PyYAML release that
+    changes them must fail here, not silently read a record another way."""
+    import yaml
+
+    from svcctl.store import yamlio
+
+    theirs = {first: [(tag, pattern.pattern, pattern.flags) for tag, pattern in resolvers]
+              for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()}
+    ours = {first: [(tag, pattern.pattern, pattern.flags) for tag, pattern in resolvers]
+            for first, resolvers in yamlio._implicit_resolvers(True).items()}
+    assert ours == theirs
+    dumper = {first: [(tag, pattern.pattern, pattern.flags) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+              for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()}
+    assert {first: [(tag, pattern.pattern, pattern.flags) for tag, pattern in resolvers]
+            for first, resolvers in yamlio._implicit_resolvers(False).items()} == {k: v for k, v in dumper.items() if v}
