@@ -25,8 +25,9 @@ SECRET = "TOP-SECRET-7391"
 PROMPT = bounded.RENDER_SECONDS + bounded.GRACE + 4
 # The limit these tests run under: an endless template is stopped the same way after a
 # fraction of a second as after the default two, and there are a dozen of them (each
-# costs its limit). Not less: a template that includes itself takes some 60 ms to be
-# refused, several times that on a busy machine, and must be refused for what it does.
+# costs its limit). Not less: a template that includes itself takes some 10 ms to be
+# refused (bounded.NESTING), many times that on a busy machine, and must be refused for
+# what it does.
 SHORT_LIMIT = "0.5"
 # The limit when SVCCTL_RENDER_SECONDS is not set, as the README's table of variables gives it.
 README_LIMIT = float(re.search(r"^\| `SVCCTL_RENDER_SECONDS` \|[^|]*\(default ([0-9.]+);",
