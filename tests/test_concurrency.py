@@ -248,11 +248,33 @@ def test_desk_work_goes_on_while_a_sync_hangs_on_the_network(office, tmp_path):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(holder.pid, signal.SIGKILL)  # the orphaned git/sleep children of the holder
         holder.communicate()
+    # SIGKILL takes a moment to end the git and the ssh the sync started, which hold its lock.
+    wait_for(lambda: not living_in_group(holder.pid), "the killed sync's git and ssh to end")
     # the dead sync leaves nothing held: the next sync gets as far as the (still dead) network
     again = office.run("sync", ok=False, extra_env={"GIT_SSH_COMMAND": "false"})
     assert again.exit_code != 0 and "cannot reach remote 'origin'" in again.stderr
     assert ticket_notes(office, TICKET) == ["同步时照常受理"]
     assert_clean_repo(office)
+
+
+def living_in_group(group: int) -> bool:
+    """Whether a process of the group still runs (a zombie holds nothing, and where nobody
+    reaps orphans it stays one)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z" and int(fields[2]) == group:
+            return True
+    return False
 
 
 HOLDER = textwrap.dedent("""
