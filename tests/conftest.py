@@ -38,6 +38,20 @@ def bare_machine(mp: pytest.MonkeyPatch, home: Path) -> None:
         mp.delenv(name, raising=False)
 
 
+def pytest_configure(config):
+    """svcctl's modules compiled once, before any test starts the program: with
+    PYTHONDONTWRITEBYTECODE set (as on some CI machines) and a fresh clone, every ``python
+    -m svcctl`` a test starts would otherwise compile them all again, half its start-up.
+    Once, by the process that hands out the tests (pytest-xdist's workers have
+    ``workerinput``)."""
+    if not hasattr(config, "workerinput"):
+        import compileall
+
+        import svcctl
+
+        compileall.compile_dir(Path(svcctl.__file__).parent, quiet=2)
+
+
 @pytest.fixture(autouse=True)
 def fresh_machine(monkeypatch, tmp_path_factory):
     bare_machine(monkeypatch, tmp_path_factory.mktemp("home"))
