@@ -156,10 +156,34 @@ LIVE_HOLDER = textwrap.dedent("""
 """)
 
 
-def test_a_reader_does_not_wait_for_a_live_command_in_the_middle_of_a_change(office):
+# The same, as an svcctl from before the holder lock does it: the office lock alone, and a
+# journal that does not say its writer holds the holder lock (two installs on one PC, one
+# not yet upgraded).
+OLDER_HOLDER = textwrap.dedent("""
+    import json, sys
+    from pathlib import Path
+    from svcctl import vcs
+    from svcctl.store import txn
+    from svcctl.store.records import Records
+
+    records = Records(Path(sys.argv[1]))
+    lock = txn.HeldLock(records.gdir / "svcctl.lock")
+    assert lock.acquire(5)
+    journal = txn.Journal(records.top, records.gdir)
+    journal.begin("0" * 12, [sys.argv[2]], vcs.head(records.top), "reply: 进行中")
+    data = json.loads(journal.path.read_text(encoding="utf-8"))
+    del data[journal.BY_HOLDER]
+    journal.path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    print("writing", flush=True)
+    sys.stdin.readline()
+""")
+
+
+@pytest.mark.parametrize("script", [LIVE_HOLDER, OLDER_HOLDER], ids=["this svcctl", "an older svcctl"])
+def test_a_reader_does_not_wait_for_a_live_command_in_the_middle_of_a_change(office, script):
     office.intake("--type", "complaint", "--grade", "general", "--unit", "3-2-1502", "--summary", "电梯噪音")
     journal = office.root / ".git" / "svcctl-journal.json"
-    holder = subprocess.Popen([sys.executable, "-c", LIVE_HOLDER, str(office.root), f"tickets/2026/11/{T}.yaml"],
+    holder = subprocess.Popen([sys.executable, "-c", script, str(office.root), f"tickets/2026/11/{T}.yaml"],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "writing"

@@ -158,7 +158,9 @@ class Changes:
         if not lock.pending():
             return
         if not lock.try_acquire():
-            return  # a live process owns that journal; the lock's next winner repairs it if it dies
+            # A live process owns that journal (an older svcctl's holder may be alive too), or a
+            # dead one's git held the lock past the timeout: the lock's next winner repairs it.
+            return
         try:
             lock.repair()
         finally:

@@ -197,7 +197,9 @@ class OfficeLock:
         self._lock = HeldLock(gdir / "svcctl.lock")
         # Taken with the office lock and never passed on to git: while the office lock is
         # held and this one is free, the holder is dead and only git processes it started
-        # hold the office lock. (On Windows git does not inherit the office lock at all.)
+        # hold the office lock, or the holder is an older svcctl that takes no such lock
+        # (its journals say so: see try_acquire). (On Windows git does not inherit the
+        # office lock at all.)
         self._holder = None if sys.platform == "win32" else OwnLock(gdir / "svcctl-holder.lock")
 
     def _take(self, timeout: float) -> bool:
@@ -206,7 +208,11 @@ class OfficeLock:
         if self._holder is not None:
             # Only try_acquire's look holds it against us, for an instant. Were it not won,
             # a look would judge this process dead and wait for the office lock: time, no harm.
-            self._holder.acquire(1.0)
+            try:
+                self._holder.acquire(1.0)
+            except BaseException:  # Ctrl-C while waiting: the office lock is not kept either
+                self._lock.release()
+                raise
         return True
 
     def __enter__(self):
@@ -234,6 +240,8 @@ class OfficeLock:
             return True
         if self._holder is None or self._holder.held():
             return False  # a live holder
+        if not all(journal.by_holder() for journal in self.pending()):
+            return False  # an older svcctl's work: it takes no holder lock, so it may well be alive
         return self._take(lock_timeout())
 
     def pending(self) -> list:
@@ -302,8 +310,20 @@ class _JournalFile:
         self.gdir = gdir
         self.path = gdir / self.NAME
 
+    # In every journal this svcctl writes: its writer also held the holder lock, so a free
+    # holder lock means that writer is dead (an older svcctl's journals lack it).
+    BY_HOLDER = "holder_lock"
+
     def exists(self) -> bool:
         return self.path.exists()
+
+    def by_holder(self) -> bool:
+        """Whether the journal was written by an svcctl that holds the holder lock."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return isinstance(data, dict) and data.get(self.BY_HOLDER) is True
 
     def end(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -346,7 +366,8 @@ class Journal(_JournalFile):
             file = self.top / rel
             previous[rel] = file.read_text(encoding="utf-8") if file.exists() else None
         atomic_write(self.path, json.dumps(
-            {"txn": txn, "head": head, "message": message, "previous": previous}, ensure_ascii=False))
+            {"txn": txn, "head": head, "message": message, "previous": previous, self.BY_HOLDER: True},
+            ensure_ascii=False))
 
     def recover(self) -> str | None:
         """Finish or roll back an interrupted change; returns what was done, for stderr."""
@@ -392,8 +413,8 @@ class MergeJournal(_JournalFile):
     SHAPE = {"head": str, "target": str, "paths": list, "conflict": bool}
 
     def begin(self, head: str, target: str, paths: list[str], conflict: bool = False) -> None:
-        atomic_write(self.path, json.dumps({"head": head, "target": target, "paths": paths, "conflict": conflict},
-                                           ensure_ascii=False))
+        atomic_write(self.path, json.dumps({"head": head, "target": target, "paths": paths, "conflict": conflict,
+                                            self.BY_HOLDER: True}, ensure_ascii=False))
 
     def recover(self) -> str | None:
         data = self._read()
