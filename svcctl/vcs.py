@@ -268,7 +268,9 @@ def git_dir(top: Path) -> Path:
 # on the same few folders. An answer is reused only while everything git looked at to find
 # it is as it was: the folder's real path, the ``.git`` of that folder and of each one above
 # it (made, removed or replaced), the configuration of each repository there (which may move
-# its work tree), and the variables that steer git's search.
+# its work tree), and the variables that steer git's search. Not watched: the configuration
+# of a git directory reached through a ``.git`` file (a worktree), nor this user's global one
+# (safe.directory); svcctl's own clones use neither.
 _LOCATED: dict[tuple, tuple[tuple, tuple[Path, Path] | None]] = {}
 _SEARCH = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_CEILING_DIRECTORIES",
            "GIT_DISCOVERY_ACROSS_FILESYSTEM", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT")

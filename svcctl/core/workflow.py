@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .errors import UsageError
-from .events import KINDS, Guard, senior_names  # noqa: F401 - senior_names is used by operations
+from .events import KINDS, Guard, senior_names  # noqa: F401 - operations.imports names it here
 from .events.request import check_time
 from .message import msg
 from .roles import Actor  # noqa: F401 - the roster's members, named here by the operations
