@@ -91,14 +91,11 @@ def cut(kind: str, message: Outgoing, more_text: Callable[[int], str]) -> Outgoi
         left_off = sum(1 for line in lines[n:] if line.strip())
         return replace(message, markdown="\n".join(lines[:n] + [more_text(left_off)]))
 
+    def fits(made: Outgoing) -> bool:
+        return size(kind, made) <= limit
+
     # The most whole lines that fit with the "more" line after them.
-    lo, hi = -1, len(lines) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if size(kind, kept(mid)) <= limit:
-            lo = mid
-        else:
-            hi = mid - 1
+    lo = _most(-1, len(lines) - 1, lambda n: fits(kept(n)))
     if lo >= 1 or (lo == 0 and not lines[0].strip()):
         return kept(lo)
     # The first line alone is too long: as much of it as fits, then the "more" line if any.
@@ -108,11 +105,16 @@ def cut(kind: str, message: Outgoing, more_text: Callable[[int], str]) -> Outgoi
     def shortened(n: int) -> Outgoing:
         return replace(message, markdown=lines[0][:n] + "…" + tail)
 
-    lo, hi = 0, len(lines[0])
+    return shortened(_most(0, len(lines[0]), lambda n: fits(shortened(n))))
+
+
+def _most(lo: int, hi: int, fits: Callable[[int], bool]) -> int:
+    """The largest n in lo..hi for which ``fits(n)``, taking ``fits`` true at ``lo`` and, once
+    false, false for every larger n (a message only grows with n)."""
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if size(kind, shortened(mid)) <= limit:
+        if fits(mid):
             lo = mid
         else:
             hi = mid - 1
-    return shortened(lo)
+    return lo
