@@ -242,11 +242,11 @@ def start(cwd, *args, input: str = "") -> Started:
 _PIPE_AT_ONCE = 4096  # what any pipe takes without a reader (POSIX guarantees 512; Linux and Windows 4096 or more)
 
 
-def _popen(cwd, args: tuple, stdin) -> subprocess.Popen:
+def _popen(cwd, args: tuple, stdin, bufsize: int = -1) -> subprocess.Popen:
     full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
     try:
         return subprocess.Popen(["git", *args], cwd=str(cwd), stdin=stdin, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, env=full_env, **_spawn_options())
+                                stderr=subprocess.PIPE, bufsize=bufsize, env=full_env, **_spawn_options())
     except FileNotFoundError:
         raise GitError(msg('git is not installed or not on PATH: install git first')) from None
 
@@ -455,13 +455,8 @@ def base(top: Path, paths: list[str]) -> Base:
     commit's whatever moves HEAD meanwhile (the commit would then not land: ``commit_paths``
     swaps HEAD only from the commit it read)."""
     folders = _folders(paths)
-    full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
-    try:
-        proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=str(top), stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, env=full_env,
-                                **_spawn_options())
-    except FileNotFoundError:
-        raise GitError(msg('git is not installed or not on PATH: install git first')) from None
+    # Unbuffered: a buffered read would wait for more than git's first answer.
+    proc = _popen(top, ("cat-file", "--batch"), subprocess.PIPE, bufsize=0)
     with proc:
         data = b""
         with contextlib.suppress(BrokenPipeError):  # git stopped at once (no repository): said below
