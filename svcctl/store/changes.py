@@ -27,6 +27,8 @@ SETTINGS = r"^(svcctl\.(station|records)|merge\.svcctl\.(name|driver)|user\.name
 class Changes:
     """Part of ``Records``: what a command that records a change goes through."""
 
+    _settings: dict[str, list[str]] | None = None  # read by ``settings``
+
     def setting(self, name: str) -> str | None:
         """The value of the git setting ``name`` (one of ``SETTINGS``, spelt as git prints
         it) as ``git config --get`` gives it: the last one given; None when there is none."""
@@ -35,14 +37,13 @@ class Changes:
 
     def settings(self) -> dict[str, list[str]]:
         """Every value of each of ``SETTINGS`` this clone has, by name."""
-        found = self.__dict__.get("_settings")
-        if found is None:
-            found = self.__dict__["_settings"] = vcs.settings(self.top, SETTINGS)
-        return found
+        if self._settings is None:
+            self._settings = vcs.settings(self.top, SETTINGS)
+        return self._settings
 
     def settings_changed(self) -> None:
         """svcctl changed the clone's git settings: the next question asks git again."""
-        self.__dict__.pop("_settings", None)
+        self._settings = None
 
     def configured_station(self) -> str | None:
         """This clone's station code (see ``configured_station``)."""
