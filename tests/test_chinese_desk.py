@@ -84,10 +84,10 @@ def test_every_commands_help_reads_in_english(office):
 
 # A newcomer's mistakes, and the words each must be refused with in either language.
 MISTAKES = [
-    (("reply", "{query}"), "缺少选项 '--note'", "Missing option '--note'"),
+    (("reply", "{query}"), "缺少选项 '--note'。", "Missing option '--note'"),
     (("intake", "--type", "complaint", "--sumary", "电梯噪音"), "没有选项 '--sumary'。 是不是要用 '--summary'？",
      "No such option '--sumary'. Did you mean '--summary'?"),
-    (("reply",), "缺少参数 'TICKET_ID'", "Missing argument 'TICKET_ID'"),
+    (("reply",), "缺少参数 'TICKET_ID'。", "Missing argument 'TICKET_ID'"),
     (("handover", "--shift-hours", "八"), "'--shift-hours' 的值无效：'八' 不是整数",
      "Invalid value for '--shift-hours': '八' is not a whole number"),
     (("list", "--status", "处理中"), "'--status' 的值无效：无法识别的状态 '处理中'", "Invalid value for '--status'"),

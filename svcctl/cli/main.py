@@ -187,7 +187,10 @@ def _worded(exc: click.ClickException) -> str:
             exc.message = click_words.click_word("No such option {name!r}.").format(name=exc.option_name)
         hint = localise(msg(" (see '{command} --help')", command=ctx.command_path), lang) \
             if isinstance(exc, click.UsageError) and ctx else ""
-        return one_line(exc.format_message()) + hint
+        text = one_line(exc.format_message())
+        if lang == "zh" and text.endswith("."):
+            text = text[:-1] + "。"  # Click ends some messages with its own full stop, whatever the words
+        return text + hint
 
 
 def _show_help_translated(command: click.Command) -> None:
